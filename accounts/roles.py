@@ -1,0 +1,15 @@
+"""The roles of the platform, as Django groups. Editors reuse Wagtail's own "Editors" group."""
+
+from django.utils.translation import gettext_lazy as _
+
+LEARNERS = "Learners"
+COACHES = "Coaches"
+TRAINING_MANAGERS = "Training managers"
+EDITORS = "Editors"
+
+ROLE_LABELS = {
+    LEARNERS: _("Learner"),
+    COACHES: _("Coach"),
+    TRAINING_MANAGERS: _("Training manager"),
+    EDITORS: _("Editor"),
+}

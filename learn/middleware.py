@@ -1,0 +1,128 @@
+"""Request/response policies that hold for every page of the site."""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.cache import get_cache_key, has_vary_header, learn_cache_key, patch_cache_control
+from django.utils.translation import gettext as _
+
+from .errors import bad_request_response
+from .page_cache import page_cache_generation
+
+# Learner pages load nothing from anywhere else. The Wagtail admin needs inline styles and scripts,
+# so it gets a looser policy that still forbids third-party origins.
+SITE_CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "img-src 'self' data:",
+        "media-src 'self'",
+        "style-src 'self'",
+        "script-src 'self'",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+ADMIN_CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "img-src 'self' data: blob:",
+        "style-src 'self' 'unsafe-inline'",
+        "script-src 'self' 'unsafe-inline'",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "frame-ancestors 'self'",
+    ]
+)
+ADMIN_PREFIXES = ("/admin/", "/documents/")
+
+
+class ContentSecurityPolicyMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "Content-Security-Policy" not in response:
+            admin = request.path.startswith(ADMIN_PREFIXES)
+            response["Content-Security-Policy"] = ADMIN_CSP if admin else SITE_CSP
+        response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
+        return response
+
+
+class MalformedQueryMiddleware:
+    """Answer 400 to query strings that do not decode to text.
+
+    Django replaces undecodable bytes with U+FFFD and keeps NUL bytes; both only come from broken
+    links or probing, and must never reach a database query.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.META.get("QUERY_STRING") and self._malformed(request):
+            return bad_request_response(request, _("This address contains characters we cannot read."))
+        return self.get_response(request)
+
+    @staticmethod
+    def _malformed(request) -> bool:
+        for key, values in request.GET.lists():
+            for text in [key, *values]:
+                if "\x00" in text or "\ufffd" in text:
+                    return True
+        return False
+
+
+def _cacheable(request) -> bool:
+    """Only anonymous reads of public pages: no session, no admin, no health probe."""
+    if request.method not in ("GET", "HEAD") or not settings.PAGE_CACHE_SECONDS:
+        return False
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return False
+    path = request.path
+    return not path.startswith((*ADMIN_PREFIXES, "/healthz", "/static/", "/media/")) and "/account/" not in path
+
+
+class AnonymousPageCacheMiddleware:
+    """Serve anonymous page views from the cache; store what an anonymous visitor was shown.
+
+    It sits outside the session, locale and gzip middleware so that the response's Vary header is
+    complete when the key is learned. Browsers get `no-cache`: once a learner signs in, their own
+    browser must not show them the anonymous copy.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _cacheable(request):
+            return self.get_response(request)
+        prefix = f"page{page_cache_generation()}"
+        key = get_cache_key(request, prefix, "GET", cache=cache)
+        if key is not None:
+            cached = cache.get(key)
+            if cached is not None:
+                return cached
+        response = self.get_response(request)
+        if self._storable(request, response):
+            patch_cache_control(response, no_cache=True)
+            key = learn_cache_key(request, response, settings.PAGE_CACHE_SECONDS, prefix, cache=cache)
+            cache.set(key, response, settings.PAGE_CACHE_SECONDS)
+        return response
+
+    @staticmethod
+    def _storable(request, response) -> bool:
+        if response.status_code != 200 or response.streaming or response.cookies:
+            return False
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return False
+        if has_vary_header(response, "*"):
+            return False
+        cache_control = response.get("Cache-Control", "").lower()
+        return not any(word in cache_control for word in ("private", "no-store"))

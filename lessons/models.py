@@ -1,0 +1,275 @@
+"""Wagtail content: home -> module catalogue -> module -> lesson, plus the help points.
+
+Pages stay thin: queries live in `selectors.py`, and the catalogue filter and quiz answer are
+parsed by forms in `forms.py`, so a bad query string becomes a 400 instead of a server error.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Page, TranslatableMixin
+from wagtail.search import index
+from wagtail.snippets.models import register_snippet
+from wagtail_localize.fields import SynchronizedField, TranslatableField
+
+from learn.errors import bad_request_response
+
+from . import selectors
+from .blocks import GoalBlock, lesson_body_blocks
+from .choices import HelpPointKind, Level, TargetGroup, Topic
+from .fields import MultipleChoiceField
+
+
+class HomePage(Page):
+    hero_title = models.CharField(_("welcome title"), max_length=120)
+    hero_text = models.TextField(_("welcome text"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("hero_title"), FieldPanel("hero_text")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["lessons.ModuleIndexPage", "lessons.HelpPointsPage"]
+    template = "lessons/home_page.html"
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["modules"] = selectors.modules_for_catalogue(locale=self.locale)[:6]
+        context["catalogue"] = selectors.catalogue_page(locale=self.locale)
+        context["help_page"] = selectors.help_page(locale=self.locale)
+        return context
+
+
+class ModuleIndexPage(Page):
+    """The catalogue of modules, filterable by topic, level and target group."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["lessons.HomePage"]
+    subpage_types = ["lessons.ModulePage"]
+    template = "lessons/module_index_page.html"
+
+    class Meta:
+        verbose_name = _("module catalogue")
+
+    def serve(self, request, *args, **kwargs):
+        from .forms import CatalogueFilterForm
+
+        form = CatalogueFilterForm(request.GET or None)
+        if request.GET and not form.is_valid():
+            return bad_request_response(request, form.error_message())
+        request.catalogue_filter = form
+        return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        form = getattr(request, "catalogue_filter", None)
+        filters = form.cleaned_data if form is not None and form.is_bound else {}
+        context["filter_form"] = form
+        context["modules"] = selectors.modules_for_catalogue(
+            locale=self.locale,
+            topic=filters.get("topic") or None,
+            level=filters.get("level") or None,
+            target_group=filters.get("target_group") or None,
+        )
+        context["filtered"] = bool(filters and any(filters.values()))
+        return context
+
+
+class ModulePage(Page):
+    intro = models.TextField(_("introduction"))
+    learning_goals = StreamField([("goal", GoalBlock())], verbose_name=_("learning goals"), blank=True)
+    estimated_minutes = models.PositiveSmallIntegerField(_("estimated minutes"), default=15)
+    topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices)
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices, default=Level.STARTER)
+    target_groups = MultipleChoiceField(choices=TargetGroup.choices, verbose_name=_("target groups"))
+    sort_order = models.PositiveSmallIntegerField(_("position in the catalogue"), default=100)
+    cover_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("cover image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    cover_alt = models.CharField(
+        _("alt text of the cover image"),
+        max_length=250,
+        blank=True,
+        help_text=_("Leave empty only when the image is decoration."),
+    )
+    cover_decorative = models.BooleanField(_("the cover image is only decoration"), default=False)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        FieldPanel("learning_goals"),
+        MultiFieldPanel(
+            [FieldPanel("topic"), FieldPanel("level"), FieldPanel("target_groups"), FieldPanel("estimated_minutes")],
+            heading=_("For whom"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("cover_image"), FieldPanel("cover_alt"), FieldPanel("cover_decorative")],
+            heading=_("Cover image"),
+        ),
+        FieldPanel("sort_order"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+    override_translatable_fields = [SynchronizedField("sort_order"), SynchronizedField("cover_decorative")]
+
+    parent_page_types = ["lessons.ModuleIndexPage"]
+    subpage_types = ["lessons.LessonPage"]
+    template = "lessons/module_page.html"
+
+    class Meta:
+        verbose_name = _("module")
+
+    def clean(self):
+        super().clean()
+        if self.cover_image_id and not self.cover_decorative and not self.cover_alt.strip():
+            raise ValidationError({"cover_alt": _("Write alt text, or mark the image as decoration.")})
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["lessons"] = selectors.lessons_of_module(module=self)
+        return context
+
+    @property
+    def topic_label(self):
+        return Topic(self.topic).label if self.topic in Topic.values else self.topic
+
+    @property
+    def level_label(self):
+        return Level(self.level).label if self.level in Level.values else self.level
+
+    @property
+    def target_group_labels(self):
+        return [TargetGroup(value).label for value in self.target_groups if value in TargetGroup.values]
+
+
+class LessonPage(Page):
+    summary = models.CharField(_("summary"), max_length=300)
+    estimated_minutes = models.PositiveSmallIntegerField(_("estimated minutes"), default=5)
+    body = StreamField(lesson_body_blocks(), verbose_name=_("lesson content"))
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("estimated_minutes"),
+        FieldPanel("body"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary", boost=1.5),
+        index.SearchField("body"),
+    ]
+
+    parent_page_types = ["lessons.ModulePage"]
+    subpage_types: list[str] = []
+    template = "lessons/lesson_page.html"
+
+    class Meta:
+        verbose_name = _("lesson")
+
+    def serve(self, request, *args, **kwargs):
+        from .forms import QuizAnswerForm
+
+        request.quiz_feedback = {}
+        if request.GET:
+            form = QuizAnswerForm(request.GET, questions=selectors.questions_of_lesson(lesson=self))
+            if not form.is_valid():
+                return bad_request_response(request, form.error_message())
+            request.quiz_feedback = form.feedback()
+        return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context.update(selectors.lesson_navigation(lesson=self))
+        context["quiz_feedback"] = getattr(request, "quiz_feedback", {})
+        context["help_points"] = selectors.help_points(locale=self.locale)
+        context["help_page"] = selectors.help_page(locale=self.locale)
+        return context
+
+
+class HelpPointsPage(Page):
+    """ "Help nearby": every help point in the learner's language."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["lessons.HomePage"]
+    subpage_types: list[str] = []
+    template = "lessons/help_points_page.html"
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("help nearby page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["help_points"] = selectors.help_points(locale=self.locale)
+        return context
+
+
+@register_snippet
+class HelpPoint(TranslatableMixin, index.Indexed, models.Model):
+    """A place where people get help: a digibank point, the library, a service centre."""
+
+    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=20, choices=HelpPointKind.choices)
+    street = models.CharField(_("street and number"), max_length=120)
+    postcode = models.CharField(_("postcode"), max_length=10, default="2800")
+    city = models.CharField(_("city"), max_length=60, default="Mechelen")
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    opening_hours = models.TextField(_("opening hours"))
+    offers = models.TextField(_("what you can do there"), blank=True)
+    device_lending = models.BooleanField(_("lends devices"), default=False)
+    free_wifi = models.BooleanField(_("free wifi"), default=False)
+    coach_on_site = models.BooleanField(_("a coach is there to help"), default=False)
+    digidokter_days = models.CharField(_("digidokter days"), max_length=200, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("position"), default=100)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("kind"),
+        MultiFieldPanel([FieldPanel("street"), FieldPanel("postcode"), FieldPanel("city")], heading=_("Address")),
+        FieldPanel("phone"),
+        FieldPanel("opening_hours"),
+        FieldPanel("offers"),
+        MultiFieldPanel(
+            [
+                FieldPanel("device_lending"),
+                FieldPanel("free_wifi"),
+                FieldPanel("coach_on_site"),
+                FieldPanel("digidokter_days"),
+            ],
+            heading=_("What is offered"),
+        ),
+        FieldPanel("sort_order"),
+    ]
+    search_fields = [index.SearchField("name"), index.SearchField("street"), index.FilterField("locale")]
+    translatable_fields = [
+        TranslatableField("name"),
+        TranslatableField("opening_hours"),
+        TranslatableField("offers"),
+        TranslatableField("digidokter_days"),
+        SynchronizedField("kind"),
+        SynchronizedField("street"),
+        SynchronizedField("postcode"),
+        SynchronizedField("city"),
+        SynchronizedField("phone"),
+        SynchronizedField("device_lending"),
+        SynchronizedField("free_wifi"),
+        SynchronizedField("coach_on_site"),
+        SynchronizedField("sort_order"),
+    ]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("help point")
+        verbose_name_plural = _("help points")
+        ordering = ["sort_order", "name"]
+
+    def __str__(self):
+        return self.name

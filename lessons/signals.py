@@ -1,0 +1,21 @@
+"""Publishing content or editing a help point makes every cached page stale at once."""
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from wagtail.signals import page_published, page_unpublished
+
+from learn.page_cache import page_cache_invalidate
+
+from .models import HelpPoint
+
+
+@receiver(page_published)
+@receiver(page_unpublished)
+def invalidate_on_page_change(sender, **kwargs):
+    page_cache_invalidate()
+
+
+@receiver(post_save, sender=HelpPoint)
+@receiver(post_delete, sender=HelpPoint)
+def invalidate_on_help_point_change(sender, **kwargs):
+    page_cache_invalidate()

@@ -1,0 +1,70 @@
+from django import template
+from django.conf import settings
+from django.core.cache import cache
+from django.urls import reverse
+
+from learn.page_cache import page_cache_generation
+
+register = template.Library()
+
+
+@register.filter
+def get_item(mapping, key):
+    if not mapping:
+        return None
+    return mapping.get(key)
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context):
+    """One link per language that keeps the learner on the same page.
+
+    A page links to its own translations; a language without one falls back to that language's
+    home page. Views that are not Wagtail pages (search, sign-in) translate their URL.
+    """
+    page = context.get("page")
+    fallback = context.get("fallback_language_links", [])
+    if page is None or not getattr(page, "pk", None):
+        return fallback
+    translations = {
+        translation.locale.language_code: translation.url
+        for translation in page.get_translations(inclusive=True).live().select_related("locale")
+    }
+    return [{**link, "url": translations.get(link["code"]) or f"/{link['code']}/"} for link in fallback]
+
+
+@register.simple_tag(takes_context=True)
+def site_links(context):
+    """URLs of the catalogue, help page and search in the active language, cached per content generation."""
+    language = context.get("current_language") or settings.LANGUAGE_CODE
+    home = f"/{language}/"
+    links = {"home": home, "catalogue": home, "help": home, "search": f"/{language}/search/"}
+    try:
+        key = f"site-links:{page_cache_generation()}:{language}"
+        cached = cache.get(key)
+        if cached is None:
+            cached = _lookup_site_links(language)
+            cache.set(key, cached, 3600)
+        links.update(cached)
+        links["search"] = reverse("search")
+    except Exception:  # noqa: BLE001 — error pages must render when the database is down
+        pass
+    return links
+
+
+def _lookup_site_links(language: str) -> dict:
+    from wagtail.models import Locale
+
+    from lessons import selectors
+
+    locale = Locale.objects.filter(language_code=language).first()
+    if locale is None:
+        return {}
+    links = {}
+    catalogue = selectors.catalogue_page(locale=locale)
+    help_page = selectors.help_page(locale=locale)
+    if catalogue:
+        links["catalogue"] = catalogue.url
+    if help_page:
+        links["help"] = help_page.url
+    return links
