@@ -16,10 +16,15 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
 ]
 
+
+
+def serve_media(request, path):
+    """Uploads on the embedded default. MEDIA_ROOT is read per request so tests can point it elsewhere."""
+    return serve_static(request, path, document_root=settings.MEDIA_ROOT)
+
+
 if settings.SERVE_MEDIA:
-    urlpatterns += [
-        re_path(r"^media/(?P<path>.*)$", serve_static, {"document_root": settings.MEDIA_ROOT}),
-    ]
+    urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve_media)]
 
 urlpatterns += i18n_patterns(
     path("search/", lesson_views.search, name="search"),

@@ -1,0 +1,50 @@
+import shutil
+import tempfile
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _media_root():
+    """Uploads and image renditions made by tests go to a temporary folder, never into media/."""
+    folder = tempfile.mkdtemp(prefix="oefenplein-media-")
+    previous = settings.MEDIA_ROOT
+    settings.MEDIA_ROOT = folder
+    yield folder
+    settings.MEDIA_ROOT = previous
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, _media_root):
+    """Load the demo site once into the test database; each `db` test rolls back to this state."""
+    from lessons.demo.loader import demo_content_load
+
+    with django_db_blocker.unblock():
+        demo_content_load()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache():
+    """Each test starts with an empty cache, so a cached page never leaks from one test into another."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def demo_site(db):
+    """The demo site: home, catalogue, help page, three modules in four languages, help points."""
+    from wagtail.models import Site
+
+    return Site.objects.get(is_default_site=True)
+
+
+@pytest.fixture
+def lesson(demo_site):
+    """The first Dutch lesson of the first module."""
+    from lessons.models import LessonPage
+
+    return LessonPage.objects.live().filter(locale__language_code="nl").order_by("path").first()
