@@ -27,6 +27,12 @@ def django_db_setup(django_db_setup, django_db_blocker, _media_root):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Real hashing is slow on purpose; tests check sign-in logic, not PBKDF2's cost."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _isolated_cache():
     """Each test starts with an empty cache, so a cached page never leaks from one test into another."""
     cache.clear()
