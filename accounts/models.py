@@ -1,3 +1,5 @@
+import uuid
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +13,8 @@ class User(AbstractUser):
     Learners often have no e-mail address; a display name (a first name or nickname) is enough.
     """
 
+    # The learner's pseudonymous id in learning records (xAPI actor); never the user name.
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     display_name = models.CharField(_("name shown on the site"), max_length=80, blank=True)
     preferred_language = models.CharField(_("preferred language"), max_length=8, blank=True)
 

@@ -54,6 +54,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     "accounts",
     "lessons",
+    "progress",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
@@ -164,6 +165,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_TIMEZONE = "Europe/Brussels"
 CELERY_BEAT_SCHEDULE: dict = {}
+
+# --- Learning records ---------------------------------------------------------------------------
+# The IRI namespace of this site's xAPI activities and learners. It names things; nothing fetches it.
+XAPI_ACTIVITY_BASE = os.environ.get("XAPI_ACTIVITY_BASE", "https://oefenplein.mechelen.be/xapi")
 
 # --- Auth ----------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

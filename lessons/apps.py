@@ -7,4 +7,9 @@ class LessonsConfig(AppConfig):
     verbose_name = _("Lessons")
 
     def ready(self):
+        from progress.activities import activity_resolver_register
+
         from . import signals  # noqa: F401  (connects the page-cache invalidation)
+        from .activities import lesson_activity_resolve
+
+        activity_resolver_register(lesson_activity_resolve)

@@ -239,6 +239,12 @@ def _translate_all(source: Page, fields_for, _unused, locales: dict, report: Loa
     for language in TRANSLATION_LANGUAGES:
         fields = dict(fields_for(language))
         slug = fields.pop("slug", None)
+        if "body" in fields:
+            # Translations keep the source's block ids, so a question is one activity in every language.
+            source_ids = [block.id for block in source.specific.body]
+            fields["body"] = [
+                {**block, "id": block_id} for block, block_id in zip(fields["body"], source_ids, strict=False)
+            ]
         translation = source.get_translation_or_none(locales[language])
         if translation is not None:
             if slug:
@@ -271,7 +277,10 @@ def _differs(instance, fields: dict) -> bool:
         model_field = instance._meta.get_field(name)
         if hasattr(model_field, "stream_block"):
             block = model_field.stream_block
-            if _strip_ids(block.get_prep_value(current)) != _strip_ids(block.get_prep_value(block.to_python(wanted))):
+            with_ids = all(isinstance(item, dict) and "id" in item for item in wanted)
+            if _strip_ids(block.get_prep_value(current), with_ids) != _strip_ids(
+                block.get_prep_value(block.to_python(wanted)), with_ids
+            ):
                 return True
         elif getattr(model_field, "many_to_one", False):
             if getattr(current, "pk", None) != getattr(wanted, "pk", None):
@@ -281,9 +290,11 @@ def _differs(instance, fields: dict) -> bool:
     return False
 
 
-def _strip_ids(value):
+def _strip_ids(value, top=True):
+    """Ids of list items are noise; top-level block ids matter (they name questions in learning records)."""
     if isinstance(value, list):
-        return [_strip_ids(item) for item in value]
+        return [_strip_ids(item, top) for item in value]
     if isinstance(value, dict):
-        return {key: _strip_ids(item) for key, item in value.items() if key != "id"}
+        keep_id = top and "type" in value and value.get("type") != "item"
+        return {key: _strip_ids(item, False) for key, item in value.items() if key != "id" or keep_id}
     return value

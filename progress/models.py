@@ -1,0 +1,103 @@
+"""Learning records.
+
+`Statement` is the append-only log of xAPI statements, one row per statement id. The aggregates
+(`LessonProgress`, `ModuleProgress`) are updated in the same transaction as the insert, so pages
+and dashboards read them and never scan the log. Aggregates are keyed by the Wagtail
+translation key, so progress follows a learner who switches language.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class Statement(models.Model):
+    id = models.UUIDField(primary_key=True, editable=False)  # the statement id chosen by the client
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="statements")
+    verb = models.CharField(max_length=200)
+    object_id = models.CharField(max_length=500)
+    activity_kind = models.CharField(max_length=20)
+    lesson_key = models.UUIDField(null=True, blank=True)
+    module_key = models.UUIDField(null=True, blank=True)
+    success = models.BooleanField(null=True)
+    score_scaled = models.FloatField(null=True)
+    duration_seconds = models.PositiveIntegerField(default=0)
+    hints = models.PositiveIntegerField(default=0)
+    timestamp = models.DateTimeField()
+    stored = models.DateTimeField(auto_now_add=True)
+    data = models.JSONField()
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "stored"])]
+        verbose_name = _("learning record")
+
+    def __str__(self):
+        return f"{self.verb.rsplit('/', 1)[-1]} {self.object_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("Learning records are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Learning records are removed only with their learner's account.")
+
+
+class LessonStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("Busy")
+    COMPLETED = "completed", _("Finished")
+
+
+class LessonProgress(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_progress")
+    lesson_key = models.UUIDField()
+    module_key = models.UUIDField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=LessonStatus.choices, default=LessonStatus.IN_PROGRESS)
+    first_score = models.FloatField(null=True)
+    best_score = models.FloatField(null=True)
+    last_score = models.FloatField(null=True)
+    attempts = models.PositiveIntegerField(default=0)
+    hints = models.PositiveIntegerField(default=0)
+    wrong_answers = models.PositiveIntegerField(default=0)
+    time_spent_seconds = models.PositiveIntegerField(default=0)
+    # Per question: {"<block id>": {"first": bool, "last": bool}}; the scores are derived from it.
+    answers = models.JSONField(default=dict)
+    started_at = models.DateTimeField()
+    completed_at = models.DateTimeField(null=True)
+    last_activity_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "lesson_key"], name="one_progress_per_lesson")]
+        indexes = [models.Index(fields=["user", "-last_activity_at"])]
+
+    def __str__(self):
+        return f"{self.user_id} {self.lesson_key} {self.status}"
+
+
+class ModuleProgress(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="module_progress")
+    module_key = models.UUIDField()
+    lessons_completed = models.PositiveIntegerField(default=0)
+    lessons_total = models.PositiveIntegerField(default=0)
+    last_lesson_key = models.UUIDField(null=True)
+    started_at = models.DateTimeField()
+    completed_at = models.DateTimeField(null=True)
+    last_activity_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "module_key"], name="one_progress_per_module")]
+        indexes = [models.Index(fields=["user", "-last_activity_at"])]
+
+    def __str__(self):
+        return f"{self.user_id} {self.module_key} {self.lessons_completed}/{self.lessons_total}"
+
+    @property
+    def percent(self) -> int:
+        if not self.lessons_total:
+            return 0
+        return min(100, round(100 * self.lessons_completed / self.lessons_total))

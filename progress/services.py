@@ -1,0 +1,188 @@
+"""The only way learning records are written. Activities (quiz, lesson, simulator, H5P) all come here."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .models import LessonProgress, LessonStatus, ModuleProgress, Statement
+from .xapi import VERB_BASE, PreparedStatement, StatementRejected, statement_prepare
+
+MAX_BATCH = 50
+COMPLETED = VERB_BASE + "completed"
+
+
+class StatementConflict(Exception):
+    """A statement id that already belongs to somebody else."""
+
+
+@dataclass
+class IngestResult:
+    stored: int
+    duplicates: int
+
+
+def statements_ingest(*, user, statements: list) -> IngestResult:
+    """Store a batch of statements for `user` exactly once and update the aggregates with them.
+
+    All or nothing: one bad statement rejects the whole batch (StatementRejected), so a retry of
+    the corrected batch never leaves half of it behind. Statement ids already stored for this
+    learner are skipped, which makes retries after a lost response safe.
+    """
+    if len(statements) > MAX_BATCH:
+        raise ValueError(f"at most {MAX_BATCH} statements per batch")
+    now = timezone.now()
+    actor = str(user.public_id)
+    prepared: dict = {}
+    for index, raw in enumerate(statements):
+        statement = statement_prepare(raw=raw, index=index, actor_name=actor, now=now)
+        if statement.id in prepared and prepared[statement.id].data != statement.data:
+            raise StatementRejected(index, "The same id is used for two different statements.")
+        prepared[statement.id] = statement
+
+    with transaction.atomic():
+        # One learner's batches are applied one after another, so two retries of the same batch
+        # can never both count.
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+        existing = dict(Statement.objects.filter(id__in=prepared.keys()).values_list("id", "user_id"))
+        if any(owner != user.pk for owner in existing.values()):
+            raise StatementConflict("A statement id is already used.")
+        new = [statement for statement in prepared.values() if statement.id not in existing]
+        try:
+            Statement.objects.bulk_create([_row(user, statement) for statement in new])
+        except IntegrityError as error:  # another learner's statement with the same id, just now
+            raise StatementConflict("A statement id is already used.") from error
+        _aggregates_apply(user=user, statements=new)
+    return IngestResult(stored=len(new), duplicates=len(statements) - len(new))
+
+
+def _row(user, statement: PreparedStatement) -> Statement:
+    activity = statement.activity
+    return Statement(
+        id=statement.id,
+        user=user,
+        verb=statement.verb,
+        object_id=activity.object_id,
+        activity_kind=activity.kind,
+        lesson_key=activity.lesson_key,
+        module_key=activity.module_key,
+        success=statement.success,
+        score_scaled=statement.score_scaled,
+        duration_seconds=statement.duration_seconds,
+        hints=statement.hints,
+        timestamp=statement.timestamp,
+        data=statement.data,
+    )
+
+
+def _aggregates_apply(*, user, statements: list[PreparedStatement]) -> None:
+    lesson_statements = sorted((s for s in statements if s.activity.lesson_key), key=lambda s: s.timestamp)
+    if not lesson_statements:
+        return
+    keys = {s.activity.lesson_key for s in lesson_statements}
+    rows = {
+        row.lesson_key: row for row in LessonProgress.objects.select_for_update().filter(user=user, lesson_key__in=keys)
+    }
+    created = {}
+    module_totals = {}
+    for statement in lesson_statements:
+        activity = statement.activity
+        row = rows.get(activity.lesson_key) or created.get(activity.lesson_key)
+        if row is None:
+            row = LessonProgress(
+                user=user,
+                lesson_key=activity.lesson_key,
+                module_key=activity.module_key,
+                started_at=statement.timestamp,
+                last_activity_at=statement.timestamp,
+            )
+            created[activity.lesson_key] = row
+        _lesson_apply(row, statement)
+        if activity.module_key:
+            module_totals[activity.module_key] = activity.extra.get("module_lesson_count", 0)
+    LessonProgress.objects.bulk_create(created.values())
+    if rows:
+        LessonProgress.objects.bulk_update(
+            rows.values(),
+            [
+                "status",
+                "first_score",
+                "best_score",
+                "last_score",
+                "attempts",
+                "hints",
+                "wrong_answers",
+                "time_spent_seconds",
+                "answers",
+                "completed_at",
+                "last_activity_at",
+            ],
+        )
+    last_by_module = {}
+    for statement in lesson_statements:
+        if statement.activity.module_key:
+            last_by_module[statement.activity.module_key] = (statement.activity.lesson_key, statement.timestamp)
+    _modules_apply(user=user, totals=module_totals, last=last_by_module)
+
+
+def _lesson_apply(row: LessonProgress, statement: PreparedStatement) -> None:
+    activity = statement.activity
+    row.last_activity_at = max(row.last_activity_at, statement.timestamp)
+    row.time_spent_seconds += statement.duration_seconds
+    row.hints += statement.hints
+    if activity.kind == "question":
+        block = activity.extra["question_id"]
+        answer = row.answers.get(block)
+        right = bool(statement.success)
+        row.answers = {**row.answers, block: {"first": answer["first"] if answer else right, "last": right}}
+        if not right:
+            row.wrong_answers += 1
+        total = max(activity.extra.get("question_count", 1), 1)
+        row.first_score = sum(1 for item in row.answers.values() if item["first"]) / total
+        row.last_score = sum(1 for item in row.answers.values() if item["last"]) / total
+        row.best_score = max(row.best_score or 0.0, row.last_score)
+    elif statement.verb == COMPLETED:
+        row.attempts += 1
+        row.status = LessonStatus.COMPLETED
+        row.completed_at = row.completed_at or statement.timestamp
+    elif statement.score_scaled is not None:
+        score = statement.score_scaled
+        row.first_score = row.first_score if row.first_score is not None else score
+        row.last_score = score
+        row.best_score = max(row.best_score or 0.0, score)
+
+
+def _modules_apply(*, user, totals: dict, last: dict) -> None:
+    from django.db.models import Count
+
+    done = defaultdict(
+        int,
+        LessonProgress.objects.filter(user=user, module_key__in=totals, status=LessonStatus.COMPLETED)
+        .values("module_key")
+        .annotate(n=Count("id"))
+        .values_list("module_key", "n"),
+    )
+    rows = {
+        row.module_key: row
+        for row in ModuleProgress.objects.select_for_update().filter(user=user, module_key__in=totals)
+    }
+    new = []
+    for module_key, total in totals.items():
+        lesson_key, timestamp = last[module_key]
+        row = rows.get(module_key)
+        if row is None:
+            row = ModuleProgress(user=user, module_key=module_key, started_at=timestamp, last_activity_at=timestamp)
+            new.append(row)
+        row.lessons_total = total
+        row.lessons_completed = min(done[module_key], total) if total else done[module_key]
+        row.last_lesson_key = lesson_key
+        row.last_activity_at = max(row.last_activity_at, timestamp)
+        if total and row.lessons_completed >= total and row.completed_at is None:
+            row.completed_at = timestamp
+    ModuleProgress.objects.bulk_create(new)
+    if rows:
+        ModuleProgress.objects.bulk_update(
+            rows.values(), ["lessons_total", "lessons_completed", "last_lesson_key", "last_activity_at", "completed_at"]
+        )
