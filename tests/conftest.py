@@ -22,7 +22,11 @@ def django_db_setup(django_db_setup, django_db_blocker, _media_root):
     """Load the demo site once into the test database; each `db` test rolls back to this state."""
     from lessons.demo.loader import demo_content_load
 
+    from django.db import connection
+
     with django_db_blocker.unblock():
+        name = str(connection.settings_dict["NAME"])
+        assert "test" in name or name in ("", ":memory:") or "mode=memory" in name, f"not a test database: {name}"
         demo_content_load()
 
 

@@ -1,18 +1,22 @@
 """Real-browser tests: Debian's Chromium, driven by Playwright, against a live server with the demo site.
 
-Loading the demo site takes seconds, so it is loaded once and shared by every browser test. That is
-why these tests use neither `db` nor `transactional_db`, nor pytest-django's `live_server` fixture
-(which pulls in `transactional_db` and so flushes the database after every test). Instead the
-package-scoped `site` fixture:
+Loading the demo site takes seconds, so it is loaded once and shared by every browser test:
 
-* makes sure the demo content is in the test database: the session's `django_db_setup` loads it, but
-  a transactional test that ran earlier flushes it, and then it is loaded again;
-* reads every URL and answer the tests need from the database before Playwright starts: the sync
-  Playwright API runs an event loop in this thread, and Django refuses database calls there;
-* starts pytest-django's `LiveServer` and keeps database access open while the browser tests run,
-  because the server thread needs it.
+* The tests ask for `db`, not `transactional_db`. That tells pytest-django to create the test
+  database (it skips that when no collected test asks for a database, and the session's
+  `django_db_setup` would then load the demo into the development database), and the demo site that
+  `django_db_setup` loaded stays in place: `db` rolls back, while `transactional_db` (and with it
+  pytest-django's `live_server` fixture) would flush everything after each test.
+* The package-scoped `site` fixture loads the demo content again if a flush removed it, reads every
+  URL and answer the tests need from the database, and starts pytest-django's `LiveServer`. On SQLite
+  the server shares the test's in-memory connection; on PostgreSQL it sees the committed demo site.
+* The browser tests only read (quiz answers are GET requests), so they cannot disturb one another.
 
-The browser tests only read (quiz answers are GET requests), so they cannot disturb one another.
+The sync Playwright API keeps an asyncio loop running in this thread. Django then refuses database
+calls here (`SynchronousOnlyOperation`), and asgiref hands this thread other connections than before.
+So every lookup is done before Playwright starts; only the BEGIN/ROLLBACK of `db` around each test
+comes later. For those, `DJANGO_ALLOW_ASYNC_UNSAFE` is set while the browser runs, and the connections
+they opened are closed before it stops.
 """
 
 import os
@@ -24,6 +28,16 @@ from django.test.utils import modify_settings
 from .support import AXE_JS, CHROMIUM, CHROMIUM_ARGS, DemoSite, KeyboardTour, LanguageSite, Question, RequestLog
 
 LANGUAGES = ("nl", "ar")
+
+
+def _assert_test_database() -> None:
+    """Never load or read the demo site in a real database (pytest-django names test databases test_*)."""
+    from django.db import connection
+    from django.db.backends.base.creation import TEST_DATABASE_PREFIX
+
+    name = str(connection.settings_dict["NAME"])
+    in_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()
+    assert in_memory or name.startswith(TEST_DATABASE_PREFIX), f"The browser tests would use the real database {name}"
 
 
 def _ensure_demo_content() -> None:
@@ -63,7 +77,8 @@ def _first_lesson_with_question(module):
     raise AssertionError(f"Module {module.title!r} has no lesson with a question")
 
 
-def _language_site(language: str) -> LanguageSite:
+def _language_site(language: str) -> tuple[LanguageSite, object]:
+    """The paths of one language, and the lesson (with a question) the tests open in it."""
     from wagtail.models import Locale
 
     from lessons import selectors
@@ -75,17 +90,18 @@ def _language_site(language: str) -> LanguageSite:
     modules = selectors.modules_for_catalogue(locale=locale)
     assert modules, f"The demo site has no modules in {language}"
     lesson = _first_lesson_with_question(modules[0])
-    return LanguageSite(
+    paths = LanguageSite(
         home=home.url,
         catalogue=catalogue.url,
         help=selectors.help_page(locale=locale).url,
         module=modules[0].url,
         lesson=lesson.url,
         lesson_title=lesson.title,
-        not_found=f"{home.url}deze-pagina-bestaat-niet/",
+        not_found=f"{home.url}this-page-does-not-exist/",
         bad_request=f"{catalogue.url}?topic=no-such-topic",
         search_word=_search_word(lesson, locale),
     )
+    return paths, lesson
 
 
 def _keyboard_tour() -> KeyboardTour:
@@ -112,30 +128,30 @@ def _keyboard_tour() -> KeyboardTour:
     raise AssertionError("No Dutch module starts with a lesson that has a question")
 
 
-def _arabic_translations(paths: list[str]) -> tuple[dict[str, str], dict[str, str]]:
-    """Dutch lesson path -> path and title of the Arabic lesson with the same translation_key."""
+def _arabic_translation(dutch_lesson):
+    """The Arabic lesson with the same translation_key as the Dutch one."""
     from lessons.models import LessonPage
 
-    urls, titles = {}, {}
-    for dutch in LessonPage.objects.live().filter(locale__language_code="nl"):
-        if dutch.url in paths:
-            arabic = LessonPage.objects.live().get(translation_key=dutch.translation_key, locale__language_code="ar")
-            urls[dutch.url], titles[dutch.url] = arabic.url, arabic.title
-    return urls, titles
+    return LessonPage.objects.live().get(translation_key=dutch_lesson.translation_key, locale__language_code="ar")
 
 
 @pytest.fixture(scope="package")
 def site(django_db_setup, django_db_blocker):
-    """The demo site on a live server, with the paths and answers the tests need."""
+    """The demo site on a live server, with the paths and answers the tests need.
+
+    Database access stays open until teardown, for the server thread.
+    """
     from pytest_django.live_server_helper import LiveServer
 
     with django_db_blocker.unblock():
+        _assert_test_database()
         _ensure_demo_content()
-        languages = {language: _language_site(language) for language in LANGUAGES}
+        languages, lessons = {}, {}
+        for language in LANGUAGES:
+            languages[language], lessons[language] = _language_site(language)
         tour = _keyboard_tour()
-        arabic_urls, arabic_titles = _arabic_translations([languages["nl"].lesson])
+        arabic_lesson = _arabic_translation(lessons["nl"])
         host = os.environ.get("DJANGO_LIVE_TEST_SERVER_ADDRESS", "localhost")
-        # Database access stays open until teardown: the server thread answers the browser from it.
         with modify_settings(ALLOWED_HOSTS={"append": host.rsplit(":", 1)[0]}):
             server = LiveServer(host)
             try:
@@ -143,33 +159,41 @@ def site(django_db_setup, django_db_blocker):
                     url=server.url,
                     languages=languages,
                     tour=tour,
-                    arabic_translation=arabic_urls,
-                    arabic_titles=arabic_titles,
+                    arabic_lesson=arabic_lesson.url,
+                    arabic_lesson_title=arabic_lesson.title,
                 )
             finally:
                 server.stop()
 
 
 @pytest.fixture(scope="package")
-def chromium(site):
-    """Debian's Chromium, headless. It needs `site` first: no database call may come after Playwright starts."""
+def chromium(request):
+    """Debian's Chromium, headless. `site` comes first: no database lookup may follow Playwright's start."""
     if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
         pytest.fail(
             f"The browser tests need Debian's Chromium at {CHROMIUM}, and it is missing. "
             "Install it with `apt-get install chromium` (or point CHROMIUM=/path/to/chromium at another build).",
             pytrace=False,
         )
+    request.getfixturevalue("site")
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
-    playwright = sync_playwright().start()
-    try:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        playwright = sync_playwright().start()
         try:
-            yield browser
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+            try:
+                yield browser
+            finally:
+                browser.close()
         finally:
-            browser.close()
-    finally:
-        playwright.stop()
+            # While the loop runs, Django keeps this thread's connections apart from the ones it had
+            # before (asgiref stores them per context): close those, or the test database cannot be
+            # dropped at the end of the session.
+            connections.close_all()
+            playwright.stop()
 
 
 def _open_tab(chromium, site: DemoSite, **context_options):
@@ -182,7 +206,7 @@ def _open_tab(chromium, site: DemoSite, **context_options):
 
 
 @pytest.fixture
-def page(chromium, site):
+def page(db, chromium, site):
     """A fresh browser tab (own cookies and cache) with the site's Content-Security-Policy enforced."""
     context, tab = _open_tab(chromium, site)
     yield tab
@@ -190,7 +214,7 @@ def page(chromium, site):
 
 
 @pytest.fixture
-def axe_page(chromium, site):
+def axe_page(db, chromium, site):
     """A fresh browser tab that may inject axe-core: the site's CSP forbids inline scripts, so it is bypassed."""
     if not AXE_JS.is_file():
         pytest.fail(f"axe-core is missing at {AXE_JS}: run `npm ci` in {settings.BASE_DIR}.", pytrace=False)

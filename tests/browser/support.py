@@ -59,9 +59,9 @@ class DemoSite:
     url: str
     languages: dict[str, LanguageSite] = field(default_factory=dict)
     tour: KeyboardTour | None = None
-    # Dutch lesson path -> path of its Arabic translation (same translation_key).
-    arabic_translation: dict[str, str] = field(default_factory=dict)
-    arabic_titles: dict[str, str] = field(default_factory=dict)
+    # The Arabic translation (same translation_key) of the Dutch lesson in languages["nl"].
+    arabic_lesson: str = ""
+    arabic_lesson_title: str = ""
 
     @property
     def netloc(self) -> str:
@@ -82,28 +82,60 @@ class RequestLog:
         self.urls.append(request.url)
 
     def foreign(self) -> list[str]:
-        return [
-            url for url in self.urls if urlsplit(url).scheme != "http" or urlsplit(url).netloc != self.site.netloc
-        ]
+        return [url for url in self.urls if urlsplit(url).scheme != "http" or urlsplit(url).netloc != self.site.netloc]
 
     def assert_all_local(self) -> None:
         assert self.urls, "The page made no request at all"
         assert not self.foreign(), f"Requests left the live server {self.site.netloc}: {self.foreign()}"
 
 
+# Two gaps of axe-core 4.x are closed here rather than left open:
+# * text in the same colour as its background (contrast 1:1) is only "needs review", because it may
+#   be deliberately hidden; on this site it is always a bug (an invisible button), so it fails;
+# * axe mistakes shaped Arabic script for an icon-font ligature and skips its colour contrast, so on a
+#   page with Arabic text the contrast rule runs a second time with that text swapped for Latin letters.
+AXE_RUN_JS = r"""async (tags) => {
+    const found = [];
+    const reported = new Set();
+    const collect = (results, label) => {
+        const invisible = results.incomplete.filter((v) => v.id === 'color-contrast').map((v) => ({
+            ...v, id: 'color-contrast (1:1, invisible text)',
+            nodes: v.nodes.filter((n) => n.any.some((c) => c.data && c.data.messageKey === 'equalRatio')),
+        }));
+        for (const v of [...results.violations, ...invisible]) {
+            const nodes = v.nodes.filter((n) => !reported.has(`${v.id} ${n.target}`));
+            nodes.forEach((n) => reported.add(`${v.id} ${n.target}`));
+            if (!nodes.length) continue;
+            found.push({
+                id: v.id + label, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+                nodes: nodes.map((n) => ({target: n.target, html: n.html, summary: n.failureSummary})),
+            });
+        }
+    };
+    collect(await axe.run(document, {runOnly: {type: 'tag', values: tags}}), '');
+    const arabic = /[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]+/g;
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    let swapped = 0;
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        if (node.nodeValue.match(arabic)) {
+            node.nodeValue = node.nodeValue.replace(arabic, (word) => 'Oefentekst'.repeat(1 + word.length / 10).slice(0, word.length));
+            swapped += 1;
+        }
+    }
+    if (swapped) {
+        collect(await axe.run(document, {runOnly: {type: 'rule', values: ['color-contrast']}}), ' [Arabic text as Latin letters]');
+    }
+    return found;
+}"""
+
+
 def run_axe(page) -> list[dict]:
-    """Run axe-core on the current page with the WCAG 2.x A/AA rules and return its violations."""
+    """Run axe-core on the current page with the WCAG 2.x A/AA rules and return its violations.
+
+    The page is changed afterwards (Arabic text swapped for Latin letters): run this last.
+    """
     page.add_script_tag(path=str(AXE_JS))
-    return page.evaluate(
-        """async (tags) => {
-            const results = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
-            return results.violations.map((v) => ({
-                id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
-                nodes: v.nodes.map((n) => ({target: n.target, html: n.html, summary: n.failureSummary})),
-            }));
-        }""",
-        AXE_TAGS,
-    )
+    return page.evaluate(AXE_RUN_JS, AXE_TAGS)
 
 
 def describe_violations(violations: list[dict]) -> str:
@@ -114,6 +146,11 @@ def describe_violations(violations: list[dict]) -> str:
             lines.append(f"    target {node['target']}: {node['html'][:240]}")
             lines.extend(f"        {line}" for line in (node["summary"] or "").splitlines())
     return "\n".join(lines)
+
+
+def stylesheet_rules(page) -> int:
+    """How many CSS rules the page loaded: axe on an unstyled page would check the wrong colours."""
+    return page.evaluate("() => [...document.styleSheets].reduce((total, sheet) => total + sheet.cssRules.length, 0)")
 
 
 def html_lang_and_dir(page) -> tuple[str, str]:
@@ -145,7 +182,9 @@ def press_until(page, key: str, wanted, *, limit: int = 80) -> dict:
         element = active_element(page)
         if element and wanted(element):
             return element
-        seen.append(element and f"{element['tag']}#{element['id']}.{'.'.join(element['classes'])} {element['text'][:30]!r}")
+        seen.append(
+            element and f"{element['tag']}#{element['id']}.{'.'.join(element['classes'])} {element['text'][:30]!r}"
+        )
     raise AssertionError(f"{limit} presses of {key} never reached the wanted element; focus went through {seen}")
 
 

@@ -5,7 +5,7 @@ Each page is also checked for its <html lang> and dir, and for loading nothing f
 
 import pytest
 
-from .support import describe_violations, html_lang_and_dir, run_axe
+from .support import describe_violations, html_lang_and_dir, run_axe, stylesheet_rules
 
 pytestmark = pytest.mark.browser
 
@@ -31,7 +31,9 @@ def _module(page, site, pages):
 
 
 def _lesson(page, site, pages):
-    return page.goto(site.absolute(pages.lesson))
+    response = page.goto(site.absolute(pages.lesson))
+    assert page.locator("h1").inner_text().strip() == pages.lesson_title
+    return response
 
 
 def _lesson_feedback(page, site, pages):
@@ -50,7 +52,7 @@ def _search(page, site, pages):
     """Open search through the main menu and search for a word of a lesson title."""
     page.goto(site.absolute(pages.home))
     with page.expect_navigation():
-        page.locator("nav.main-nav a").nth(2).click()
+        page.locator("nav.main-nav a[href$='/search/']").click()
     page.locator("input[type=search]").fill(pages.search_word)
     with page.expect_navigation() as navigation:
         page.locator("form[role=search] button[type=submit]").click()
@@ -102,6 +104,7 @@ def test_page_has_no_axe_violations(axe_page, site, language, kind):
 
     assert response is not None and response.status == status, f"{kind} answered {response and response.status}"
     assert html_lang_and_dir(axe_page) == (language, DIRECTIONS[language]), axe_page.url
+    assert stylesheet_rules(axe_page) > 20, f"The site's stylesheet did not load on {axe_page.url}"
     violations = run_axe(axe_page)
     assert not violations, f"axe-core found violations on {axe_page.url}:\n{describe_violations(violations)}"
     axe_page.request_log.assert_all_local()

@@ -25,15 +25,19 @@ def test_healthz_is_503_when_the_database_is_down(client, db, monkeypatch):
     assert response.json()["checks"]["database"] == {"ok": False, "error": "OperationalError"}
 
 
-def test_healthz_is_503_when_the_cache_is_unreachable(client, db, settings):
-    settings.CACHES = {
+def test_healthz_is_503_when_the_cache_is_unreachable(client, db):
+    from django.test import override_settings
+
+    unreachable = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
             "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
         }
     }
-    response = client.get("/healthz")
+    # Restored inside the test, before the autouse fixtures clear the (real) cache again.
+    with override_settings(CACHES=unreachable):
+        response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["checks"]["cache"]["ok"] is False
 
