@@ -20,9 +20,9 @@ def _media_root():
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker, _media_root):
     """Load the demo site once into the test database; each `db` test rolls back to this state."""
-    from lessons.demo.loader import demo_content_load
-
     from django.db import connection
+
+    from lessons.demo.loader import demo_content_load
 
     with django_db_blocker.unblock():
         name = str(connection.settings_dict["NAME"])
