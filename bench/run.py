@@ -15,14 +15,15 @@ WhiteNoise), loads the demo content, then measures:
 
 It writes bench/RESULTS.md (and raw data plus logs under bench/out/, which git ignores) and always
 stops the gunicorn it started. Method: bench/README.md. Knobs (environment): BENCH_DURATION (s, 20),
-BENCH_WARMUP (s, 3), BENCH_CONNECTIONS (10), BENCH_LOADGEN (auto|wrk|python), BENCH_PG_URL
+BENCH_WARMUP (s, 3), BENCH_CONNECTIONS (10), BENCH_LOADGEN (auto|wrk|python), BENCH_GUNICORN_EXTRA
+(more gunicorn options, to try a change), BENCH_PG_URL
 (postgres://postgres@127.0.0.1:5432), BENCH_REDIS_URL (redis://127.0.0.1:6379/2).
 """
 
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
+import gc
 import gzip
 import html.parser
 import http.client
@@ -37,6 +38,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import zlib
 from dataclasses import asdict, dataclass, field
@@ -83,6 +85,7 @@ GUNICORN_ARGS = [
 TARGET_RPS = 300
 TARGET_P95_MS = 50
 TARGET_KB = 60
+NOISY_REST_PCT = 20  # CPU (% of a core) used by others and the kernel in a window before the report warns
 
 # What a browser sends for a page load; the page cache varies on Accept-Encoding and Cookie.
 BROWSER_HEADERS = {
@@ -221,11 +224,10 @@ def free_port() -> int:
 
 
 def start_gunicorn(env: dict[str, str], port: int, log_file) -> subprocess.Popen:
-    args = [str(GUNICORN), *GUNICORN_ARGS, "--bind", f"127.0.0.1:{port}"]
+    extra = os.environ.get("BENCH_GUNICORN_EXTRA", "").split()  # e.g. "--reuse-port", to try a change
+    args = [str(GUNICORN), *GUNICORN_ARGS, *extra, "--bind", f"127.0.0.1:{port}"]
     (OUT_DIR / "gunicorn.cmd").write_text(" ".join(args) + "\n")
-    return subprocess.Popen(
-        args, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True
-    )
+    return subprocess.Popen(args, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True)
 
 
 def stop_gunicorn(proc: subprocess.Popen | None) -> None:
@@ -259,10 +261,10 @@ def wait_healthy(proc: subprocess.Popen, port: int, timeout: float = 60) -> dict
     raise BenchError(f"/healthz did not answer 200 within {timeout:.0f} s ({last})")
 
 
-def process_tree_cpu(root_pid: int) -> float:
-    """CPU seconds (user + system) used so far by a process and its direct children."""
+def process_cpu() -> dict[int, tuple[str, int, float, str]]:
+    """Every live process: pid -> (command name, parent pid, CPU seconds used so far, start time)."""
     tick = os.sysconf("SC_CLK_TCK")
-    total = 0.0
+    table = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -270,19 +272,129 @@ def process_tree_cpu(root_pid: int) -> float:
             stat = Path(f"/proc/{entry}/stat").read_text()
         except OSError:
             continue
-        fields = stat.rsplit(")", 1)[1].split()
-        pid, ppid = int(entry), int(fields[1])
-        if pid == root_pid or ppid == root_pid:
-            total += (int(fields[11]) + int(fields[12])) / tick
-    return total
+        comm = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2 :].split()
+        table[int(entry)] = (comm, int(fields[1]), (int(fields[11]) + int(fields[12])) / tick, fields[19])
+    return table
 
 
 def machine_cpu() -> tuple[float, float]:
-    """(busy, total) jiffies of the whole machine, from /proc/stat."""
+    """(busy, total) CPU seconds of the whole machine so far, summed over cores, from /proc/stat."""
+    tick = os.sysconf("SC_CLK_TCK")
     values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
     idle = values[3] + values[4]
     total = sum(values[:8])
-    return total - idle, total
+    return (total - idle) / tick, total / tick
+
+
+def connections_per_worker(server_pid: int, port: int) -> dict[int, int]:
+    """Established client connections each gunicorn worker holds on the port (from /proc)."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            rows = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for row in rows:
+            cols = row.split()
+            if cols[3] == "01" and int(cols[1].rsplit(":", 1)[1], 16) == port:  # ESTABLISHED, server side
+                inodes.add(cols[9])
+    counts = {}
+    for pid, (_comm, ppid, _cpu, _start) in process_cpu().items():
+        if ppid != server_pid:
+            continue
+        held = 0
+        try:
+            for fd in os.listdir(f"/proc/{pid}/fd"):
+                target = os.readlink(f"/proc/{pid}/fd/{fd}")
+                if target.startswith("socket:[") and target[8:-1] in inodes:
+                    held += 1
+        except OSError:
+            continue
+        counts[pid] = held
+    return counts
+
+
+class CpuMeter:
+    """Who used the CPU during a window: gunicorn, PostgreSQL, Redis, the load generator, the rest.
+
+    The rest is the machine's busy time minus those four: other processes (another user's test run,
+    say) and kernel work not charged to a process. The load generator is this process (asyncio) or
+    its wrk child, so it is read from getrusage.
+    """
+
+    def __init__(self, server_pid: int | None):
+        self.server_pid = server_pid
+
+    def _category(self, pid: int, comm: str, ppid: int) -> str | None:
+        if self.server_pid and (pid == self.server_pid or ppid == self.server_pid):
+            return "gunicorn"
+        if comm.startswith("postgres"):
+            # Backends are titled "postgres: [cluster:] user database host(port) state": count only ours, and the
+            # server's own processes (checkpointer, WAL writer...); other databases' backends are "other".
+            try:
+                title = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                title = ""
+            if re.search(r"\(\d+\)|\[local\]", title) and f" {DB_NAME} " not in title:
+                return "other"
+            return "postgresql"
+        if comm.startswith("redis-server"):
+            return "redis"
+        if pid == os.getpid() or ppid == os.getpid():
+            return None  # the load generator, counted through getrusage
+        return "other"
+
+    def start(self) -> None:
+        self.wall = time.perf_counter()
+        self.procs = process_cpu()
+        self.machine = machine_cpu()
+        self.self_usage = resource.getrusage(resource.RUSAGE_SELF)
+        self.child_usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+
+    def stop(self) -> dict:
+        wall = time.perf_counter() - self.wall
+        procs = process_cpu()
+        busy, total = machine_cpu()
+        self_usage = resource.getrusage(resource.RUSAGE_SELF)
+        child_usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        used = {"gunicorn": 0.0, "postgresql": 0.0, "redis": 0.0, "other": 0.0}
+        others: dict[str, float] = {}
+        for pid, (comm, ppid, cpu, start) in procs.items():
+            category = self._category(pid, comm, ppid)
+            if category is None:
+                continue
+            before = self.procs.get(pid)
+            # Same pid and start time: the same process (kernel workers rename themselves as they go).
+            delta = cpu - (before[2] if before and before[3] == start else 0.0)
+            if category == "other":
+                comm = comm.split("-", 1)[0] if comm.startswith("kworker") else comm
+            used[category] += delta
+            if category == "other" and delta > 0:
+                others[comm] = others.get(comm, 0.0) + delta
+        loadgen = sum(
+            getattr(after, attr) - getattr(before, attr)
+            for after, before in ((self_usage, self.self_usage), (child_usage, self.child_usage))
+            for attr in ("ru_utime", "ru_stime")
+        )
+        machine_busy = busy - self.machine[0]
+        cores = (total - self.machine[1]) / wall if wall else 1
+        rest = max(0.0, machine_busy - used["gunicorn"] - used["postgresql"] - used["redis"] - loadgen)
+
+        def pct(seconds: float) -> float:
+            return round(100 * seconds / wall, 1) if wall else 0.0
+
+        top_others = sorted(others.items(), key=lambda item: -item[1])[:3]
+        return {
+            "gunicorn": pct(used["gunicorn"]),
+            "postgresql": pct(used["postgresql"]),
+            "redis": pct(used["redis"]),
+            "loadgen": pct(loadgen),
+            "rest": pct(rest),
+            "machine": pct(machine_busy),
+            "machine_capacity": round(100 * cores),
+            "top_others": ", ".join(f"{name} {pct(seconds):.0f}%" for name, seconds in top_others if pct(seconds) >= 1),
+        }
 
 
 # --- HTTP helpers --------------------------------------------------------------------------------
@@ -340,9 +452,8 @@ class LoadResult:
     max_ms: float
     mean_ms: float
     bytes_per_response: float
-    server_cpu_pct: float = 0.0  # gunicorn master + workers, % of one core
-    client_cpu_pct: float = 0.0  # the load generator, % of one core
-    machine_cpu_pct: float = 0.0  # whole machine, % of all cores
+    cpu: dict = field(default_factory=dict)  # % of one core per consumer (see CpuMeter)
+    connections_per_worker: list = field(default_factory=list)  # sampled halfway through the window
     statuses: dict = field(default_factory=dict)
 
 
@@ -420,7 +531,7 @@ async def _connection_loop(port: int, request: bytes, deadline: float, stats: _S
             if not keep_alive:
                 writer.close()
                 writer = None
-        except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError, ValueError) as error:
+        except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError) as error:
             stats.error(type(error).__name__)
             if writer is not None:
                 writer.close()
@@ -441,13 +552,11 @@ async def _python_load(port: int, request: bytes, duration: float, connections: 
 def python_load(port: int, path: str, headers: dict[str, str], duration: float, connections: int):
     lines = [f"GET {path} HTTP/1.1", "Host: 127.0.0.1", *(f"{k}: {v}" for k, v in headers.items())]
     request = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
-    gc_was_enabled = __import__("gc").isenabled()
-    __import__("gc").disable()  # no collector pauses inside the timings
+    gc.disable()  # no collector pauses inside the timings
     try:
         stats, elapsed = asyncio.run(_python_load(port, request, duration, connections))
     finally:
-        if gc_was_enabled:
-            __import__("gc").enable()
+        gc.enable()
     return stats, elapsed
 
 
@@ -488,11 +597,13 @@ def measure(label: str, port: int, server_pid: int, path: str, headers: dict[str
     run = wrk_load if tool == "wrk" else python_load
     if warmup > 0:
         run(port, path, headers, warmup, connections)
-    server_before = process_tree_cpu(server_pid)
-    busy_before, total_before = machine_cpu()
-    self_before = resource.getrusage(resource.RUSAGE_SELF)
-    child_before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    wall_started = time.perf_counter()
+    meter = CpuMeter(server_pid)
+    spread: list[int] = []
+    sampler = threading.Timer(
+        duration / 2, lambda: spread.extend(sorted(connections_per_worker(server_pid, port).values(), reverse=True))
+    )
+    sampler.start()
+    meter.start()
     if tool == "wrk":
         report = wrk_load(port, path, headers, duration, connections)
         elapsed = report["duration_us"] / 1e6
@@ -512,15 +623,8 @@ def measure(label: str, port: int, server_pid: int, path: str, headers: dict[str
         mean_ms = sum(latencies) / len(latencies) * 1000 if latencies else float("nan")
         bytes_per = stats.bytes / requests if requests else 0
         statuses = {str(k): v for k, v in sorted(stats.statuses.items())}
-    wall = time.perf_counter() - wall_started
-    server_cpu = process_tree_cpu(server_pid) - server_before
-    busy_after, total_after = machine_cpu()
-    self_after = resource.getrusage(resource.RUSAGE_SELF)
-    child_after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if tool == "wrk":
-        client_cpu = (child_after.ru_utime - child_before.ru_utime) + (child_after.ru_stime - child_before.ru_stime)
-    else:
-        client_cpu = (self_after.ru_utime - self_before.ru_utime) + (self_after.ru_stime - self_before.ru_stime)
+    cpu = meter.stop()
+    sampler.cancel()
     result = LoadResult(
         label=label,
         path=path,
@@ -537,14 +641,15 @@ def measure(label: str, port: int, server_pid: int, path: str, headers: dict[str
         max_ms=round(max_ms, 2),
         mean_ms=round(mean_ms, 2),
         bytes_per_response=round(bytes_per),
-        server_cpu_pct=round(100 * server_cpu / wall, 1),
-        client_cpu_pct=round(100 * client_cpu / wall, 1),
-        machine_cpu_pct=round(100 * (busy_after - busy_before) / max(1, total_after - total_before), 1),
+        cpu=cpu,
+        connections_per_worker=spread,
         statuses=statuses,
     )
     log(
         f"{label}: {result.rps} req/s, p50 {result.p50_ms} ms, p95 {result.p95_ms} ms, errors {result.errors}; "
-        f"CPU server {result.server_cpu_pct}% client {result.client_cpu_pct}% machine {result.machine_cpu_pct}%"
+        f"CPU % of a core: gunicorn {cpu['gunicorn']}, PostgreSQL {cpu['postgresql']}, Redis {cpu['redis']}, "
+        f"load generator {cpu['loadgen']}, rest {cpu['rest']} ({cpu['top_others'] or 'nothing notable'}); "
+        f"connections per worker {spread}"
     )
     return result
 
@@ -740,9 +845,10 @@ def chromium_transfer(port: int, path: str) -> dict:
             def on_request(event):
                 requests.setdefault(event["requestId"], {})["url"] = event["request"]["url"]
                 requests[event["requestId"]]["type"] = event.get("type", "Other")
-                requests[event["requestId"]]["accept_encoding"] = event["request"]["headers"].get(
-                    "Accept-Encoding", ""
-                )
+
+            def on_request_extra(event):  # the headers as sent, Accept-Encoding included
+                headers = {k.lower(): v for k, v in event.get("headers", {}).items()}
+                requests.setdefault(event["requestId"], {})["accept_encoding"] = headers.get("accept-encoding", "")
 
             def on_response(event):
                 entry = requests.setdefault(event["requestId"], {})
@@ -759,6 +865,7 @@ def chromium_transfer(port: int, path: str) -> dict:
                 requests.setdefault(event["requestId"], {})["failed"] = event.get("errorText", "failed")
 
             cdp.on("Network.requestWillBeSent", on_request)
+            cdp.on("Network.requestWillBeSentExtraInfo", on_request_extra)
             cdp.on("Network.responseReceived", on_response)
             cdp.on("Network.loadingFinished", on_finished)
             cdp.on("Network.loadingFailed", on_failed)
@@ -894,7 +1001,9 @@ def write_results(data: dict) -> None:
         f"| lesson page p95 latency | <= {TARGET_P95_MS} ms | {lesson['p95_ms']:.1f} ms (p50 {lesson['p50_ms']:.1f} ms) "
         f"| {verdict(lesson['p95_ms'] <= TARGET_P95_MS)} |"
     )
-    lines.append(f"| lesson page errors | 0 | {lesson['errors']} of {lesson['requests']} | {verdict(lesson['errors'] == 0)} |")
+    lines.append(
+        f"| lesson page errors | 0 | {lesson['errors']} of {lesson['requests']} | {verdict(lesson['errors'] == 0)} |"
+    )
     crawl = data["transfer"]["crawl"]
     chromium = data["transfer"]["chromium"]
     lines.append(
@@ -915,26 +1024,72 @@ def write_results(data: dict) -> None:
         "## All load figures",
         "",
         "| page | tool | conn. | requests | req/s | p50 ms | p95 ms | p99 ms | max ms | errors | bytes/resp. "
-        "| CPU gunicorn | CPU load gen. | CPU machine |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| conn. per worker |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for result in data["load"].values():
         lines.append(
             f"| {result['label']} | {result['tool']} | {result['connections']} | {result['requests']} | "
             f"{result['rps']:.0f} | {result['p50_ms']:.1f} | {result['p95_ms']:.1f} | {result['p99_ms']:.1f} | "
             f"{result['max_ms']:.1f} | {result['errors']} | {result['bytes_per_response']} | "
-            f"{result['server_cpu_pct']:.0f}% | {result['client_cpu_pct']:.0f}% | {result['machine_cpu_pct']:.0f}% |"
+            f"{' / '.join(map(str, result['connections_per_worker'])) or '?'} |"
         )
     lines += [
         "",
-        "CPU gunicorn and CPU load gen. are in % of one core; CPU machine is in % of all "
-        f"{m['nproc']} cores (gunicorn + load generator + PostgreSQL + Redis + everything else).",
+        "Bytes/resp. counts headers and body as received (compressed). Conn. per worker: how the open "
+        "connections were spread over the gunicorn workers halfway through the window (each worker has "
+        f"{THREADS} threads; a connection stays with the worker that accepted it). Where the CPU went during each "
+        f"measured window, in % of one core ({m['nproc']} cores = {100 * int(m['nproc'])}%):",
         "",
-        "Unloaded latency, one keep-alive connection, one request at a time "
-        f"({data['sequential']['lesson_cached']['requests']} requests each):",
+        "| page | gunicorn | PostgreSQL | Redis | load generator | rest of the machine | machine busy |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for result in data["load"].values():
+        c = result["cpu"]
+        rest = f"{c['rest']:.0f}%" + (f" ({c['top_others']})" if c["top_others"] else "")
+        lines.append(
+            f"| {result['label']} | {c['gunicorn']:.0f}% | {c['postgresql']:.0f}% | {c['redis']:.0f}% | "
+            f"{c['loadgen']:.0f}% | {rest} | {c['machine']:.0f}% |"
+        )
+    uneven = [
+        f"{r['label']} ({' / '.join(map(str, r['connections_per_worker']))})"
+        for r in data["load"].values()
+        if len(r["connections_per_worker"]) == WORKERS
+        and max(r["connections_per_worker"]) - min(r["connections_per_worker"]) > 2
+    ]
+    if uneven:
+        lines += [
+            "",
+            f"**Uneven workers.** Connections were spread unevenly over the {WORKERS} workers during: "
+            f"{', '.join(uneven)}. A gthread worker keeps every keep-alive connection it accepted, and the "
+            "worker awake first often accepts most of a burst, so part of the time one worker (one core, one "
+            "GIL) serves nearly all the load while the other idles: throughput then drops to about half. "
+            "`--reuse-port` (gunicorn then opens one listening socket per worker and the kernel spreads new "
+            "connections over them) avoids it; try it with `BENCH_GUNICORN_EXTRA=--reuse-port make bench`.",
+        ]
+    noisy = [r["label"] for r in data["load"].values() if r["cpu"]["rest"] > NOISY_REST_PCT]
+    idle = data["idle_before"]
+    idle_detail = f": {idle['top_others']}" if idle["top_others"] else ""
+    lines += [
         "",
-        "| request | p50 ms | p95 ms | mean ms |",
-        "| --- | --- | --- | --- |",
+        f"Before the load tests, with nothing of the benchmark running, the machine was {idle['machine']:.0f}% "
+        f"busy (of {100 * int(m['nproc'])}%){idle_detail}.",
+    ]
+    if noisy:
+        lines += [
+            "",
+            f"**Warning: the machine was shared.** Other processes used more than {NOISY_REST_PCT}% of a core during: "
+            f"{', '.join(noisy)}. Those figures understate what the site can do on a quiet machine; run again "
+            "when nothing else runs.",
+        ]
+    lines += [
+        "",
+        "Unloaded latency, one keep-alive connection, one request at a time (what the page cache buys; "
+        "a session cookie makes the cache step aside, as for a signed-in learner or the first visitor after "
+        "a publish):",
+        "",
+        "| request | requests | p50 ms | p95 ms | mean ms |",
+        "| --- | --- | --- | --- | --- |",
     ]
     for name, label in (
         ("lesson_cached", "lesson, anonymous (page cache)"),
@@ -943,7 +1098,7 @@ def write_results(data: dict) -> None:
         ("catalogue_bypass", "catalogue, session cookie (page cache bypassed)"),
     ):
         s = data["sequential"][name]
-        lines.append(f"| {label} | {s['p50_ms']:.2f} | {s['p95_ms']:.2f} | {s['mean_ms']:.2f} |")
+        lines.append(f"| {label} | {s['requests']} | {s['p50_ms']:.2f} | {s['p95_ms']:.2f} | {s['mean_ms']:.2f} |")
     lines += [
         "",
         f"Page cache entries in Redis after the warm-up: {data['page_cache_entries']}.",
@@ -1000,7 +1155,10 @@ def choose_loadgen() -> tuple[str, str]:
         raise BenchError("BENCH_LOADGEN=wrk but wrk is not installed (Debian: apt-get install wrk)")
     if LOADGEN == "wrk" or (LOADGEN == "auto" and have_wrk):
         version = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.splitlines()
-        return "wrk", f"`{(version or ['wrk'])[0].strip()}`, 2 threads, latency percentiles from its per-request histogram"
+        return (
+            "wrk",
+            f"`{(version or ['wrk'])[0].strip()}`, 2 threads, latency percentiles from its per-request histogram",
+        )
     return "python", (
         "the built-in asyncio generator (wrk is not installed; raw HTTP/1.1 keep-alive sockets, one process, "
         "per-request `perf_counter` timings, percentiles by nearest rank); it shares the 2 cores with the server"
@@ -1052,15 +1210,21 @@ def main() -> int:
         t0 = time.perf_counter()
         sequential = {
             "lesson_cached": sequential_latency(port, targets["lesson_url"], headers),
-            "lesson_bypass": sequential_latency(port, targets["lesson_url"], bypass_headers),
+            "lesson_bypass": sequential_latency(port, targets["lesson_url"], bypass_headers, count=40),
             "catalogue_cached": sequential_latency(port, targets["catalogue_url"], headers),
-            "catalogue_bypass": sequential_latency(port, targets["catalogue_url"], bypass_headers),
+            "catalogue_bypass": sequential_latency(port, targets["catalogue_url"], bypass_headers, count=40),
         }
         for name, figures in sequential.items():
             log(f"unloaded {name}: p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms")
         entries = page_cache_entries()
         log(f"page cache entries in Redis: {entries}")
         timings["unloaded latency probes"] = time.perf_counter() - t0
+
+        meter = CpuMeter(server.pid)
+        meter.start()
+        time.sleep(1.5)
+        idle_before = meter.stop()
+        log(f"machine before the load tests: {idle_before['machine']}% busy ({idle_before['top_others'] or 'idle'})")
 
         t0 = time.perf_counter()
         common = {"port": port, "server_pid": server.pid, "tool": tool, "connections": CONNECTIONS}
@@ -1077,7 +1241,9 @@ def main() -> int:
 
         t0 = time.perf_counter()
         crawl = crawl_transfer(port, targets["lesson_url"])
-        log(f"transfer (crawl): {crawl['counted_body_bytes']} body bytes + {crawl['counted_header_bytes']} header bytes")
+        log(
+            f"transfer (crawl): {crawl['counted_body_bytes']} body bytes + {crawl['counted_header_bytes']} header bytes"
+        )
         try:
             chromium = chromium_transfer(port, targets["lesson_url"])
         except Exception as error:  # noqa: BLE001 — the browser figure is a bonus; report why it is missing
@@ -1098,6 +1264,7 @@ def main() -> int:
             "loadgen_note": loadgen_note,
             "sequential": sequential,
             "page_cache_entries": entries,
+            "idle_before": idle_before,
             "load": {name: asdict(result) for name, result in load.items()},
             "transfer": {"crawl": crawl, "chromium": chromium},
             "timings": timings,
@@ -1117,6 +1284,9 @@ def main() -> int:
     except BenchError as error:
         log(f"FAILED: {error}")
         return 1
+    except KeyboardInterrupt as interrupt:
+        log(f"interrupted ({interrupt or 'Ctrl+C'}); stopping")
+        return 130
     finally:
         stop_gunicorn(server)
         log_file.close()
