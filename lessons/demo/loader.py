@@ -266,9 +266,24 @@ def _update(page: Page, fields: dict, report: LoadReport) -> None:
         report.unchanged += 1
         return
     for name, value in fields.items():
+        if name == "body" and hasattr(page, "body"):
+            value = _keep_block_ids(page.body, value)
         setattr(page, name, value)
     page.save_revision().publish()
     report.updated.append(f"{type(page).__name__} {page.slug} ({page.locale.language_code})")
+
+
+def _keep_block_ids(current, wanted: list) -> list:
+    """Give changed blocks the ids they had, position by position.
+
+    Block ids name questions in learning records; a text edit must not turn a question into a new one.
+    """
+    kept = []
+    for index, block in enumerate(wanted):
+        if "id" not in block and index < len(current) and current[index].block_type == block["type"]:
+            block = {**block, "id": current[index].id}
+        kept.append(block)
+    return kept
 
 
 def _differs(instance, fields: dict) -> bool:
