@@ -1,9 +1,42 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import throttle
+from .credentials import PICTURE_COUNT, PICTURES, code_normalize, pictures_secret, pin_normalize
+from .models import SignInKind
+
+
+class FocusFirstErrorMixin:
+    """After a failed post, the first wrong field gets the focus, so a screen reader reads its error at once."""
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        if field in self.fields and not any(f.widget.attrs.get("autofocus") for f in self.fields.values()):
+            self.fields[field].widget.attrs["autofocus"] = True
+
+
+def minutes(seconds: int) -> int:
+    return max(1, round(seconds / 60))
+
+
+def locked_user_name_message() -> str:
+    count = minutes(settings.SIGN_IN_LOCK_SECONDS)
+    return ngettext(
+        "There were too many wrong tries with this user name. Signing in is paused for %(count)s minute. "
+        "Try again later, or ask a coach or a help point.",
+        "There were too many wrong tries with this user name. Signing in is paused for %(count)s minutes. "
+        "Try again later, or ask a coach or a help point.",
+        count,
+    ) % {"count": count}
 
 
 class SignInForm(AuthenticationForm):
+    """User name and password, for staff, coaches, managers, editors (and learners who have a password)."""
+
     username = forms.CharField(
         label=_("User name"),
         max_length=150,
@@ -18,3 +51,189 @@ class SignInForm(AuthenticationForm):
         "invalid_login": _("The user name or the password is not right. Try again, or ask your coach."),
         "inactive": _("This account is switched off. Ask your coach."),
     }
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        if username and throttle.throttle_locked(scope=throttle.USERNAME, value=username):
+            raise ValidationError(locked_user_name_message(), code="locked")
+        try:
+            return super().clean()
+        except ValidationError:
+            # The backend counted this wrong try; say so plainly when it was the last one allowed.
+            if username and throttle.throttle_locked(scope=throttle.USERNAME, value=username):
+                raise ValidationError(locked_user_name_message(), code="locked") from None
+            raise
+
+
+class LearnerCodeForm(FocusFirstErrorMixin, forms.Form):
+    learner_code = forms.CharField(
+        label=_("Learner code"),
+        help_text=_("It is on your sign-in card, for example K7M-4PX."),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "autocorrect": "off",
+                "spellcheck": "false",
+                "class": "code-input",
+            }
+        ),
+        error_messages={"required": _("Type the learner code from your card.")},
+    )
+
+    def clean_learner_code(self):
+        code = code_normalize(text=self.cleaned_data["learner_code"])
+        if code is None:
+            raise ValidationError(
+                _("A learner code has 6 letters and numbers, like K7M-4PX. Check your card and try again."),
+                code="format",
+            )
+        return code
+
+
+class SecretTextInput(forms.TextInput):
+    """A text field that never sends its value back to the page, so a PIN is not shown again after an error."""
+
+    def format_value(self, value):
+        return None
+
+
+class PinForm(forms.Form):
+    # Not type="password": browsers would offer to save the PIN, and on a shared computer the next
+    # person would get it filled in. type="text" with autocomplete="off" is not offered for saving;
+    # inputmode="numeric" gives a number keyboard on phones, and the CSS rule for .pin-input
+    # (-webkit-text-security: disc) shows dots instead of the numbers, so nobody reads along.
+    pin = forms.CharField(
+        label=_("Your PIN"),
+        help_text=_("4 numbers. You see dots instead of the numbers, so nobody can read along."),
+        max_length=20,
+        widget=SecretTextInput(
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "off",
+                "autocorrect": "off",
+                "autocapitalize": "off",
+                "spellcheck": "false",
+                "class": "pin-input",
+                "autofocus": True,  # the only thing to do on this page
+            }
+        ),
+        error_messages={"required": _("Type the 4 numbers of your PIN.")},
+    )
+
+    def clean_pin(self):
+        pin = pin_normalize(text=self.cleaned_data["pin"])
+        if pin is None:
+            raise ValidationError(_("Type the 4 numbers of your PIN."), code="format")
+        return pin
+
+    @property
+    def secret(self) -> str:
+        return self.cleaned_data["pin"]
+
+
+PICTURE_LEGENDS = [_("First picture"), _("Second picture"), _("Third picture")]
+
+
+class PicturesForm(forms.Form):
+    """Three groups of the same 12 pictures; the learner picks one in each, in order. Works without JavaScript."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(picture.key, picture.label) for picture in PICTURES]
+        for position in range(1, PICTURE_COUNT + 1):
+            self.fields[f"picture_{position}"] = forms.ChoiceField(
+                label=PICTURE_LEGENDS[position - 1],
+                choices=choices,
+                widget=forms.RadioSelect,
+                error_messages={"required": _("Choose a picture here."), "invalid_choice": _("Choose a picture here.")},
+            )
+
+    @property
+    def secret(self) -> str:
+        return pictures_secret(keys=[self.cleaned_data[f"picture_{n}"] for n in range(1, PICTURE_COUNT + 1)])
+
+    def picture_groups(self) -> list[dict]:
+        """What the template draws: per position a legend, its error and the 12 pictures.
+
+        The view passes a fresh, unbound form after a wrong try, so a choice is only shown again when
+        the form was incomplete (a group left empty), never after a wrong sequence.
+        """
+        groups = []
+        for position in range(1, PICTURE_COUNT + 1):
+            name = f"picture_{position}"
+            groups.append(
+                {
+                    "name": name,
+                    "legend": self.fields[name].label,
+                    "error": self.errors.get(name, [""])[0] if self.is_bound else "",
+                    "options": [
+                        {
+                            "id": f"id_{name}_{picture.key}",
+                            "value": picture.key,
+                            "label": picture.label,
+                            "src": picture.src,
+                            "checked": self.is_bound and self.data.get(name) == picture.key,
+                        }
+                        for picture in PICTURES
+                    ],
+                }
+            )
+        return groups
+
+
+def language_choices():
+    return [(code, settings.LANGUAGE_SELF_NAMES.get(code, str(name))) for code, name in settings.LANGUAGES]
+
+
+class LearnerCreateForm(FocusFirstErrorMixin, forms.Form):
+    display_name = forms.CharField(
+        label=_("First name or nickname"),
+        max_length=80,
+        help_text=_("Only a first name or a nickname, no family name. The learner sees it on the site."),
+        error_messages={"required": _("Type a first name or a nickname.")},
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    preferred_language = forms.ChoiceField(label=_("Language"), choices=language_choices)
+    kind = forms.ChoiceField(
+        label=_("Sign in with"),
+        choices=SignInKind.choices,
+        initial=SignInKind.PIN,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a PIN or pictures.")},
+    )
+
+    def clean_display_name(self):
+        name = " ".join(self.cleaned_data["display_name"].split())
+        if not name:
+            raise ValidationError(_("Type a first name or a nickname."), code="required")
+        return name
+
+
+class LearnerResetForm(FocusFirstErrorMixin, forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Sign in with"),
+        choices=SignInKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a PIN or pictures.")},
+    )
+
+
+class AccountDeleteForm(FocusFirstErrorMixin, forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": _("Type your password to confirm.")},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError(_("This password is not right. Nothing was deleted."), code="wrong")
+        return password

@@ -1,17 +1,22 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .forms import SignInForm
+from . import views
 
 app_name = "accounts"
 
 urlpatterns = [
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            template_name="accounts/login.html", authentication_form=SignInForm, redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", views.account_overview, name="account"),
+    path("login/", views.SignInView.as_view(), name="login"),
+    path("login/learner/", views.learner_sign_in, name="login_learner"),
+    path("logout/", views.SignOutView.as_view(), name="logout"),
+    path("keep-alive/", views.keep_alive, name="keep_alive"),
+    path("my-data/", views.account_data_download, name="my_data"),
+    path("delete/", views.account_delete, name="delete"),
+    path("coach/", views.coach_learners, name="coach_learners"),
+    path("coach/learners/new/", views.coach_learner_create, name="coach_learner_create"),
+    path("coach/learners/<int:pk>/card/", views.coach_learner_card, name="coach_learner_card"),
+    path("coach/learners/<int:pk>/reset/", views.coach_learner_reset, name="coach_learner_reset"),
+    path("coach/learners/<int:pk>/unlock/", views.coach_learner_unlock, name="coach_learner_unlock"),
+    path("coach/learners/<int:pk>/delete/", views.coach_learner_delete, name="coach_learner_delete"),
+    path("coach/unlock-here/", views.coach_unlock_here, name="coach_unlock_here"),
 ]

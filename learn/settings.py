@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -172,6 +173,8 @@ XAPI_ACTIVITY_BASE = os.environ.get("XAPI_ACTIVITY_BASE", "https://oefenplein.me
 
 # --- Auth ----------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+# User name + password (throttled per user name) and learner code + PIN or pictures; see accounts/backends.py.
+AUTHENTICATION_BACKENDS = ["accounts.backends.ThrottledPasswordBackend", "accounts.backends.LearnerCodeBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
@@ -181,6 +184,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Shared computers: a session ends after this many seconds without a request (0 switches it off).
+SESSION_IDLE_SECONDS = int(os.environ.get("SESSION_IDLE_SECONDS", str(15 * 60)))
+# Wrong sign-in tries (accounts/throttle.py): within the window, this many wrong tries pause signing in
+# for SIGN_IN_LOCK_SECONDS. A whole surf point shares one address, so its limit is higher.
+SIGN_IN_WINDOW_SECONDS = int(os.environ.get("SIGN_IN_WINDOW_SECONDS", str(15 * 60)))
+SIGN_IN_LOCK_SECONDS = int(os.environ.get("SIGN_IN_LOCK_SECONDS", str(15 * 60)))
+SIGN_IN_CODE_LIMIT = int(os.environ.get("SIGN_IN_CODE_LIMIT", "5"))
+SIGN_IN_ADDRESS_LIMIT = int(os.environ.get("SIGN_IN_ADDRESS_LIMIT", "30"))
+SIGN_IN_USERNAME_LIMIT = int(os.environ.get("SIGN_IN_USERNAME_LIMIT", "10"))
+# How many reverse proxies in front of gunicorn append to X-Forwarded-For (0: use REMOTE_ADDR). Production
+# runs behind one web server (README); without this every learner would share the proxy's address.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1" if PRODUCTION else "0"))
 
 # --- Languages -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "nl"

@@ -35,10 +35,28 @@ def redis_url():
 def worker(redis_url, tmp_path):
     """Start `celery worker` as its own process on a queue of its own, so nothing else takes our task."""
     queue = f"test-{uuid.uuid4().hex[:8]}"
-    env = {**os.environ, "REDIS_URL": redis_url, "OEFENPLEIN_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "learn.settings"}
+    env = {
+        **os.environ,
+        "REDIS_URL": redis_url,
+        "OEFENPLEIN_VAR_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "learn.settings",
+    }
     log = (tmp_path / "worker.log").open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "learn", "worker", "--pool=solo", "-Q", queue, "--loglevel=INFO", "-n", f"{queue}@%h"],
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "learn",
+            "worker",
+            "--pool=solo",
+            "-Q",
+            queue,
+            "--loglevel=INFO",
+            "-n",
+            f"{queue}@%h",
+        ],
         cwd=ROOT,
         env=env,
         stdout=log,

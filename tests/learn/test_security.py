@@ -56,6 +56,8 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
 
     env = {key: value for key, value in os.environ.items() if key != "DJANGO_SECRET_KEY"}
     env.update({"DJANGO_ENV": "production", "OEFENPLEIN_VAR_DIR": str(tmp_path)})
-    result = subprocess.run([sys.executable, "manage.py", "check"], env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr

@@ -71,6 +71,10 @@ def test_video_block_renders_captions_track_and_transcript(db):
     video = Document.objects.create(title="v", file=ContentFile(b"\x00", name="clip.webm"))
     captions = Document.objects.create(title="c", file=ContentFile(b"WEBVTT\n", name="captions.vtt"))
     block = VideoBlock()
-    html = block.render(_value(block, {"video": video.pk, "captions": captions.pk, "title": "T", "transcript": "Alles wat gezegd wordt"}))
+    html = block.render(
+        _value(
+            block, {"video": video.pk, "captions": captions.pk, "title": "T", "transcript": "Alles wat gezegd wordt"}
+        )
+    )
     assert '<track kind="captions"' in html and captions.url in html
     assert "Alles wat gezegd wordt" in html

@@ -1,0 +1,153 @@
+"""Writes for accounts: learner sign-in on shared computers, coaches' learner accounts, deleting an account.
+
+Secrets (PINs, picture sequences) are generated here, hashed at once, and handed back to the caller
+exactly once in a `NewSecret`, so the coach can show or print them; they are never stored readable.
+"""
+
+import secrets
+from dataclasses import dataclass
+
+from django.contrib.auth import authenticate
+from django.contrib.auth.models import Group
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from . import roles, throttle
+from .credentials import code_generate, code_normalize, pictures_generate, pictures_secret, pin_generate
+from .models import LearnerSignIn, SignInKind, User
+
+# What went wrong, for the view to turn into a message.
+ADDRESS_LOCKED = "address_locked"
+CODE_LOCKED = "code_locked"
+UNKNOWN_CODE = "unknown_code"
+WRONG_SECRET = "wrong_secret"
+
+
+@dataclass(frozen=True)
+class LookupResult:
+    user: User | None
+    problem: str = ""
+
+
+@dataclass(frozen=True)
+class SignInOutcome:
+    user: User | None
+    problem: str = ""
+    tries_left: int = 0
+
+
+@dataclass(frozen=True)
+class NewSecret:
+    """A secret as the learner types it: "2580", or "sun,house,tree". Show it once, then let it go."""
+
+    learner: User
+    kind: str
+    secret: str
+
+
+def learner_code_lookup(*, text: str, address: str) -> LookupResult:
+    """Step 1 of learner sign-in: whose code is this? Unknown codes count as wrong tries of the address."""
+    if throttle.throttle_locked(scope=throttle.ADDRESS, value=address):
+        return LookupResult(user=None, problem=ADDRESS_LOCKED)
+    code = code_normalize(text=text)
+    sign_in = (
+        LearnerSignIn.objects.select_related("user").filter(code=code, user__is_active=True).first() if code else None
+    )
+    if sign_in is None:
+        failure = throttle.throttle_failure(scope=throttle.ADDRESS, value=address)
+        return LookupResult(user=None, problem=ADDRESS_LOCKED if failure.locked else UNKNOWN_CODE)
+    return LookupResult(user=sign_in.user)
+
+
+def learner_sign_in_attempt(*, request, code: str, secret: str, address: str) -> SignInOutcome:
+    """Step 2: check the PIN or pictures, counting wrong tries per code and per address.
+
+    While the code or the address is locked the secret is not even checked, so guessing gains nothing.
+    """
+    if throttle.throttle_locked(scope=throttle.ADDRESS, value=address):
+        return SignInOutcome(user=None, problem=ADDRESS_LOCKED)
+    if throttle.throttle_locked(scope=throttle.CODE, value=code):
+        return SignInOutcome(user=None, problem=CODE_LOCKED)
+    user = authenticate(request, learner_code=code, learner_secret=secret)
+    if user is not None:
+        throttle.throttle_clear(scope=throttle.CODE, value=code)
+        return SignInOutcome(user=user)
+    by_address = throttle.throttle_failure(scope=throttle.ADDRESS, value=address)
+    by_code = throttle.throttle_failure(scope=throttle.CODE, value=code)
+    if by_code.locked:
+        return SignInOutcome(user=None, problem=CODE_LOCKED)
+    if by_address.locked:
+        return SignInOutcome(user=None, problem=ADDRESS_LOCKED)
+    return SignInOutcome(user=None, problem=WRONG_SECRET, tries_left=min(by_code.tries_left, by_address.tries_left))
+
+
+def _secret_generate(kind: str) -> str:
+    return pin_generate() if kind == SignInKind.PIN else pictures_secret(keys=pictures_generate())
+
+
+def learner_create(*, coach: User, display_name: str, language: str, kind: str) -> NewSecret:
+    """A learner account that needs no e-mail and no password: a unique code plus a new PIN or pictures."""
+    secret = _secret_generate(kind)
+    learners, _created = Group.objects.get_or_create(name=roles.LEARNERS)
+    for _attempt in range(20):
+        code = code_generate()
+        try:
+            with transaction.atomic():
+                user = User(
+                    # Not derived from the code: the user name shows up in admin lists and exports.
+                    username=f"learner-{secrets.token_hex(6)}",
+                    display_name=display_name.strip(),
+                    preferred_language=language,
+                    created_by=coach,
+                )
+                user.set_unusable_password()
+                user.save()
+                user.groups.add(learners)
+                sign_in = LearnerSignIn(user=user, code=code, kind=kind)
+                sign_in.secret_set(secret)
+                sign_in.save()
+        except IntegrityError:  # the code (or the user name) is taken: draw again
+            continue
+        return NewSecret(learner=user, kind=kind, secret=secret)
+    raise RuntimeError("No free learner code found; the code space is nearly full.")
+
+
+def learner_secret_reset(*, learner: User, kind: str) -> NewSecret:
+    """A new PIN or new pictures; the code (and the printed QR code) stays. Also lifts a pause."""
+    sign_in = learner.learner_sign_in
+    secret = _secret_generate(kind)
+    sign_in.kind = kind
+    sign_in.secret_set(secret)
+    sign_in.secret_changed_at = timezone.now()
+    sign_in.save(update_fields=["kind", "secret", "secret_changed_at"])
+    throttle.throttle_clear(scope=throttle.CODE, value=sign_in.code)
+    return NewSecret(learner=learner, kind=kind, secret=secret)
+
+
+def learner_unlock(*, learner: User) -> None:
+    throttle.throttle_clear(scope=throttle.CODE, value=learner.learner_sign_in.code)
+
+
+def sign_in_address_unlock(*, address: str) -> None:
+    """Lift the pause of a whole place (all computers behind one address)."""
+    throttle.throttle_clear(scope=throttle.ADDRESS, value=address)
+
+
+def account_deletion_request(*, user: User) -> None:
+    if user.deletion_requested_at is None:
+        user.deletion_requested_at = timezone.now()
+        user.save(update_fields=["deletion_requested_at"])
+
+
+def account_deletion_cancel(*, user: User) -> None:
+    if user.deletion_requested_at is not None:
+        user.deletion_requested_at = None
+        user.save(update_fields=["deletion_requested_at"])
+
+
+def account_delete(*, user: User) -> None:
+    """Delete the user and, by cascade, every learning record and progress row of theirs."""
+    code = getattr(getattr(user, "learner_sign_in", None), "code", "")
+    with transaction.atomic():
+        user.delete()
+    throttle.throttle_clear(scope=throttle.CODE, value=code)
