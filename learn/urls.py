@@ -12,7 +12,7 @@ from .health import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
-    path("api/progress/", include("progress.urls")),
+    path("api/progress/", include("progress.api_urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]
@@ -29,6 +29,7 @@ if settings.SERVE_MEDIA:
 urlpatterns += i18n_patterns(
     path("search/", lesson_views.search, name="search"),
     path("account/", include("accounts.urls")),
+    path("", include("progress.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

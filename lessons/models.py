@@ -15,6 +15,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from learn.errors import bad_request_response
+from progress.selectors import lesson_progress_for
 
 from . import selectors
 from .blocks import GoalBlock, lesson_body_blocks
@@ -135,7 +136,15 @@ class ModulePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["lessons"] = selectors.lessons_of_module(module=self)
+        lessons = list(selectors.lessons_of_module(module=self))
+        context["lessons"] = lessons
+        # Signed-in learners see which lessons they finished; anonymous pages stay the same for all.
+        user = getattr(request, "user", None)
+        context["lesson_progress"] = (
+            lesson_progress_for(user=user, lesson_keys=[lesson.translation_key for lesson in lessons])
+            if user is not None and user.is_authenticated
+            else {}
+        )
         return context
 
     @property

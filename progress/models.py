@@ -65,6 +65,8 @@ class LessonProgress(models.Model):
     hints = models.PositiveIntegerField(default=0)
     wrong_answers = models.PositiveIntegerField(default=0)
     time_spent_seconds = models.PositiveIntegerField(default=0)
+    # How many questions the lesson had when the learner last worked on it: "2 of 3 right".
+    question_count = models.PositiveIntegerField(default=0)
     # Per question: {"<block id>": {"first": bool, "last": bool}}; the scores are derived from it.
     answers = models.JSONField(default=dict)
     started_at = models.DateTimeField()

@@ -4,8 +4,13 @@ Everything reads the aggregates; nothing here scans the statement log except the
 data export.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from uuid import UUID
+
+from django.conf import settings
+from django.db.models import F
+from django.utils.translation import get_language_info
+from wagtail.models import Page
 
 from .models import LessonProgress, LessonStatus, ModuleProgress, Statement
 
@@ -32,6 +37,114 @@ def learner_overview(*, user, limit: int = 200) -> LearnerOverview:
 
 def lesson_progress_for(*, user, lesson_keys) -> dict:
     return {row.lesson_key: row for row in LessonProgress.objects.filter(user=user, lesson_key__in=list(lesson_keys))}
+
+
+@dataclass(frozen=True)
+class PageLink:
+    """A page in the learner's language, or in the source language when it is not translated."""
+
+    title: str
+    url: str
+    language: str
+    direction: str
+
+
+@dataclass
+class LessonEntry:
+    page: PageLink
+    progress: LessonProgress
+    module: PageLink | None
+
+    @property
+    def right_first_time(self) -> int:
+        return sum(1 for answer in self.progress.answers.values() if answer.get("first"))
+
+    @property
+    def question_count(self) -> int:
+        # Older records lack the count; then the answered questions are the best we know.
+        return max(self.progress.question_count, len(self.progress.answers))
+
+    @property
+    def minutes(self) -> int:
+        return round(self.progress.time_spent_seconds / 60)
+
+
+@dataclass
+class ModuleEntry:
+    page: PageLink
+    progress: ModuleProgress
+
+
+@dataclass
+class MyLearning:
+    resume: LessonEntry | None
+    modules: list[ModuleEntry]
+    completed_lessons: list[LessonEntry]
+    # Simulator attempts get their own aggregate in the simulator issue. Until then this stays empty
+    # and the "My learning" page leaves their section out.
+    simulator_attempts: list = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.resume or self.modules or self.completed_lessons or self.simulator_attempts)
+
+
+def pages_by_translation_key(*, keys, language: str, request=None) -> dict:
+    """Live pages for Wagtail translation keys, in `language` or else the source language: one query.
+
+    Reads Wagtail's own `Page` (title and URL are all a link needs), so `progress` stays free of the
+    apps that own the page types: imports run lessons -> progress, never back.
+    """
+    keys = {key for key in keys if key}
+    if not keys:
+        return {}
+    source = settings.LANGUAGE_CODE
+    rows = (
+        Page.objects.live()
+        .filter(translation_key__in=keys, locale__language_code__in={language, source})
+        .annotate(language=F("locale__language_code"))
+    )
+    found: dict = {}
+    for page in rows:
+        if page.translation_key in found and page.language != language:
+            continue
+        found[page.translation_key] = page
+    return {
+        key: PageLink(
+            title=page.title,
+            url=page.get_url(request),
+            language=page.language,
+            direction="rtl" if get_language_info(page.language)["bidi"] else "ltr",
+        )
+        for key, page in found.items()
+    }
+
+
+def my_learning(*, user, language: str, request=None) -> MyLearning:
+    """What the "My learning" page shows, in four queries whatever the number of modules and lessons.
+
+    Two read the aggregates (`learner_overview`), one maps their translation keys to pages in the
+    learner's language, and one reads the site root paths for the URLs (cached by Wagtail).
+    Records whose page is gone (unpublished, deleted) are left out.
+    """
+    overview = learner_overview(user=user)
+    lessons = list(overview.lessons.values())
+    keys = {row.module_key for row in overview.modules} | {row.lesson_key for row in lessons}
+    keys |= {row.module_key for row in lessons}
+    pages = pages_by_translation_key(keys=keys, language=language, request=request)
+
+    def lesson_entry(row):
+        return LessonEntry(page=pages[row.lesson_key], progress=row, module=pages.get(row.module_key))
+
+    available = [row for row in lessons if row.lesson_key in pages]
+    resume = next((row for row in available if row.status != LessonStatus.COMPLETED), None)
+    return MyLearning(
+        resume=lesson_entry(resume) if resume else None,
+        modules=[
+            ModuleEntry(page=pages[row.module_key], progress=row) for row in overview.modules if row.module_key in pages
+        ],
+        completed_lessons=[lesson_entry(row) for row in available if row.status == LessonStatus.COMPLETED],
+    )
 
 
 def learner_statements_export(*, user):

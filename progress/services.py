@@ -115,6 +115,7 @@ def _aggregates_apply(*, user, statements: list[PreparedStatement]) -> None:
                 "hints",
                 "wrong_answers",
                 "time_spent_seconds",
+                "question_count",
                 "answers",
                 "completed_at",
                 "last_activity_at",
@@ -132,6 +133,7 @@ def _lesson_apply(row: LessonProgress, statement: PreparedStatement) -> None:
     row.last_activity_at = max(row.last_activity_at, statement.timestamp)
     row.time_spent_seconds += statement.duration_seconds
     row.hints += statement.hints
+    row.question_count = activity.extra.get("question_count", row.question_count)
     if activity.kind == "question":
         block = activity.extra["question_id"]
         answer = row.answers.get(block)

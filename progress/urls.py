@@ -1,7 +1,9 @@
+"""Learner pages of `progress`, included under the language prefix: /<language>/my-learning/."""
+
 from django.urls import path
 
 from . import views
 
 app_name = "progress"
 
-urlpatterns = [path("statements", views.statements_endpoint, name="statements")]
+urlpatterns = [path("my-learning/", views.my_learning, name="my_learning")]

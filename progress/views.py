@@ -1,12 +1,17 @@
-"""The learning-record endpoint: POST a JSON statement or a list of them."""
+"""The learning-record endpoint (POST a JSON statement or a list of them) and the learner's own pages."""
 
 import json
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
+from django.template.response import TemplateResponse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST, require_safe
 
+from . import selectors
 from .services import MAX_BATCH, StatementConflict, statements_ingest
 from .xapi import StatementRejected
 
@@ -49,3 +54,11 @@ def statements_endpoint(request):
     except StatementConflict:
         return _error(409, _("A statement with this id already exists."))
     return JsonResponse({"stored": result.stored, "duplicates": result.duplicates})
+
+
+@require_safe
+@never_cache  # personal data on a shared computer: never from the browser's cache after signing out
+@login_required
+def my_learning(request):
+    learning = selectors.my_learning(user=request.user, language=get_language(), request=request)
+    return TemplateResponse(request, "progress/my_learning.html", {"learning": learning})

@@ -4,6 +4,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from learn.page_cache import page_cache_generation
+from lessons.activities import lesson_activity_id, question_activity_id
 
 register = template.Library()
 
@@ -13,6 +14,17 @@ def get_item(mapping, key):
     if not mapping:
         return None
     return mapping.get(key)
+
+
+@register.simple_tag
+def activity_id(page, block_id=None):
+    """The xAPI activity id of a lesson, or of one question in it, for the browser's learning records.
+
+    Empty where there is no page (block previews in the admin), so nothing is recorded there.
+    """
+    if page is None or not getattr(page, "translation_key", None):
+        return ""
+    return question_activity_id(page, block_id) if block_id else lesson_activity_id(page)
 
 
 @register.simple_tag(takes_context=True)
