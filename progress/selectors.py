@@ -5,13 +5,16 @@ data export.
 """
 
 from dataclasses import dataclass, field
+from datetime import date
 from uuid import UUID
 
 from django.conf import settings
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import get_language_info
 from wagtail.models import Page
 
+from .assignments import assignments_for
 from .models import LessonProgress, LessonStatus, ModuleProgress, Statement
 
 
@@ -76,6 +79,19 @@ class ModuleEntry:
 
 
 @dataclass
+class AssignedEntry:
+    page: PageLink
+    due: date | None
+    note: str
+    done: bool
+    started: bool
+
+    @property
+    def overdue(self) -> bool:
+        return bool(self.due and not self.done and self.due < timezone.localdate())
+
+
+@dataclass
 class MyLearning:
     resume: LessonEntry | None
     modules: list[ModuleEntry]
@@ -83,10 +99,11 @@ class MyLearning:
     # Simulator attempts get their own aggregate in the simulator issue. Until then this stays empty
     # and the "My learning" page leaves their section out.
     simulator_attempts: list = field(default_factory=list)
+    assigned: list[AssignedEntry] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
-        return not (self.resume or self.modules or self.completed_lessons or self.simulator_attempts)
+        return not (self.resume or self.modules or self.completed_lessons or self.simulator_attempts or self.assigned)
 
 
 def pages_by_translation_key(*, keys, language: str, request=None) -> dict:
@@ -131,7 +148,10 @@ def my_learning(*, user, language: str, request=None) -> MyLearning:
     lessons = list(overview.lessons.values())
     keys = {row.module_key for row in overview.modules} | {row.lesson_key for row in lessons}
     keys |= {row.module_key for row in lessons}
+    assigned = assignments_for(user=user)
+    keys |= {item.translation_key for item in assigned}
     pages = pages_by_translation_key(keys=keys, language=language, request=request)
+    module_rows = {row.module_key: row for row in overview.modules}
 
     def lesson_entry(row):
         return LessonEntry(page=pages[row.lesson_key], progress=row, module=pages.get(row.module_key))
@@ -144,7 +164,22 @@ def my_learning(*, user, language: str, request=None) -> MyLearning:
             ModuleEntry(page=pages[row.module_key], progress=row) for row in overview.modules if row.module_key in pages
         ],
         completed_lessons=[lesson_entry(row) for row in available if row.status == LessonStatus.COMPLETED],
+        assigned=[
+            _assigned_entry(item, pages[item.translation_key], module_rows, overview.lessons)
+            for item in sorted(assigned, key=lambda item: (item.due is None, item.due or date.max))
+            if item.translation_key in pages
+        ],
     )
+
+
+def _assigned_entry(item, page: PageLink, module_rows: dict, lesson_rows: dict) -> AssignedEntry:
+    """An assignment is a module or a lesson; its state comes from the aggregates already read."""
+    module = module_rows.get(item.translation_key)
+    lesson = lesson_rows.get(item.translation_key)
+    if module is not None:
+        return AssignedEntry(page=page, due=item.due, note=item.note, done=bool(module.completed_at), started=True)
+    done = lesson is not None and lesson.status == LessonStatus.COMPLETED
+    return AssignedEntry(page=page, due=item.due, note=item.note, done=done, started=lesson is not None)
 
 
 def learner_statements_export(*, user):

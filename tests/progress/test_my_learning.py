@@ -279,3 +279,37 @@ def test_the_module_page_shows_finished_lessons_to_their_learner(signed_in, clie
 
     client.logout()
     assert "lesson-status" not in client.get(module.url).content.decode()
+
+
+@pytest.fixture
+def assigned_module(lesson):
+    """A coach's assignment, given through the provider hook the coaching app will use."""
+    import datetime
+
+    from django.utils import timezone
+
+    from lessons.models import ModulePage
+    from progress.assignments import AssignedItem, assignment_provider_register, assignment_provider_unregister
+
+    module = ModulePage.objects.parent_of(lesson).get()
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+
+    def provider(*, user):
+        return [AssignedItem(translation_key=module.translation_key, due=yesterday, note="Voor dinsdag")]
+
+    assignment_provider_register(provider)
+    yield module
+    assignment_provider_unregister(provider)
+
+
+def test_assigned_modules_show_with_their_due_date_and_overdue_in_words(client, assigned_module, django_user_model):
+    from django.utils import translation
+
+    learner = django_user_model.objects.create_user("karim", password="een-goed-wachtwoord")
+    client.force_login(learner)
+    html = client.get("/nl/my-learning/").content.decode()
+    assert assigned_module.title in html and "Voor dinsdag" in html
+    with translation.override("nl"):
+        assert translation.gettext("Given to you by your coach") in html
+        assert translation.gettext("Not started yet") in html
+    assert 'class="status-overdue"' in html
