@@ -4,6 +4,8 @@ Pages stay thin: queries live in `selectors.py`, and the catalogue filter and qu
 parsed by forms in `forms.py`, so a bad query string becomes a 400 instead of a server error.
 """
 
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -12,9 +14,11 @@ from wagtail.fields import StreamField
 from wagtail.models import Page, TranslatableMixin
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
+from wagtail.url_routing import RouteResult
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from learn.errors import bad_request_response
+from learn.page_cache import page_cache_generation
 from progress.selectors import lesson_progress_for
 
 from . import selectors
@@ -36,6 +40,30 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = _("home page")
+
+    def route(self, request, path_components):
+        """Wagtail's own tree walk, remembered per URL.
+
+        The walk costs two queries per level (about 8 for a lesson). Each site's tree is small and
+        changes only on publish, move or slug change, which bump the cache generation, so the answer
+        is remembered and the next visit costs one query. Unknown paths are not remembered: random
+        URLs must not fill the cache.
+        """
+        if not path_components:
+            return super().route(request, path_components)
+        key = f"route:{page_cache_generation()}:{self.pk}:{'/'.join(path_components)}"
+        target = cache.get(key)
+        if target is not None:
+            content_type_id, page_id = target
+            model = ContentType.objects.get_for_id(content_type_id).model_class()
+            page = model.objects.filter(pk=page_id, live=True).first() if model else None
+            if page is not None:
+                return RouteResult(page)
+        result = super().route(request, path_components)
+        page, args, kwargs = result
+        if not args and not kwargs:
+            cache.set(key, (page.content_type_id, page.pk), 3600)
+        return result
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -2,7 +2,7 @@
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from wagtail.signals import page_published, page_unpublished
+from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
 from learn.page_cache import page_cache_invalidate
 
@@ -11,6 +11,8 @@ from .models import HelpPoint
 
 @receiver(page_published)
 @receiver(page_unpublished)
+@receiver(post_page_move)
+@receiver(page_slug_changed)
 def invalidate_on_page_change(sender, **kwargs):
     page_cache_invalidate()
 
