@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "accounts",
     "lessons",
     "progress",
+    "h5p",
+    "coaching",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
