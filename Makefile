@@ -33,6 +33,7 @@ setup: $(VENV)/.runtime node_modules/.installed compile-messages
 	$(MANAGE) migrate --noinput -v0
 	$(MANAGE) collectstatic --noinput -v0
 	$(MANAGE) load_demo
+	$(MANAGE) load_demo_coaching
 
 run: setup
 	@echo "Oefenplein runs at http://127.0.0.1:8000/ (stop with Ctrl+C)"

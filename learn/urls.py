@@ -29,6 +29,7 @@ if settings.SERVE_MEDIA:
 urlpatterns += i18n_patterns(
     path("search/", lesson_views.search, name="search"),
     path("account/", include("accounts.urls")),
+    path("coach/groups/", include("coaching.urls")),
     path("", include("progress.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,

@@ -5,11 +5,11 @@ data export.
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from uuid import UUID
 
 from django.conf import settings
-from django.db.models import F
+from django.db.models import Avg, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import get_language_info
 from wagtail.models import Page
@@ -190,3 +190,142 @@ def learner_statements_export(*, user):
         .values_list("data", flat=True)
         .iterator(chunk_size=500)
     )
+
+
+# --- Reads for coach dashboards (coaching) ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProgressCell:
+    """One learner's progress on one module or lesson, the same shape for both.
+
+    For a module, scores are the average over its lessons the learner opened; hints, attempts and time
+    are summed over them. `lessons_completed`/`lessons_total` are only set for modules.
+    """
+
+    status: str  # a LessonStatus value
+    first_score: float | None = None
+    best_score: float | None = None
+    hints: int = 0
+    attempts: int = 0
+    wrong_answers: int = 0
+    time_spent_seconds: int = 0
+    last_activity_at: object = None
+    lessons_completed: int | None = None
+    lessons_total: int | None = None
+
+
+NOT_STARTED_CELL = ProgressCell(status=LessonStatus.NOT_STARTED)
+
+
+def group_progress(*, user_ids, lesson_keys=(), module_keys=()) -> dict:
+    """{(user id, translation key): ProgressCell} for many learners and items in at most three queries.
+
+    One query reads the lesson aggregates, one the module aggregates and one sums the lesson aggregates
+    per module; the number of queries never grows with learners or items. Missing pairs are not started:
+    callers use `NOT_STARTED_CELL`.
+    """
+    user_ids, lesson_keys, module_keys = list(user_ids), list(lesson_keys), list(module_keys)
+    cells: dict = {}
+    if not user_ids:
+        return cells
+    if lesson_keys:
+        for row in LessonProgress.objects.filter(user_id__in=user_ids, lesson_key__in=lesson_keys):
+            cells[(row.user_id, row.lesson_key)] = ProgressCell(
+                status=row.status,
+                first_score=row.first_score,
+                best_score=row.best_score,
+                hints=row.hints,
+                attempts=row.attempts,
+                wrong_answers=row.wrong_answers,
+                time_spent_seconds=row.time_spent_seconds,
+                last_activity_at=row.last_activity_at,
+            )
+    if module_keys:
+        sums = {
+            (row["user_id"], row["module_key"]): row
+            for row in LessonProgress.objects.filter(user_id__in=user_ids, module_key__in=module_keys)
+            .values("user_id", "module_key")
+            .annotate(
+                first=Avg("first_score"),
+                best=Avg("best_score"),
+                hint_sum=Sum("hints"),
+                attempt_sum=Sum("attempts"),
+                wrong_sum=Sum("wrong_answers"),
+                time_sum=Sum("time_spent_seconds"),
+            )
+            .order_by()
+        }
+        for row in ModuleProgress.objects.filter(user_id__in=user_ids, module_key__in=module_keys):
+            total = sums.get((row.user_id, row.module_key), {})
+            cells[(row.user_id, row.module_key)] = ProgressCell(
+                status=LessonStatus.COMPLETED if row.completed_at else LessonStatus.IN_PROGRESS,
+                first_score=total.get("first"),
+                best_score=total.get("best"),
+                hints=total.get("hint_sum") or 0,
+                attempts=total.get("attempt_sum") or 0,
+                wrong_answers=total.get("wrong_sum") or 0,
+                time_spent_seconds=total.get("time_sum") or 0,
+                last_activity_at=row.last_activity_at,
+                lessons_completed=row.lessons_completed,
+                lessons_total=row.lessons_total,
+            )
+    return cells
+
+
+HELP_WRONG_ANSWERS = 3
+HELP_WRONG_WINDOW_MINUTES = 30
+HELP_IDLE_MINUTES = 10
+
+# Why a learner may need help now; the coaching app turns these into words.
+HELP_WRONG = "wrong_answers"
+HELP_IDLE = "idle"
+
+
+@dataclass(frozen=True)
+class HelpSignal:
+    user_id: int
+    lesson_key: UUID
+    reason: str  # HELP_WRONG or HELP_IDLE
+    wrong_answers: int
+    last_activity_at: object
+
+
+def learners_needing_help(*, user_ids, now=None) -> list[HelpSignal]:
+    """Learners who may be stuck right now, for the coach standing next to them. One query.
+
+    The rule, per lesson aggregate:
+    - repeated wrong actions: the lesson has 3 or more wrong answers in total and the learner worked on
+      it in the last 30 minutes (the aggregate counts wrong answers over the whole lesson, not per visit,
+      so recent activity is what ties them to this session);
+    - no progress: the lesson is started but not finished, the learner worked on it today, and nothing
+      happened for 10 minutes or more.
+    A lesson that matches both is reported once, as wrong answers. Most recent first.
+    """
+
+    user_ids = list(user_ids)
+    if not user_ids:
+        return []
+    now = now or timezone.now()
+    today_start = timezone.make_aware(datetime.combine(timezone.localdate(now), time.min))
+    recent = now - timedelta(minutes=HELP_WRONG_WINDOW_MINUTES)
+    idle_since = now - timedelta(minutes=HELP_IDLE_MINUTES)
+    rows = (
+        LessonProgress.objects.filter(user_id__in=user_ids)
+        .filter(
+            Q(wrong_answers__gte=HELP_WRONG_ANSWERS, last_activity_at__gte=recent)
+            | Q(status=LessonStatus.IN_PROGRESS, last_activity_at__gte=today_start, last_activity_at__lte=idle_since)
+        )
+        .order_by("-last_activity_at")
+        .values_list("user_id", "lesson_key", "wrong_answers", "last_activity_at")
+    )
+    return [
+        HelpSignal(
+            user_id=user_id,
+            lesson_key=lesson_key,
+            reason=HELP_WRONG if wrong >= HELP_WRONG_ANSWERS and last >= recent else HELP_IDLE,
+            wrong_answers=wrong,
+            last_activity_at=last,
+        )
+        for user_id, lesson_key, wrong, last in rows
+    ]

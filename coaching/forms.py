@@ -1,0 +1,105 @@
+import uuid
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.forms import FocusFirstErrorMixin, language_choices
+
+from .selectors import STATUSES, status_label
+
+
+class GroupForm(FocusFirstErrorMixin, forms.Form):
+    name = forms.CharField(
+        label=_("Name of the group"),
+        max_length=120,
+        help_text=_("For example: Digibank Nekkerspoel, Tuesday"),
+        error_messages={"required": _("Give the group a name.")},
+    )
+    help_point = forms.ModelChoiceField(
+        label=_("Help point (if any)"), queryset=None, required=False, empty_label=_("No help point")
+    )
+
+    def __init__(self, *args, help_points, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["help_point"].queryset = help_points
+
+
+class LearnersAddForm(FocusFirstErrorMixin, forms.Form):
+    learners = forms.ModelMultipleChoiceField(
+        label=_("Your learners who are not in this group yet"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one learner.")},
+    )
+
+    def __init__(self, *args, learners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["learners"].queryset = learners
+
+
+class LearnersCreateForm(FocusFirstErrorMixin, forms.Form):
+    names = forms.CharField(
+        label=_("First names or nicknames, one on each line"),
+        help_text=_("No family names. Each learner gets a learner code and a PIN."),
+        widget=forms.Textarea(attrs={"rows": 8, "autocomplete": "off"}),
+        error_messages={"required": _("Write at least one name.")},
+    )
+    preferred_language = forms.ChoiceField(label=_("Language"), choices=language_choices)
+
+    def clean_names(self):
+        names = [" ".join(line.split()) for line in self.cleaned_data["names"].splitlines()]
+        return [name for name in names if name]
+
+
+class AssignmentForm(FocusFirstErrorMixin, forms.Form):
+    target = forms.ChoiceField(
+        label=_("Module or lesson"), error_messages={"required": _("Choose a module or a lesson.")}
+    )
+    learners = forms.ModelMultipleChoiceField(
+        label=_("For whom? Choose nobody for the whole group."),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    due = forms.DateField(
+        label=_("Finish by (if any)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Write the date like this: 2026-12-31.")},
+    )
+    note = forms.CharField(label=_("Note for the learners (if any)"), max_length=300, required=False)
+
+    def __init__(self, *args, targets, learners, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("Choose…"))]
+        for target in targets:
+            title = f"{target.module_title} › {target.title}" if target.module_title else target.title
+            kind = _("Lesson") if target.kind == "lesson" else _("Module")
+            choices.append((f"{target.kind}:{target.key}", f"{kind}: {title}"))
+        self.fields["target"].choices = choices
+        self.fields["learners"].queryset = learners
+
+    def clean_target(self):
+        kind, _sep, key = self.cleaned_data["target"].partition(":")
+        try:
+            return kind, uuid.UUID(key)
+        except ValueError as error:
+            raise ValidationError(_("Choose a module or a lesson.")) from error
+
+    def clean_due(self):
+        due = self.cleaned_data["due"]
+        if due and due < timezone.localdate():
+            raise ValidationError(_("The date to finish by cannot be in the past."))
+        return due
+
+
+class StatusFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Show learners with"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("Any status"))] + [
+            (status, status_label(status)) for status in STATUSES
+        ]

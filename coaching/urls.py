@@ -1,0 +1,20 @@
+"""Coach pages, included under the language prefix: /<language>/coach/groups/."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "coaching"
+
+urlpatterns = [
+    path("", views.group_list, name="group_list"),
+    path("new/", views.group_create, name="group_create"),
+    path("<int:pk>/", views.group_dashboard, name="group_dashboard"),
+    path("<int:pk>/learners/", views.group_learners, name="group_learners"),
+    path("<int:pk>/learners/new/", views.group_learners_create, name="group_learners_create"),
+    path("<int:pk>/learners/<int:learner_pk>/remove/", views.group_learner_remove, name="group_learner_remove"),
+    path("<int:pk>/assignments/new/", views.assignment_create, name="assignment_create"),
+    path("<int:pk>/assignments/<int:assignment_pk>/delete/", views.assignment_delete, name="assignment_delete"),
+    path("<int:pk>/export.csv", views.group_export_csv, name="group_export_csv"),
+    path("<int:pk>/export.xlsx", views.group_export_xlsx, name="group_export_xlsx"),
+]

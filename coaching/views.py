@@ -1,0 +1,247 @@
+"""Coach pages for groups, assignments, the group dashboard and exports.
+
+Every view finds its group through `coach_groups(coach=request.user)`, so another coach's group (or
+assignment, or learner) answers 404. Non-coaches get 403 and anonymous visitors the sign-in page
+(`accounts.views.coach_required`). The rules live in services.py and selectors.py.
+"""
+
+import csv
+import tempfile
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone, translation
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.credentials import code_format
+from accounts.views import coach_required
+
+from . import selectors, services
+from .forms import AssignmentForm, GroupForm, LearnersAddForm, LearnersCreateForm, StatusFilterForm
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _own_group(request, pk: int):
+    return get_object_or_404(selectors.coach_groups(coach=request.user), pk=pk)
+
+
+def _form_errors_from(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            for item in errors:
+                form.add_error(field if field in form.fields else None, item)
+    else:
+        form.add_error(None, error)
+
+
+@coach_required
+def group_list(request):
+    return render(request, "coaching/group_list.html", {"groups": selectors.coach_groups(coach=request.user)})
+
+
+@coach_required
+@require_http_methods(["GET", "POST"])
+def group_create(request):
+    form = GroupForm(
+        request.POST or None, help_points=selectors.help_point_choices(language=translation.get_language())
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            group = services.group_create(
+                coach=request.user, name=form.cleaned_data["name"], help_point=form.cleaned_data["help_point"]
+            )
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("The group is made. Now add learners."))
+            return redirect("coaching:group_learners", pk=group.pk)
+    return render(request, "coaching/group_create.html", {"form": form})
+
+
+@coach_required
+@require_http_methods(["GET", "POST"])
+def group_learners(request, pk: int):
+    group = _own_group(request, pk)
+    addable = selectors.group_learners_addable(coach=request.user, group=group)
+    form = LearnersAddForm(request.POST or None, learners=addable)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.group_learners_add(coach=request.user, group=group, learners=form.cleaned_data["learners"])
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("The learners are added to the group."))
+            return redirect("coaching:group_learners", pk=group.pk)
+    context = {
+        "group": group,
+        "learners": selectors.group_learners(group=group),
+        "form": form,
+        "can_add": addable.exists(),
+    }
+    return render(request, "coaching/group_learners.html", context)
+
+
+@coach_required
+@require_POST
+def group_learner_remove(request, pk: int, learner_pk: int):
+    group = _own_group(request, pk)
+    learner = get_object_or_404(selectors.group_learners(group=group), pk=learner_pk)
+    services.group_learner_remove(coach=request.user, group=group, learner=learner)
+    messages.success(request, _("%(name)s is no longer in this group.") % {"name": learner})
+    return redirect("coaching:group_learners", pk=group.pk)
+
+
+@coach_required
+@require_http_methods(["GET", "POST"])
+def group_learners_create(request, pk: int):
+    """Many learner accounts at once; their codes and PINs are on this answer only, never stored readable."""
+    group = _own_group(request, pk)
+    form = LearnersCreateForm(request.POST or None, initial={"preferred_language": translation.get_language()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = services.group_learners_create(
+                coach=request.user,
+                group=group,
+                names=form.cleaned_data["names"],
+                language=form.cleaned_data["preferred_language"],
+            )
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            rows = [
+                {"learner": new.learner, "code": code_format(code=new.learner.learner_sign_in.code), "pin": new.secret}
+                for new in made
+            ]
+            return render(request, "coaching/group_learners_made.html", {"group": group, "rows": rows})
+    return render(request, "coaching/group_learners_create.html", {"group": group, "form": form})
+
+
+@coach_required
+@require_http_methods(["GET", "POST"])
+def assignment_create(request, pk: int):
+    group = _own_group(request, pk)
+    form = AssignmentForm(
+        request.POST or None,
+        targets=selectors.assignment_targets(language=translation.get_language()),
+        learners=selectors.group_learners(group=group),
+    )
+    if request.method == "POST" and form.is_valid():
+        kind, key = form.cleaned_data["target"]
+        try:
+            services.assignment_create(
+                coach=request.user,
+                group=group,
+                kind=kind,
+                target_key=key,
+                due=form.cleaned_data["due"],
+                note=form.cleaned_data["note"],
+                learners=form.cleaned_data["learners"],
+            )
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("The learners see it now in “My learning”."))
+            return redirect("coaching:group_dashboard", pk=group.pk)
+    return render(request, "coaching/assignment_create.html", {"group": group, "form": form})
+
+
+@coach_required
+@require_http_methods(["GET", "POST"])
+def assignment_delete(request, pk: int, assignment_pk: int):
+    group = _own_group(request, pk)
+    assignment = get_object_or_404(group.assignments, pk=assignment_pk)
+    if request.method == "POST":
+        services.assignment_delete(coach=request.user, assignment=assignment)
+        messages.success(request, _("The task is removed. The learners keep their progress."))
+        return redirect("coaching:group_dashboard", pk=group.pk)
+    title = selectors.assignment_title(assignment=assignment, language=translation.get_language())
+    return render(
+        request, "coaching/assignment_delete.html", {"group": group, "assignment": assignment, "title": title}
+    )
+
+
+@coach_required
+def group_dashboard(request, pk: int):
+    """The grid of learners x tasks. `?fragment=1` answers only the table, for the page's refresh script."""
+    group = _own_group(request, pk)
+    filter_form = StatusFilterForm(request.GET)
+    if not filter_form.is_valid():
+        return HttpResponseBadRequest(_("This status does not exist."))
+    dashboard = selectors.group_dashboard(
+        group=group,
+        language=translation.get_language(),
+        status=filter_form.cleaned_data["status"],
+        request=request,
+    )
+    context = {
+        "group": group,
+        "dashboard": dashboard,
+        "filter_form": filter_form,
+        "status": filter_form.cleaned_data["status"],
+        "updated_at": timezone.localtime(),
+    }
+    if request.GET.get("fragment") == "1":
+        return render(request, "coaching/includes/dashboard_live.html", context)
+    return render(request, "coaching/group_dashboard.html", context)
+
+
+def _safe_cell(value):
+    """Spreadsheet programs run a cell that starts with = + - @ as a formula: make it plain text."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return "" if value is None else value
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _export_name(group, extension: str) -> str:
+    return f"oefenplein-{slugify(group.name) or 'group'}-{timezone.localdate():%Y-%m-%d}.{extension}"
+
+
+@coach_required
+def group_export_csv(request, pk: int):
+    group = _own_group(request, pk)
+    language = translation.get_language()
+
+    def lines():
+        writer = csv.writer(_Echo())
+        yield "\ufeff"  # so spreadsheet programs read the file as UTF-8
+        with translation.override(language):
+            yield writer.writerow([_safe_cell(value) for value in selectors.export_header()])
+            for row in selectors.group_export_rows(group=group, language=language):
+                yield writer.writerow([_safe_cell(value) for value in row])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_export_name(group, "csv")}"'
+    return response
+
+
+@coach_required
+def group_export_xlsx(request, pk: int):
+    """Written row by row (openpyxl's write-only mode) to a temporary file that spills to disk when big."""
+    from openpyxl import Workbook
+
+    group = _own_group(request, pk)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=_("Progress")[:31])
+    sheet.append(selectors.export_header())
+    for row in selectors.group_export_rows(group=group, language=translation.get_language()):
+        sheet.append([_safe_cell(value) for value in row])
+    # FileResponse closes the file when the download is sent.
+    output = tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024)  # noqa: SIM115
+    workbook.save(output)
+    output.seek(0)
+    return FileResponse(
+        output,
+        as_attachment=True,
+        filename=_export_name(group, "xlsx"),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
