@@ -55,7 +55,7 @@ class Assignment(models.Model):
 
     class Meta:
         verbose_name = _("assignment")
-        ordering = ["due", "created_at", "pk"]
+        ordering = ["created_at", "pk"]  # the order the coach gave them, the same on every database
 
     def __str__(self):
         return f"{self.group} {self.kind} {self.target_key}"
