@@ -24,11 +24,15 @@ class H5PLibrary(models.Model):
     runnable = models.BooleanField(_("runnable"), default=False)
     library_json = models.JSONField(_("library.json"), default=dict)
     installed_at = models.DateTimeField(auto_now_add=True)
-    installed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    installed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["machine_name", "major_version", "minor_version"], name="one_h5p_library_per_version")
+            models.UniqueConstraint(
+                fields=["machine_name", "major_version", "minor_version"], name="one_h5p_library_per_version"
+            )
         ]
         verbose_name = _("H5P library")
         verbose_name_plural = _("H5P libraries")
@@ -64,7 +68,9 @@ class H5PContent(models.Model):
     libraries = models.ManyToManyField(H5PLibrary, blank=True, related_name="contents")
     h5p_json = models.JSONField(default=dict, blank=True)
     language = models.CharField(max_length=16, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     uploaded_at = models.DateTimeField(auto_now_add=True)
     imported_at = models.DateTimeField(null=True, blank=True)
 

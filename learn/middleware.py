@@ -25,6 +25,8 @@ SITE_CSP = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+
+
 ADMIN_CSP = "; ".join(
     [
         "default-src 'self'",
@@ -41,6 +43,16 @@ ADMIN_CSP = "; ".join(
 ADMIN_PREFIXES = ("/admin/", "/documents/")
 
 
+def site_csp() -> str:
+    """The learner pages' policy; lessons may frame the H5P player, which lives on its own origin."""
+    return f"{SITE_CSP}; frame-src {settings.H5P_PLAYER_ORIGIN}"
+
+
+def admin_csp() -> str:
+    """The admin's policy; page previews frame themselves and the H5P player."""
+    return f"{ADMIN_CSP}; frame-src 'self' {settings.H5P_PLAYER_ORIGIN}"
+
+
 class ContentSecurityPolicyMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -49,7 +61,7 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         if "Content-Security-Policy" not in response:
             admin = request.path.startswith(ADMIN_PREFIXES)
-            response["Content-Security-Policy"] = ADMIN_CSP if admin else SITE_CSP
+            response["Content-Security-Policy"] = admin_csp() if admin else site_csp()
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
         return response
 

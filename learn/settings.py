@@ -84,6 +84,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "learn.middleware.ContentSecurityPolicyMiddleware",
+    "h5p.player.PlayerOriginMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "learn.middleware.AnonymousPageCacheMiddleware",
     "django.middleware.gzip.GZipMiddleware",
@@ -172,6 +173,25 @@ CELERY_BEAT_SCHEDULE: dict = {}
 # --- Learning records ---------------------------------------------------------------------------
 # The IRI namespace of this site's xAPI activities and learners. It names things; nothing fetches it.
 XAPI_ACTIVITY_BASE = os.environ.get("XAPI_ACTIVITY_BASE", "https://oefenplein.mechelen.be/xapi")
+
+# --- H5P player ----------------------------------------------------------------------------------
+# H5P content runs its own JavaScript, so the player and its files are served from another origin
+# that never gets this site's cookies (h5p/player.py). The embedded default serves the site at
+# http://127.0.0.1:8000 and the player at http://localhost:8000: another host name is another origin.
+# Production uses a separate registrable domain (e.g. https://h5p-usercontent.example) pointing at
+# the same application, and lists it in DJANGO_ALLOWED_HOSTS.
+SITE_ORIGIN = os.environ.get("SITE_ORIGIN", "http://127.0.0.1:8000").rstrip("/")
+H5P_PLAYER_ORIGIN = os.environ.get("H5P_PLAYER_ORIGIN", "http://localhost:8000").rstrip("/")
+
+# --- H5P import ----------------------------------------------------------------------------------
+# Limits of h5p/validation.py, counted on the bytes that really come out of the archive. Members and
+# totals under H5P_RATIO_MIN_BYTES are exempt from the ratio (uncompressed / compressed) check.
+H5P_MAX_FILE_BYTES = int(os.environ.get("H5P_MAX_FILE_BYTES", str(32 * 1024 * 1024)))
+H5P_MAX_TOTAL_BYTES = int(os.environ.get("H5P_MAX_TOTAL_BYTES", str(128 * 1024 * 1024)))
+H5P_MAX_UPLOAD_BYTES = int(os.environ.get("H5P_MAX_UPLOAD_BYTES", str(H5P_MAX_TOTAL_BYTES)))
+H5P_MAX_FILES = int(os.environ.get("H5P_MAX_FILES", "5000"))
+H5P_MAX_RATIO = int(os.environ.get("H5P_MAX_RATIO", "100"))
+H5P_RATIO_MIN_BYTES = int(os.environ.get("H5P_RATIO_MIN_BYTES", str(1024 * 1024)))
 
 # --- Auth ----------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

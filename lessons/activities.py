@@ -1,7 +1,7 @@
-"""Tell `progress` which lesson or question an xAPI object id names.
+"""Tell `progress` which lesson, question or H5P exercise an xAPI object id names.
 
 Ids are built from the Wagtail translation key, so a lesson is the same activity in every language,
-and question ids from the StreamField block id, which translations keep.
+and question and H5P ids from the StreamField block id, which translations keep.
 """
 
 import re
@@ -12,7 +12,7 @@ from django.core.cache import cache
 from learn.page_cache import page_cache_generation
 from progress.activities import Activity, activity_base
 
-PATTERN = re.compile(r"^/lesson/(?P<lesson>[0-9a-f-]{36})(?:/question/(?P<question>[0-9a-f-]{36}))?$")
+PATTERN = re.compile(r"^/lesson/(?P<lesson>[0-9a-f-]{36})(?:/(?P<kind>question|h5p)/(?P<block>[0-9a-f-]{36}))?$")
 
 
 def lesson_activity_id(lesson) -> str:
@@ -21,6 +21,10 @@ def lesson_activity_id(lesson) -> str:
 
 def question_activity_id(lesson, block_id: str) -> str:
     return f"{lesson_activity_id(lesson)}/question/{block_id}"
+
+
+def h5p_activity_id(lesson, block_id: str) -> str:
+    return f"{lesson_activity_id(lesson)}/h5p/{block_id}"
 
 
 def lesson_activity_resolve(object_id: str) -> Activity | None:
@@ -33,12 +37,12 @@ def lesson_activity_resolve(object_id: str) -> Activity | None:
     key = f"activity:{page_cache_generation()}:{object_id}"
     activity = cache.get(key)
     if activity is None:
-        activity = _lookup(object_id, uuid.UUID(match["lesson"]), match["question"]) or False
+        activity = _lookup(object_id, uuid.UUID(match["lesson"]), match["kind"], match["block"]) or False
         cache.set(key, activity, 3600)
     return activity or None
 
 
-def _lookup(object_id: str, lesson_key: uuid.UUID, question_id: str | None) -> Activity | None:
+def _lookup(object_id: str, lesson_key: uuid.UUID, kind: str | None, block_id: str | None) -> Activity | None:
     from .models import LessonPage, ModulePage
 
     lesson = LessonPage.objects.live().filter(translation_key=lesson_key).order_by("locale_id").first()
@@ -48,9 +52,14 @@ def _lookup(object_id: str, lesson_key: uuid.UUID, question_id: str | None) -> A
     module_key = module.translation_key if module else None
     lesson_count = LessonPage.objects.live().child_of(module).count() if module else 0
     questions = [block for block in lesson.body if block.block_type == "question"]
-    extra = {"module_lesson_count": lesson_count, "question_count": len(questions)}
-    if question_id is None:
+    # H5P exercises count with the questions: the lesson's score is the share of them done right.
+    exercises = len(questions) + sum(1 for block in lesson.body if block.block_type == "h5p")
+    extra = {"module_lesson_count": lesson_count, "question_count": exercises}
+    if kind is None:
         return Activity(kind="lesson", object_id=object_id, lesson_key=lesson_key, module_key=module_key, extra=extra)
+    if kind == "h5p":
+        return _h5p_activity(lesson, object_id, block_id, module_key=module_key, extra=extra)
+    question_id = block_id
     block = next((block for block in questions if block.id == question_id), None)
     if block is None:
         return None
@@ -62,4 +71,26 @@ def _lookup(object_id: str, lesson_key: uuid.UUID, question_id: str | None) -> A
         module_key=module_key,
         correct_response=str(correct),
         extra={**extra, "question_id": question_id},
+    )
+
+
+def _h5p_activity(lesson, object_id: str, block_id: str, *, module_key, extra: dict) -> Activity | None:
+    """An H5P block of a live lesson whose exercise is ready, with its completion rule."""
+    block = next((block for block in lesson.body if block.block_type == "h5p" and block.id == block_id), None)
+    content = block.value.get("content") if block else None
+    if content is None or not content.is_ready:
+        return None
+    min_score = block.value.get("min_score")
+    return Activity(
+        kind="h5p",
+        object_id=object_id,
+        lesson_key=lesson.translation_key,
+        module_key=module_key,
+        extra={
+            **extra,
+            "block_id": block_id,
+            "content_key": str(content.key),
+            "completion": block.value.get("completion") or "answered",
+            "min_score": 0 if min_score is None else int(min_score),
+        },
     )

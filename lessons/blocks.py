@@ -1,8 +1,7 @@
 """StreamField blocks of a lesson.
 
 Each block names its icon, its template (under lessons/blocks/) and a preview value, so editors see
-it in the block picker. The H5P activity block (h5p app) and the simulator block (sandboxes app) join
-`lesson_body_blocks()` when those apps land; nothing else in a lesson needs to change for them.
+it in the block picker. The simulator block (sandboxes app) joins `lesson_body_blocks()` when that app lands; nothing else in a lesson needs to change for them.
 """
 
 from django.core.exceptions import ValidationError
@@ -11,6 +10,7 @@ from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
+from wagtail.snippets.blocks import SnippetChooserBlock
 
 # Rich text stays simple on purpose: plain-language lessons need structure, not layout.
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link"]
@@ -165,8 +165,63 @@ class QuestionBlock(blocks.StructBlock):
         description = _("A multiple-choice question with feedback per answer")
 
 
+class H5PCompletion:
+    """When an H5P block counts as done (lessons/activities.py, progress/services.py)."""
+
+    VIEWED = "viewed"
+    ANSWERED = "answered"
+    PASSED = "passed"
+
+
+class H5PActivityBlock(blocks.StructBlock):
+    """An H5P exercise, played on the player's own origin (h5p/player.py) in a sandboxed frame.
+
+    The completion rule says when the block counts as done for the lesson: once the learner opened
+    it (viewed), once they answered it (answered), or once they reached the minimum score (passed).
+    """
+
+    content = SnippetChooserBlock("h5p.H5PContent", label=_("H5P exercise"))
+    title = blocks.CharBlock(
+        max_length=200,
+        label=_("Title"),
+        help_text=_("Says what the exercise is about; screen readers read it out."),
+    )
+    completion = blocks.ChoiceBlock(
+        choices=[
+            (H5PCompletion.VIEWED, _("Done when opened")),
+            (H5PCompletion.ANSWERED, _("Done when answered")),
+            (H5PCompletion.PASSED, _("Done with a minimum score")),
+        ],
+        default=H5PCompletion.ANSWERED,
+        label=_("When is it done?"),
+    )
+    min_score = blocks.IntegerBlock(
+        min_value=0,
+        max_value=100,
+        default=50,
+        required=False,
+        label=_("Minimum score (%)"),
+        help_text=_('Only for "Done with a minimum score".'),
+    )
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value.get("completion") == H5PCompletion.PASSED and value.get("min_score") is None:
+            raise StructBlockValidationError(
+                block_errors={"min_score": ValidationError(_("Give the minimum score, from 0 to 100."))}
+            )
+        return value
+
+    class Meta:
+        icon = "form"
+        label = _("H5P exercise")
+        template = "lessons/blocks/h5p.html"
+        preview_value = {"title": _("Practise: unlock your phone"), "completion": "answered", "min_score": 50}
+        description = _("An interactive H5P exercise")
+
+
 def lesson_body_blocks() -> list[tuple[str, blocks.Block]]:
-    """The blocks a lesson body may hold. Later issues add ("h5p", ...) and ("simulator", ...) here."""
+    """The blocks a lesson body may hold. A later issue adds ("simulator", ...) here."""
     return [
         (
             "text",
@@ -185,6 +240,7 @@ def lesson_body_blocks() -> list[tuple[str, blocks.Block]]:
         ("warning", WarningBlock()),
         ("steps", StepsBlock()),
         ("question", QuestionBlock()),
+        ("h5p", H5PActivityBlock()),
     ]
 
 

@@ -12,6 +12,7 @@ from .xapi import VERB_BASE, PreparedStatement, StatementRejected, statement_pre
 
 MAX_BATCH = 50
 COMPLETED = VERB_BASE + "completed"
+H5P_ANSWER_VERBS = {VERB_BASE + verb for verb in ("answered", "completed", "passed", "failed")}
 
 
 class StatementConflict(Exception):
@@ -104,9 +105,11 @@ def _aggregates_apply(*, user, statements: list[PreparedStatement]) -> None:
             module_totals[activity.module_key] = activity.extra.get("module_lesson_count", 0)
     LessonProgress.objects.bulk_create(created.values())
     if rows:
-        LessonProgress.objects.bulk_update(
+        _rows_update(
+            LessonProgress,
             rows.values(),
-            [
+            unique_fields=["user", "lesson_key"],
+            fields=[
                 "status",
                 "first_score",
                 "best_score",
@@ -131,14 +134,23 @@ def _aggregates_apply(*, user, statements: list[PreparedStatement]) -> None:
 def _lesson_apply(row: LessonProgress, statement: PreparedStatement) -> None:
     activity = statement.activity
     row.last_activity_at = max(row.last_activity_at, statement.timestamp)
-    row.time_spent_seconds += statement.duration_seconds
+    if activity.kind != "h5p":  # time in an exercise is part of the lesson's own "completed" duration
+        row.time_spent_seconds += statement.duration_seconds
     row.hints += statement.hints
     row.question_count = activity.extra.get("question_count", row.question_count)
-    if activity.kind == "question":
-        block = activity.extra["question_id"]
+    if activity.kind in ("question", "h5p"):
+        if activity.kind == "question":
+            block, right, extra = activity.extra["question_id"], bool(statement.success), {}
+        else:
+            outcome = _h5p_outcome(activity, statement)
+            if outcome is None:
+                return
+            block, right = activity.extra["block_id"], outcome
+            extra = {"kind": "h5p"}
+            if statement.score_scaled is not None:
+                extra["score"] = statement.score_scaled
         answer = row.answers.get(block)
-        right = bool(statement.success)
-        row.answers = {**row.answers, block: {"first": answer["first"] if answer else right, "last": right}}
+        row.answers = {**row.answers, block: {"first": answer["first"] if answer else right, "last": right, **extra}}
         if not right:
             row.wrong_answers += 1
         total = max(activity.extra.get("question_count", 1), 1)
@@ -154,6 +166,24 @@ def _lesson_apply(row: LessonProgress, statement: PreparedStatement) -> None:
         row.first_score = row.first_score if row.first_score is not None else score
         row.last_score = score
         row.best_score = max(row.best_score or 0.0, score)
+
+
+def _h5p_outcome(activity, statement: PreparedStatement) -> bool | None:
+    """Whether this statement makes an H5P block done under the block's completion rule.
+
+    None when the statement says nothing about that rule (an "attempted" for a block that must be
+    answered): the block's entry is then left as it was. The score is the browser's claim (H5P
+    scores on the client): the server only checked that it is well-formed (0 <= scaled <= 1,
+    raw <= max), so it counts for practice, never as proof.
+    """
+    rule = activity.extra.get("completion", "answered")
+    if rule == "viewed":
+        return True
+    if rule == "answered":
+        return True if statement.verb in H5P_ANSWER_VERBS else None
+    if statement.score_scaled is None:
+        return None
+    return round(statement.score_scaled * 100, 4) >= activity.extra.get("min_score", 0)
 
 
 def _modules_apply(*, user, totals: dict, last: dict) -> None:
@@ -185,6 +215,19 @@ def _modules_apply(*, user, totals: dict, last: dict) -> None:
             row.completed_at = timestamp
     ModuleProgress.objects.bulk_create(new)
     if rows:
-        ModuleProgress.objects.bulk_update(
-            rows.values(), ["lessons_total", "lessons_completed", "last_lesson_key", "last_activity_at", "completed_at"]
+        _rows_update(
+            ModuleProgress,
+            rows.values(),
+            unique_fields=["user", "module_key"],
+            fields=["lessons_total", "lessons_completed", "last_lesson_key", "last_activity_at", "completed_at"],
         )
+
+
+def _rows_update(model, rows, *, unique_fields: list[str], fields: list[str]) -> None:
+    """Write `fields` of rows read (and locked) in this transaction, in one statement.
+
+    An upsert on the rows' own unique constraint (INSERT ... ON CONFLICT (user, key) DO UPDATE SET each
+    field), since every row exists, updates them all. It replaces `bulk_update`, whose CASE WHEN per row and
+    field cost more Python than the rest of a batch's aggregates together (bench/README.md).
+    """
+    model.objects.bulk_create(rows, update_conflicts=True, unique_fields=unique_fields, update_fields=fields)

@@ -2,9 +2,10 @@ from django import template
 from django.conf import settings
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from learn.page_cache import page_cache_generation
-from lessons.activities import lesson_activity_id, question_activity_id
+from lessons.activities import h5p_activity_id, lesson_activity_id, question_activity_id
 
 register = template.Library()
 
@@ -25,6 +26,23 @@ def activity_id(page, block_id=None):
     if page is None or not getattr(page, "translation_key", None):
         return ""
     return question_activity_id(page, block_id) if block_id else lesson_activity_id(page)
+
+
+@register.simple_tag
+def h5p_player(page, block_id, content):
+    """Where the lesson frames one H5P block: the player origin's URL and the block's activity id.
+
+    None while the exercise is not ready (or in the admin's block preview, which has no page).
+    """
+    if content is None or not content.is_ready or page is None or not getattr(page, "translation_key", None):
+        return None
+    activity = h5p_activity_id(page, block_id)
+    query = urlencode({"activity": activity})
+    return {
+        "src": f"{settings.H5P_PLAYER_ORIGIN}/h5p/play/{content.key}/?{query}",
+        "activity": activity,
+        "origin": settings.H5P_PLAYER_ORIGIN,
+    }
 
 
 @register.simple_tag(takes_context=True)

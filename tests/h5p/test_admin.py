@@ -1,0 +1,125 @@
+"""The H5P screens in the Wagtail admin: editors list and upload exercises and see each import's state."""
+
+import pytest
+
+from h5p.models import H5PContent, ImportStatus
+from h5p.services import content_import
+
+from . import builders
+from .conftest import stored_files, upload_file
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+def test_editor_opens_the_list_and_the_upload_form(editor_client):
+    assert editor_client.get("/admin/h5p/").status_code == 200
+    response = editor_client.get("/admin/h5p/upload/")
+    assert response.status_code == 200
+    assert b'accept=".h5p"' in response.content
+
+
+def test_upload_shows_waiting_then_rejected_with_the_reasons(
+    editor_client, django_capture_on_commit_callbacks, monkeypatch
+):
+    from h5p.tasks import h5p_import
+
+    monkeypatch.setattr(h5p_import, "delay", lambda *args, **kwargs: None)  # the worker has not started yet
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(
+            "/admin/h5p/upload/",
+            {"title": "Gevaarlijk", "file": upload_file(builders.extension_package())},
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+    content = H5PContent.objects.get(title="Gevaarlijk")
+    assert response.status_code == 302 and response["Location"] == f"/admin/h5p/{content.pk}/"
+    page = editor_client.get(response["Location"]).content.decode()
+    assert 'data-h5p-status="queued">Wacht<' in page  # the admin speaks Dutch unless the editor chose otherwise
+
+    content_import(content_id=content.pk, language="en")
+    page = editor_client.get(f"/admin/h5p/{content.pk}/").content.decode()
+    assert 'data-h5p-status="rejected">Geweigerd<' in page
+    assert "content/evil.php" in page and "extension" in page
+    assert "Bestanden van het type" in page  # stored in English, shown in the reader's language
+    listing = editor_client.get("/admin/h5p/").content.decode()
+    assert "Gevaarlijk" in listing and "content/evil.php" in listing
+
+
+def test_upload_runs_the_import_and_shows_ready(
+    client, library_manager, django_capture_on_commit_callbacks, monkeypatch
+):
+    from h5p.tasks import h5p_import
+
+    # Run in this process whether or not REDIS_URL made the task asynchronous.
+    monkeypatch.setattr(h5p_import, "delay", lambda *args, **kwargs: h5p_import.apply(args, kwargs))
+    client.force_login(library_manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/admin/h5p/upload/", {"title": "Goed", "file": upload_file(builders.minimal_package())})
+    content = H5PContent.objects.get(title="Goed")
+    assert content.status == ImportStatus.READY, content.errors
+    assert 'data-h5p-status="ready">Klaar<' in client.get(response["Location"]).content.decode()
+
+
+def test_checking_state_is_shown(editor_client):
+    content = H5PContent.objects.create(title="Bezig", status=ImportStatus.VALIDATING)
+    page = editor_client.get(f"/admin/h5p/{content.pk}/").content.decode()
+    assert 'data-h5p-status="validating">Wordt gecontroleerd<' in page
+
+
+def test_a_wrong_file_is_refused_on_the_form(editor_client, media_root):
+    response = editor_client.post("/admin/h5p/upload/", {"title": "Zip", "file": upload_file(b"PK", "oefening.zip")})
+    assert response.status_code == 200
+    assert not H5PContent.objects.exists() and stored_files(media_root) == set()
+
+
+def test_users_without_permission_are_kept_out(client, django_user_model, db):
+    staff = django_user_model.objects.create_user(username="zonder-rechten", password="x", is_staff=True)
+    from django.contrib.auth.models import Permission
+
+    staff.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(staff)
+    for url in ("/admin/h5p/", "/admin/h5p/upload/"):
+        assert client.get(url).status_code in (302, 403)
+    client.logout()
+    assert client.get("/admin/h5p/").status_code == 302
+
+
+def test_h5p_content_is_a_snippet_whose_add_screen_is_the_upload(editor_client):
+    from wagtail.snippets.models import get_snippet_models
+
+    assert H5PContent in get_snippet_models()
+    response = editor_client.get("/admin/snippets/h5p/h5pcontent/add/")
+    assert response.status_code == 302 and response["Location"] == "/admin/h5p/upload/"
+    assert editor_client.get("/admin/snippets/h5p/h5pcontent/").status_code == 200
+
+
+def test_the_chooser_offers_ready_exercises_only(editor_client):
+    H5PContent.objects.create(title="Klaar om te kiezen", status=ImportStatus.READY)
+    H5PContent.objects.create(title="Geweigerd en verborgen", status=ImportStatus.REJECTED)
+    response = editor_client.get("/admin/snippets/choose/h5p/h5pcontent/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Klaar om te kiezen" in body and "Geweigerd en verborgen" not in body
+
+
+def test_deleting_an_exercise_deletes_its_files_but_not_the_library(client, library_manager, media_root):
+    content = content_import(
+        content_id=content_upload_for(library_manager).pk,
+        language="en",
+    )
+    assert content.status == ImportStatus.READY
+    client.force_login(library_manager)
+    response = client.post(f"/admin/snippets/h5p/h5pcontent/delete/{content.pk}/")
+    assert response.status_code == 302
+    assert not H5PContent.objects.filter(pk=content.pk).exists()
+    remaining = stored_files(media_root)
+    assert remaining and all(name.startswith("h5p/libraries/") for name in remaining)
+
+
+def content_upload_for(user):
+    from h5p.services import content_upload
+
+    return content_upload(user=user, title="Weg ermee", uploaded_file=upload_file(builders.minimal_package()))

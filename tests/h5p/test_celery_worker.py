@@ -1,0 +1,129 @@
+"""The import runs in a real Celery worker process that takes the task from Redis.
+
+The worker is another process with its own database connection, so it must see the rows this test
+writes: that needs PostgreSQL (an in-memory SQLite test database cannot be shared) and committed data,
+hence `transactional_db`. pytest-django runs transactional tests after all `db` tests, and flushes the
+database after this one. The worker gets the test database's URL and this test's MEDIA_ROOT.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+import redis
+from celery import Celery
+from django.conf import settings
+
+from h5p.models import H5PContent, ImportStatus
+
+from . import builders
+from .conftest import stored_files, upload_file
+
+ROOT = Path(__file__).resolve().parents[2]
+REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/1"
+
+
+@pytest.fixture
+def postgres_only():
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        pytest.skip(
+            "Needs PostgreSQL (DATABASE_URL): the worker process cannot share an in-memory SQLite test database."
+        )
+
+
+@pytest.fixture
+def redis_url():
+    try:
+        available = bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        available = False
+    if not available:
+        if os.environ.get("CI"):
+            pytest.fail(f"Redis is not reachable at {REDIS_URL}; CI must start it (see .ci/run).")
+        pytest.skip(f"Redis is not reachable at {REDIS_URL}; start redis-server to run this test.")
+    return REDIS_URL
+
+
+def _test_database_url() -> str:
+    from django.db import connection
+
+    db = connection.settings_dict
+    credentials = quote(db["USER"] or "", safe="")
+    if db.get("PASSWORD"):
+        credentials += ":" + quote(db["PASSWORD"], safe="")
+    host = db.get("HOST") or "127.0.0.1"
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    return f"postgres://{credentials}@{host}{port}/{db['NAME']}"
+
+
+@pytest.fixture
+def worker(postgres_only, redis_url, transactional_db, media_root, tmp_path):
+    queue = f"test-h5p-{uuid.uuid4().hex[:8]}"
+    env = {
+        **os.environ,
+        "REDIS_URL": redis_url,
+        "DATABASE_URL": _test_database_url(),
+        "DATABASE_CONN_MAX_AGE": "0",
+        "MEDIA_ROOT": str(media_root),
+        "OEFENPLEIN_VAR_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "learn.settings",
+    }
+    log_path = tmp_path / "worker.log"
+    log = log_path.open("w")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "learn",
+            "worker",
+            "--pool=solo",
+            "-Q",
+            queue,
+            "--loglevel=INFO",
+            "-n",
+            f"{queue}@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        yield queue, log_path
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+        log.close()
+
+
+@pytest.mark.worker
+def test_a_real_worker_imports_a_package(worker, redis_url, media_root, django_user_model):
+    queue, log_path = worker
+    manager = django_user_model.objects.create_superuser(username="h5p-worker", password="oefen-h5p-2026")
+    # Created directly (not with content_upload), so no task goes to the default queue of other workers.
+    content = H5PContent(title="Via de worker", uploaded_by=manager)
+    content.upload.save(f"{content.key}.h5p", upload_file(builders.minimal_package()), save=False)
+    content.save()
+
+    client = Celery(broker=redis_url, backend=redis_url)
+    result = client.send_task("h5p.import", args=[content.pk], kwargs={"language": "en"}, queue=queue)
+    try:
+        assert result.get(timeout=90) == ImportStatus.READY
+    except Exception:
+        print(log_path.read_text())
+        raise
+    content.refresh_from_db()
+    assert content.status == ImportStatus.READY, content.errors
+    assert f"h5p/content/{content.key}/content/content.json" in stored_files(media_root)
+    assert f"h5p/libraries/{builders.FOLDER}/oefenvraag.js" in stored_files(media_root)

@@ -1,0 +1,199 @@
+"""Uploading and importing packages through the services: the stored layout, library sharing and trust,
+and that a rejected package leaves nothing behind."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+
+from h5p.models import H5PContent, H5PLibrary, ImportStatus
+from h5p.services import content_import, content_upload
+from h5p.tasks import h5p_import
+
+from . import builders
+from .conftest import stored_files, upload_file
+
+LIBRARY_FILES = {
+    f"h5p/libraries/{builders.FOLDER}/library.json",
+    f"h5p/libraries/{builders.FOLDER}/oefenvraag.js",
+    f"h5p/libraries/{builders.FOLDER}/oefenvraag.css",
+}
+
+
+def upload_and_import(user, data: bytes, title: str = "Oefening") -> H5PContent:
+    content = content_upload(user=user, title=title, uploaded_file=upload_file(data))
+    assert content.status == ImportStatus.QUEUED
+    assert default_storage.exists(content.upload.name)
+    return content_import(content_id=content.pk, language="en")
+
+
+def test_minimal_package_imports_to_ready_in_the_documented_layout(library_manager, media_root):
+    content = upload_and_import(library_manager, builders.minimal_package())
+    assert content.status == ImportStatus.READY, content.errors
+    assert content.errors == []
+    library = H5PLibrary.objects.get()
+    assert (library.machine_name, library.major_version, library.minor_version) == (builders.LIBRARY, 1, 0)
+    assert library.runnable and library.installed_by == library_manager
+    assert content.main_library == library
+    assert list(content.libraries.all()) == [library]
+    assert content.language == "nl" and content.h5p_json["mainLibrary"] == builders.LIBRARY
+    prefix = f"h5p/content/{content.key}/"
+    assert stored_files(media_root) == LIBRARY_FILES | {f"{prefix}h5p.json", f"{prefix}content/content.json"}
+    assert not content.upload  # the upload is deleted after a successful import too
+
+
+def test_a_second_package_reuses_the_installed_library(library_manager, media_root):
+    first = upload_and_import(library_manager, builders.minimal_package())
+    second = upload_and_import(library_manager, builders.minimal_package(question="Nog een vraag"))
+    assert first.status == second.status == ImportStatus.READY
+    assert H5PLibrary.objects.count() == 1
+    assert second.main_library == first.main_library
+    library_files = {name for name in stored_files(media_root) if name.startswith("h5p/libraries/")}
+    assert library_files == LIBRARY_FILES
+
+
+def test_editor_reuses_an_installed_library_but_may_not_add_one(library_manager, editor, media_root):
+    refused = upload_and_import(editor, builders.minimal_package())
+    assert refused.status == ImportStatus.REJECTED
+    assert [(p["rule"], p["file"]) for p in refused.errors] == [
+        ("library_permission", f"{builders.FOLDER}/library.json")
+    ]
+    assert "library manager" in refused.errors[0]["message"]
+    assert stored_files(media_root) == set() and H5PLibrary.objects.count() == 0
+
+    upload_and_import(library_manager, builders.minimal_package())
+    reused = upload_and_import(editor, builders.content_only_package())
+    assert reused.status == ImportStatus.READY, reused.errors
+    again = upload_and_import(editor, builders.minimal_package(question="Met bibliotheek"))
+    assert again.status == ImportStatus.READY, again.errors  # the package's copy is ignored, not refused
+
+
+def test_only_a_library_manager_may_upgrade_a_library(library_manager, editor):
+    upload_and_import(library_manager, builders.minimal_package())
+    refused = upload_and_import(editor, builders.minimal_package(patch=3))
+    assert refused.errors[0]["rule"] == "library_permission"
+    assert H5PLibrary.objects.get().patch_version == 0
+    upgraded = upload_and_import(library_manager, builders.minimal_package(patch=3))
+    assert upgraded.status == ImportStatus.READY
+    assert H5PLibrary.objects.get().patch_version == 3
+
+
+@pytest.mark.parametrize(
+    ("build", "rule", "file"),
+    [
+        (builders.zip_slip_package, "path", "content/../../evil.txt"),
+        (builders.absolute_path_package, "path", "/tmp/evil.txt"),
+        (builders.backslash_package, "path", "content\\..\\evil.txt"),
+        (builders.symlink_package, "symlink", "content/passwd.txt"),
+        (builders.duplicate_package, "duplicate", "content/content.json"),
+        (builders.zip_bomb_package, "ratio", "content/bomb.txt"),
+        (builders.extension_package, "extension", "content/evil.php"),
+        (lambda: builders.extension_package("content/x.svg"), "extension", "content/x.svg"),
+        (builders.missing_preloaded_package, "preloaded_file", f"{builders.FOLDER}/oefenvraag.js"),
+        (builders.broken_json_package, "json", "content/content.json"),
+        (builders.wrong_folder_package, "folder_name", f"{builders.LIBRARY}-1.1/library.json"),
+        (builders.unresolvable_dependency_package, "dependency", f"{builders.FOLDER}/library.json"),
+        (builders.not_runnable_package, "main_library", f"{builders.FOLDER}/library.json"),
+    ],
+)
+def test_a_malicious_package_is_rejected_and_leaves_nothing_behind(library_manager, media_root, build, rule, file):
+    upload_and_import(library_manager, builders.minimal_package(question="Er staat al iets"))
+    before = stored_files(media_root)
+    content = upload_and_import(library_manager, build(), title="Kwaadaardig")
+    assert content.status == ImportStatus.REJECTED
+    assert (rule, file) in [(p["rule"], p["file"]) for p in content.errors]
+    assert all(p["message"] for p in content.errors)
+    assert stored_files(media_root) == before  # no content files, no new library, no upload
+    assert not any(name.startswith(f"h5p/content/{content.key}") for name in before)
+    assert H5PLibrary.objects.count() == 1
+
+
+def test_a_failure_while_writing_removes_what_was_written(library_manager, media_root, monkeypatch):
+    from h5p import services
+
+    original = services._write
+    calls = []
+
+    def failing_write(zf, name, target, archive_bytes, written):
+        calls.append(name)
+        if len(calls) == 4:
+            raise OSError("disk full")
+        original(zf, name, target, archive_bytes, written)
+
+    monkeypatch.setattr(services, "_write", failing_write)
+    content = upload_and_import(library_manager, builders.minimal_package())
+    assert content.status == ImportStatus.REJECTED
+    assert content.errors[0]["rule"] == "unexpected"
+    assert stored_files(media_root) == set()
+    assert H5PLibrary.objects.count() == 0
+
+
+def test_problems_are_written_in_the_uploaders_language(library_manager):
+    content = content_upload(
+        user=library_manager, title="Taal", uploaded_file=upload_file(builders.extension_package())
+    )
+    content = content_import(content_id=content.pk, language="nl")
+    assert content.errors[0]["message"] != "Files of type 'php' are not allowed here."
+    assert "php" in content.errors[0]["message"]
+
+
+def test_the_task_is_idempotent(library_manager, media_root):
+    content = content_upload(
+        user=library_manager, title="Twee keer", uploaded_file=upload_file(builders.minimal_package())
+    )
+    assert h5p_import.apply(args=[content.pk]).get() == ImportStatus.READY
+    files = stored_files(media_root)
+    assert h5p_import.apply(args=[content.pk]).get() == ImportStatus.READY
+    assert stored_files(media_root) == files
+    assert H5PContent.objects.get(pk=content.pk).imported_at == H5PContent.objects.get(pk=content.pk).imported_at
+
+
+def test_upload_enqueues_the_import_after_commit(library_manager, django_capture_on_commit_callbacks, monkeypatch):
+    sent = []
+    monkeypatch.setattr(h5p_import, "delay", lambda *args, **kwargs: sent.append((args, kwargs)))
+    with django_capture_on_commit_callbacks(execute=True):
+        content = content_upload(
+            user=library_manager, title="Wachtrij", uploaded_file=upload_file(builders.minimal_package())
+        )
+        assert sent == []
+    assert sent == [((content.pk,), {"language": "nl"})]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "code"),
+    [("oefening.zip", b"PK", "extension"), ("leeg.h5p", b"", "empty")],
+)
+def test_upload_refuses_wrong_files_early(library_manager, media_root, name, data, code):
+    with pytest.raises(ValidationError) as error:
+        content_upload(user=library_manager, title="Fout", uploaded_file=upload_file(data, name))
+    assert error.value.code == code
+    assert stored_files(media_root) == set() and not H5PContent.objects.exists()
+
+
+def test_upload_refuses_a_file_over_the_limit(library_manager, settings):
+    settings.H5P_MAX_UPLOAD_BYTES = 100
+    with pytest.raises(ValidationError) as error:
+        content_upload(user=library_manager, title="Groot", uploaded_file=upload_file(builders.minimal_package()))
+    assert error.value.code == "size"
+
+
+def test_the_task_of_a_deleted_content_does_nothing(db):
+    assert h5p_import.apply(args=[987654]).get() == "gone"
+
+
+def test_a_failed_upgrade_keeps_the_installed_library_usable(library_manager, media_root, monkeypatch):
+    from h5p import services
+
+    upload_and_import(library_manager, builders.minimal_package())
+    original = services._write
+
+    def failing_write(zf, name, target, archive_bytes, written):
+        if target.endswith("oefenvraag.css"):
+            raise OSError("disk full")
+        original(zf, name, target, archive_bytes, written)
+
+    monkeypatch.setattr(services, "_write", failing_write)
+    content = upload_and_import(library_manager, builders.minimal_package(patch=2))
+    assert content.status == ImportStatus.REJECTED
+    assert stored_files(media_root) >= LIBRARY_FILES
+    assert not any(name.startswith(f"h5p/content/{content.key}") for name in stored_files(media_root))
+    assert H5PLibrary.objects.get().patch_version == 0
