@@ -61,6 +61,7 @@ worker: $(VENV)/.runtime
 
 bench: $(VENV)/.dev node_modules/.installed compile-messages
 	$(PY) bench/run.py
+	$(PY) bench/h5p_bench.py
 
 clean:
 	rm -rf var staticfiles .pytest_cache .ruff_cache

@@ -24,14 +24,14 @@ import zipfile
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 
 from .models import H5PContent, H5PLibrary, ImportStatus
-from .validation import MIB, PackageInvalid, Problem, ValidatedPackage, limit, member_read, package_validate
+from .validation import MIB, PackageInvalid, Problem, ValidatedPackage, limit, package_validate
 
 logger = logging.getLogger(__name__)
 
@@ -99,12 +99,23 @@ def _storage_delete_tree(prefix: str) -> None:
 
 
 def _write(zf, name: str, target: str, archive_bytes: int, written: list[str]) -> None:
-    data = member_read(zf, zf.getinfo(name), archive_bytes=archive_bytes, keep=True)
+    """Stream one member into storage, chunk by chunk.
+
+    The validator has already read every byte of this same archive under the size and ratio limits
+    (`archive_bytes` was part of that check), so the copy does not hold a file in memory: memory stays
+    flat whatever the largest file is. The target is noted before writing, so a half-written file is
+    removed when the import is rejected.
+    """
+    info = zf.getinfo(name)
     if default_storage.exists(target):
         default_storage.delete(target)
-    stored = default_storage.save(target, ContentFile(data))
-    written.append(stored)
+    written.append(target)
+    with zf.open(info) as stream:
+        content = File(stream, name=target.rsplit("/", 1)[-1])
+        content.size = info.file_size
+        stored = default_storage.save(target, content)
     if stored != target:
+        written.append(stored)
         raise OSError(f"storage renamed {target} to {stored}")
 
 

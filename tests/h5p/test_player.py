@@ -321,3 +321,15 @@ def test_the_actor_comes_from_the_session(signed_in, lesson, content):
 def test_admin_previews_may_frame_the_player(client, db):
     policy = client.get("/admin/login/")["Content-Security-Policy"]
     assert f"frame-src 'self' http://{PLAYER}" in policy
+
+
+def test_player_scripts_are_sent_compressed(client, db):
+    import gzip
+
+    raw = b"".join(player_get(client, "/h5p/player-assets/frame.bundle.js").streaming_content)
+    response = player_get(client, "/h5p/player-assets/frame.bundle.js", HTTP_ACCEPT_ENCODING="gzip, br")
+    assert response.status_code == 200
+    assert response["Content-Encoding"] == "gzip"
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert gzip.decompress(body) == raw
+    assert len(body) < len(raw) / 2
