@@ -91,6 +91,9 @@ class AssignedEntry:
         return bool(self.due and not self.done and self.due < timezone.localdate())
 
 
+RECENT_COMPLETED = 12
+
+
 @dataclass
 class MyLearning:
     resume: LessonEntry | None
@@ -99,6 +102,8 @@ class MyLearning:
     # Simulator attempts get their own aggregate in the simulator issue. Until then this stays empty
     # and the "My learning" page leaves their section out.
     simulator_attempts: list = field(default_factory=list)
+    # Only the most recent finished lessons are listed; the page says how many there are in all.
+    completed_count: int = 0
     assigned: list[AssignedEntry] = field(default_factory=list)
 
     @property
@@ -145,9 +150,14 @@ def my_learning(*, user, language: str, request=None) -> MyLearning:
     Records whose page is gone (unpublished, deleted) are left out.
     """
     overview = learner_overview(user=user)
-    lessons = list(overview.lessons.values())
-    keys = {row.module_key for row in overview.modules} | {row.lesson_key for row in lessons}
-    keys |= {row.module_key for row in lessons}
+    lessons = list(overview.lessons.values())  # most recent first
+    finished_rows = [row for row in lessons if row.status == LessonStatus.COMPLETED]
+    open_rows = [row for row in lessons if row.status != LessonStatus.COMPLETED]
+    # Only the pages the page shows are looked up: a learner with 500 finished lessons sees the most
+    # recent ones and a count. Twice as many candidates as shown leave room for removed pages.
+    shown = finished_rows[: RECENT_COMPLETED * 2] + open_rows[: RECENT_COMPLETED * 2]
+    keys = {row.module_key for row in overview.modules} | {row.lesson_key for row in shown}
+    keys |= {row.module_key for row in shown}
     assigned = assignments_for(user=user)
     keys |= {item.translation_key for item in assigned}
     pages = pages_by_translation_key(keys=keys, language=language, request=request)
@@ -156,14 +166,15 @@ def my_learning(*, user, language: str, request=None) -> MyLearning:
     def lesson_entry(row):
         return LessonEntry(page=pages[row.lesson_key], progress=row, module=pages.get(row.module_key))
 
-    available = [row for row in lessons if row.lesson_key in pages]
-    resume = next((row for row in available if row.status != LessonStatus.COMPLETED), None)
+    completed = [row for row in finished_rows[: RECENT_COMPLETED * 2] if row.lesson_key in pages]
+    resume = next((row for row in open_rows if row.lesson_key in pages), None)
     return MyLearning(
         resume=lesson_entry(resume) if resume else None,
         modules=[
             ModuleEntry(page=pages[row.module_key], progress=row) for row in overview.modules if row.module_key in pages
         ],
-        completed_lessons=[lesson_entry(row) for row in available if row.status == LessonStatus.COMPLETED],
+        completed_lessons=[lesson_entry(row) for row in completed[:RECENT_COMPLETED]],
+        completed_count=len(finished_rows),
         assigned=[
             _assigned_entry(item, pages[item.translation_key], module_rows, overview.lessons)
             for item in sorted(assigned, key=lambda item: (item.due is None, item.due or date.max))
