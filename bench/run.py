@@ -11,7 +11,9 @@ WhiteNoise), loads the demo content, then measures:
     latency of one connection, to show what the cache buys;
   * the bytes a browser transfers for the lesson's first load: a standard-library crawl of the
     HTML and every subresource it references, and, when /usr/bin/chromium exists, a real
-    headless Chromium load summed from the DevTools protocol.
+    headless Chromium load summed from the DevTools protocol;
+  * last, the learning records (bench/progress_bench.py): statement ingest by 10 signed-in learners,
+    and the "My learning" page of a learner with records in 50 modules x 10 lessons.
 
 It writes bench/RESULTS.md (and raw data plus logs under bench/out/, which git ignores) and always
 stops the gunicorn it started. Method: bench/README.md. Knobs (environment): BENCH_DURATION (s, 20),
@@ -44,6 +46,8 @@ import zlib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
+
+import progress_bench  # bench/progress_bench.py: statement ingest and "My learning" (same stack, same run)
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "bench"
@@ -577,7 +581,7 @@ end
 def wrk_load(port: int, path: str, headers: dict[str, str], duration: float, connections: int) -> dict:
     script = OUT_DIR / "wrk_report.lua"
     script.write_text(WRK_LUA)
-    args = ["wrk", "-t", "2", "-c", str(connections), "-d", f"{max(1, round(duration))}s", "--timeout", "10s",
+    args = ["wrk", "-t", str(min(2, connections)), "-c", str(connections), "-d", f"{max(1, round(duration))}s", "--timeout", "10s",
             "-s", str(script)]  # fmt: skip
     for name, value in headers.items():
         args += ["-H", f"{name}: {value}"]
@@ -955,6 +959,15 @@ def kb(n: float) -> str:
     return f"{n / 1000:.1f} kB"
 
 
+def cpu_row(label: str, c: dict) -> str:
+    """One row of a "where the CPU went" table (see CpuMeter)."""
+    rest = f"{c['rest']:.0f}%" + (f" ({c['top_others']})" if c["top_others"] else "")
+    return (
+        f"| {label} | {c['gunicorn']:.0f}% | {c['postgresql']:.0f}% | {c['redis']:.0f}% | "
+        f"{c['loadgen']:.0f}% | {rest} | {c['machine']:.0f}% |"
+    )
+
+
 def write_results(data: dict) -> None:
     m = data["machine"]
     t = data["targets"]
@@ -1045,12 +1058,7 @@ def write_results(data: dict) -> None:
         "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for result in data["load"].values():
-        c = result["cpu"]
-        rest = f"{c['rest']:.0f}%" + (f" ({c['top_others']})" if c["top_others"] else "")
-        lines.append(
-            f"| {result['label']} | {c['gunicorn']:.0f}% | {c['postgresql']:.0f}% | {c['redis']:.0f}% | "
-            f"{c['loadgen']:.0f}% | {rest} | {c['machine']:.0f}% |"
-        )
+        lines.append(cpu_row(result["label"], result["cpu"]))
     uneven = [
         f"{r['label']} ({' / '.join(map(str, r['connections_per_worker']))})"
         for r in data["load"].values()
@@ -1140,6 +1148,7 @@ def write_results(data: dict) -> None:
         ]
     else:
         lines += [f"Chromium measurement skipped: {chromium.get('skipped') or chromium.get('error')}.", ""]
+    lines += progress_bench.results_section(data["progress"], verdict, cpu_row)
     lines += ["## Timings of this run", ""]
     lines += [f"- {name}: {seconds:.1f} s" for name, seconds in data["timings"].items()]
     lines.append("")
@@ -1251,6 +1260,9 @@ def main() -> int:
         log(f"transfer (chromium): {chromium.get('counted_bytes', chromium.get('skipped') or chromium.get('error'))}")
         timings["transfer measurements"] = time.perf_counter() - t0
 
+        # Last, because it adds 550 pages to the Dutch catalogue that the figures above must not see.
+        progress = progress_bench.measure_progress(sys.modules[__name__], env, port, server.pid, tool, timings)
+
         if server.poll() is not None:
             raise BenchError(f"gunicorn died during the run; see {OUT_DIR / 'gunicorn.log'}")
         stop_gunicorn(server)
@@ -1267,6 +1279,7 @@ def main() -> int:
             "idle_before": idle_before,
             "load": {name: asdict(result) for name, result in load.items()},
             "transfer": {"crawl": crawl, "chromium": chromium},
+            "progress": progress,
             "timings": timings,
         }
         (OUT_DIR / "results.json").write_text(json.dumps(data, indent=2, default=str))
@@ -1280,6 +1293,18 @@ def main() -> int:
         print(f"catalogue: {cat.rps:.0f} req/s, p50 {cat.p50_ms:.1f} ms, p95 {cat.p95_ms:.1f} ms, errors {cat.errors}")
         print(f"transfer:  {crawl['counted_body_bytes']} bytes compressed (crawl, bodies), "
               f"{chromium.get('counted_bytes', 'n/a')} bytes (Chromium)   (target <= {TARGET_KB} KB)")  # fmt: skip
+        ingest = progress["ingest"]
+        print(f"ingest:    {ingest['statements_per_s']:.0f} statements/s, batch p50 {ingest['p50_ms']:.1f} ms, "
+              f"p95 {ingest['p95_ms']:.1f} ms, errors {ingest['errors']}, COUNT(*) "
+              f"{'verified' if ingest['count_verified'] else 'MISMATCH'}   "
+              f"(target >= {progress_bench.TARGET_STATEMENTS_PER_S} statements/s)")  # fmt: skip
+        learning = progress["my_learning"]
+        for connections, result in learning["load"].items():
+            print(f"my learning ({connections} conn.): {result['rps']:.0f} req/s, p50 {result['p50_ms']:.1f} ms, "
+                  f"p95 {result['p95_ms']:.1f} ms, errors {result['errors']}   "
+                  f"(target p95 <= {progress_bench.TARGET_MY_LEARNING_P95_MS} ms)")  # fmt: skip
+        print(f"my learning SQL queries: {learning['many']['queries']} ({learning['many']['modules']} modules) vs "
+              f"{learning['few']['queries']} ({learning['few']['modules']} modules)")  # fmt: skip
         return 0
     except BenchError as error:
         log(f"FAILED: {error}")
