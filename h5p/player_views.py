@@ -21,6 +21,8 @@ from django.views.decorators.http import require_safe
 from progress.activities import activity_base
 
 from .models import H5PContent, H5PLibrary, ImportStatus
+from .validation import CONTENT_EXTENSIONS as IMPORTABLE_CONTENT_EXTENSIONS
+from .validation import LIBRARY_EXTENSIONS as IMPORTABLE_LIBRARY_EXTENSIONS
 
 # The one inline script H5P core writes into its about:blank frame:
 # `H5PIntegration = window.parent.H5PIntegration; var H5P = H5P || {}; H5P.externalEmbed = false;`
@@ -35,52 +37,10 @@ ASSET_PATTERN = re.compile(
 ASSET_MAX_AGE = 7 * 24 * 3600
 FILE_MAX_AGE = 3600
 
-# H5P's whitelist (h5p-php-library, core API 1.28): content may not hold svg or xml, libraries may.
-CONTENT_EXTENSIONS = frozenset(
-    [
-        "json",
-        "png",
-        "jpg",
-        "jpeg",
-        "gif",
-        "bmp",
-        "tif",
-        "tiff",
-        "eot",
-        "ttf",
-        "woff",
-        "woff2",
-        "otf",
-        "webm",
-        "mp4",
-        "ogg",
-        "mp3",
-        "m4a",
-        "wav",
-        "txt",
-        "pdf",
-        "rtf",
-        "doc",
-        "docx",
-        "xls",
-        "xlsx",
-        "ppt",
-        "pptx",
-        "odt",
-        "ods",
-        "odp",
-        "csv",
-        "diff",
-        "patch",
-        "md",
-        "textile",
-        "vtt",
-        "webvtt",
-        "gltf",
-        "glb",
-    ]
-)
-LIBRARY_EXTENSIONS = CONTENT_EXTENSIONS | {"js", "css", "svg", "xml"}
+# Served: what the import accepts (svg and xml only from libraries), less Flash: no browser plays it,
+# so serving it would only add risk.
+CONTENT_EXTENSIONS = IMPORTABLE_CONTENT_EXTENSIONS - {"swf"}
+LIBRARY_EXTENSIONS = IMPORTABLE_LIBRARY_EXTENSIONS - {"swf"}
 # Explicit types, never guessed from the platform: nothing here is ever served as HTML.
 CONTENT_TYPES = {
     "js": "text/javascript; charset=utf-8",

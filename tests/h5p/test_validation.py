@@ -65,9 +65,15 @@ def test_malicious_and_broken_packages_are_rejected_with_rule_and_file(build, ex
 
 
 def test_svg_is_allowed_in_a_library_but_not_in_content():
-    files = builders.minimal_files()
-    files[f"{builders.FOLDER}/icon.svg"] = b"<svg xmlns='http://www.w3.org/2000/svg'/>"
-    validate(builders.zip_bytes(files))
+    svg = b"<svg xmlns='http://www.w3.org/2000/svg'/>"
+    in_library = builders.minimal_files()
+    in_library[f"{builders.FOLDER}/icon.svg"] = svg
+    package = validate(builders.zip_bytes(in_library))
+    assert package is not None
+
+    in_content = builders.minimal_files()
+    in_content["content/icon.svg"] = svg
+    assert ("extension", "content/icon.svg") in rejection(builders.zip_bytes(in_content))
 
 
 def test_not_a_zip_is_rejected():
