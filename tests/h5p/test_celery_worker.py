@@ -6,26 +6,17 @@ hence `transactional_db`. pytest-django runs transactional tests after all `db` 
 database after this one. The worker gets the test database's URL and this test's MEDIA_ROOT.
 """
 
-import os
-import signal
-import subprocess
-import sys
-import uuid
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-import redis
 from celery import Celery
 from django.conf import settings
 
 from h5p.models import H5PContent, ImportStatus
+from tests.celery_worker import celery_worker, redis_url_or_skip
 
 from . import builders
 from .conftest import stored_files, upload_file
-
-ROOT = Path(__file__).resolve().parents[2]
-REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/1"
 
 
 @pytest.fixture
@@ -38,15 +29,7 @@ def postgres_only():
 
 @pytest.fixture
 def redis_url():
-    try:
-        available = bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
-    except redis.RedisError:
-        available = False
-    if not available:
-        if os.environ.get("CI"):
-            pytest.fail(f"Redis is not reachable at {REDIS_URL}; CI must start it (see .ci/run).")
-        pytest.skip(f"Redis is not reachable at {REDIS_URL}; start redis-server to run this test.")
-    return REDIS_URL
+    return redis_url_or_skip()
 
 
 def _test_database_url() -> str:
@@ -63,48 +46,15 @@ def _test_database_url() -> str:
 
 @pytest.fixture
 def worker(postgres_only, redis_url, transactional_db, media_root, tmp_path):
-    queue = f"test-h5p-{uuid.uuid4().hex[:8]}"
+    log_path = tmp_path / "worker.log"
     env = {
-        **os.environ,
-        "REDIS_URL": redis_url,
         "DATABASE_URL": _test_database_url(),
         "DATABASE_CONN_MAX_AGE": "0",
         "MEDIA_ROOT": str(media_root),
         "OEFENPLEIN_VAR_DIR": str(tmp_path),
-        "DJANGO_SETTINGS_MODULE": "learn.settings",
     }
-    log_path = tmp_path / "worker.log"
-    log = log_path.open("w")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "learn",
-            "worker",
-            "--pool=solo",
-            "-Q",
-            queue,
-            "--loglevel=INFO",
-            "-n",
-            f"{queue}@%h",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    try:
+    with celery_worker(redis_url=redis_url, log_path=log_path, env=env, prefix="test-h5p") as queue:
         yield queue, log_path
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-        log.close()
 
 
 @pytest.mark.worker

@@ -1,0 +1,51 @@
+"""A real `celery worker` process for the tests that must prove work leaves through Redis.
+
+Shared by every worker test: the Redis probe (skip locally, fail in CI) and the process's life.
+"""
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+import redis
+
+ROOT = Path(__file__).resolve().parents[1]
+REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/1"
+
+
+def redis_url_or_skip() -> str:
+    try:
+        available = bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        available = False
+    if not available:
+        if os.environ.get("CI"):
+            pytest.fail(f"Redis is not reachable at {REDIS_URL}; CI must start it (see .ci/run).")
+        pytest.skip(f"Redis is not reachable at {REDIS_URL}; start redis-server to run this test.")
+    return REDIS_URL
+
+
+@contextlib.contextmanager
+def celery_worker(*, redis_url: str, log_path: Path, env: dict | None = None, prefix: str = "test"):
+    """Run a worker on a queue of its own (so nothing else takes the test's task); yield the queue name."""
+    queue = f"{prefix}-{uuid.uuid4().hex[:8]}"
+    environment = {**os.environ, "REDIS_URL": redis_url, "DJANGO_SETTINGS_MODULE": "learn.settings", **(env or {})}
+    command = [sys.executable, "-m", "celery", "-A", "learn", "worker", "--pool=solo"]
+    command += ["-Q", queue, "--loglevel=INFO", "-n", f"{queue}@%h"]
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        try:
+            yield queue
+        finally:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
