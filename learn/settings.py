@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "progress",
     "h5p",
     "coaching",
+    "sandboxes",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",

@@ -30,6 +30,7 @@ urlpatterns += i18n_patterns(
     path("search/", lesson_views.search, name="search"),
     path("account/", include("accounts.urls")),
     path("coach/groups/", include("coaching.urls")),
+    path("oefenen/", include("sandboxes.urls")),
     path("", include("progress.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,

@@ -12,7 +12,9 @@ from django.core.cache import cache
 from learn.page_cache import page_cache_generation
 from progress.activities import Activity, activity_base
 
-PATTERN = re.compile(r"^/lesson/(?P<lesson>[0-9a-f-]{36})(?:/(?P<kind>question|h5p)/(?P<block>[0-9a-f-]{36}))?$")
+PATTERN = re.compile(
+    r"^/lesson/(?P<lesson>[0-9a-f-]{36})(?:/(?P<kind>question|h5p|simulator)/(?P<block>[0-9a-f-]{36}))?$"
+)
 
 
 def lesson_activity_id(lesson) -> str:
@@ -25,6 +27,10 @@ def question_activity_id(lesson, block_id: str) -> str:
 
 def h5p_activity_id(lesson, block_id: str) -> str:
     return f"{lesson_activity_id(lesson)}/h5p/{block_id}"
+
+
+def simulator_activity_id(lesson, block_id: str) -> str:
+    return f"{lesson_activity_id(lesson)}/simulator/{block_id}"
 
 
 def lesson_activity_resolve(object_id: str) -> Activity | None:
@@ -53,12 +59,14 @@ def _lookup(object_id: str, lesson_key: uuid.UUID, kind: str | None, block_id: s
     lesson_count = LessonPage.objects.live().child_of(module).count() if module else 0
     questions = [block for block in lesson.body if block.block_type == "question"]
     # H5P exercises count with the questions: the lesson's score is the share of them done right.
-    exercises = len(questions) + sum(1 for block in lesson.body if block.block_type == "h5p")
+    exercises = len(questions) + sum(1 for block in lesson.body if block.block_type in ("h5p", "simulator"))
     extra = {"module_lesson_count": lesson_count, "question_count": exercises}
     if kind is None:
         return Activity(kind="lesson", object_id=object_id, lesson_key=lesson_key, module_key=module_key, extra=extra)
     if kind == "h5p":
         return _h5p_activity(lesson, object_id, block_id, module_key=module_key, extra=extra)
+    if kind == "simulator":
+        return _simulator_activity(lesson, object_id, block_id, module_key=module_key, extra=extra)
     question_id = block_id
     block = next((block for block in questions if block.id == question_id), None)
     if block is None:
@@ -93,4 +101,19 @@ def _h5p_activity(lesson, object_id: str, block_id: str, *, module_key, extra: d
             "completion": block.value.get("completion") or "answered",
             "min_score": 0 if min_score is None else int(min_score),
         },
+    )
+
+
+def _simulator_activity(lesson, object_id: str, block_id: str, *, module_key, extra: dict) -> Activity | None:
+    """A simulator block of a live lesson; attempts count for its scenario and for the lesson."""
+    block = next((b for b in lesson.body if b.block_type == "simulator" and b.id == block_id), None)
+    scenario = block.value.get("scenario") if block else None
+    if scenario is None:
+        return None
+    return Activity(
+        kind="simulator",
+        object_id=object_id,
+        lesson_key=lesson.translation_key,
+        module_key=module_key,
+        extra={**extra, "block_id": block_id, "scenario_key": str(scenario.translation_key)},
     )

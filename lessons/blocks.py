@@ -220,8 +220,31 @@ class H5PActivityBlock(blocks.StructBlock):
         description = _("An interactive H5P exercise")
 
 
+class SimulatorBlock(blocks.StructBlock):
+    """A practice simulator (sandboxes app) inside the lesson, played in the lesson's language."""
+
+    scenario = SnippetChooserBlock("sandboxes.Scenario", label=_("Scenario"))
+    mode = blocks.ChoiceBlock(
+        choices=[
+            ("", _("The learner chooses")),
+            ("guided", _("Guided")),
+            ("practice", _("Practice")),
+            ("test", _("Test")),
+        ],
+        required=False,
+        default="",
+        label=_("Mode"),
+    )
+
+    class Meta:
+        icon = "mobile-alt"
+        label = _("Simulator")
+        template = "lessons/blocks/simulator.html"
+        description = _("A safe practice version of a real app or website")
+
+
 def lesson_body_blocks() -> list[tuple[str, blocks.Block]]:
-    """The blocks a lesson body may hold. A later issue adds ("simulator", ...) here."""
+    """The blocks a lesson body may hold."""
     return [
         (
             "text",
@@ -241,6 +264,7 @@ def lesson_body_blocks() -> list[tuple[str, blocks.Block]]:
         ("steps", StepsBlock()),
         ("question", QuestionBlock()),
         ("h5p", H5PActivityBlock()),
+        ("simulator", SimulatorBlock()),
     ]
 
 

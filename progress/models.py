@@ -103,3 +103,36 @@ class ModuleProgress(models.Model):
         if not self.lessons_total:
             return 0
         return min(100, round(100 * self.lessons_completed / self.lessons_total))
+
+
+class SimulatorAttempt(models.Model):
+    """One attempt at a simulator scenario (one xAPI registration), kept up to date from its statements.
+
+    The counts come from the learner's own actions as the server received them, and the score is
+    worked out here from them, so a browser cannot claim a clean run it did not have.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="simulator_attempts")
+    registration = models.UUIDField()
+    scenario_key = models.UUIDField()
+    lesson_key = models.UUIDField(null=True, blank=True)
+    mode = models.CharField(max_length=10, blank=True)
+    started_at = models.DateTimeField()
+    last_activity_at = models.DateTimeField()
+    completed_at = models.DateTimeField(null=True)
+    passed = models.BooleanField(null=True)  # None while unfinished
+    score = models.PositiveSmallIntegerField(null=True)  # 0..100
+    actions = models.PositiveIntegerField(default=0)
+    wrong_actions = models.PositiveIntegerField(default=0)
+    hints = models.PositiveIntegerField(default=0)
+    safety_errors = models.PositiveIntegerField(default=0)
+    duration_seconds = models.PositiveIntegerField(default=0)
+    # {screen id: wrong actions and safety errors on that screen}: where a group gets stuck.
+    mistakes = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "registration"], name="one_row_per_simulator_attempt")]
+        indexes = [models.Index(fields=["scenario_key", "user"]), models.Index(fields=["user", "-last_activity_at"])]
+
+    def __str__(self):
+        return f"{self.user_id} {self.scenario_key} {self.registration}"

@@ -9,13 +9,14 @@ from datetime import date, datetime, time, timedelta
 from uuid import UUID
 
 from django.conf import settings
-from django.db.models import Avg, F, Q, Sum
+from django.db.models import Avg, Count, F, Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import get_language_info
 from wagtail.models import Page
 
 from .assignments import assignments_for
-from .models import LessonProgress, LessonStatus, ModuleProgress, Statement
+from .links import activity_links_for
+from .models import LessonProgress, LessonStatus, ModuleProgress, SimulatorAttempt, Statement
 
 
 @dataclass
@@ -99,8 +100,7 @@ class MyLearning:
     resume: LessonEntry | None
     modules: list[ModuleEntry]
     completed_lessons: list[LessonEntry]
-    # Simulator attempts get their own aggregate in the simulator issue. Until then this stays empty
-    # and the "My learning" page leaves their section out.
+    # One entry per scenario practised (SimulatorEntry), most recent first.
     simulator_attempts: list = field(default_factory=list)
     # Only the most recent finished lessons are listed; the page says how many there are in all.
     completed_count: int = 0
@@ -142,6 +142,72 @@ def pages_by_translation_key(*, keys, language: str, request=None) -> dict:
     }
 
 
+@dataclass(frozen=True)
+class SimulatorEntry:
+    """A learner's practice in one scenario, over every attempt."""
+
+    link: PageLink
+    attempts: int
+    passed: int
+    best_score: int | None
+    last_activity_at: object
+
+    @property
+    def done(self) -> bool:
+        return self.passed > 0
+
+
+def simulator_summaries(*, user_ids, scenario_keys=None) -> dict:
+    """{(user id, scenario key): {"attempts", "passed", "best_score", "hints", "wrong", "safety", "last"}}.
+
+    One query over the attempt aggregates whatever the number of learners and scenarios.
+    """
+    rows = SimulatorAttempt.objects.filter(user_id__in=list(user_ids))
+    if scenario_keys is not None:
+        rows = rows.filter(scenario_key__in=list(scenario_keys))
+    summary = {}
+    for row in (
+        rows.values("user_id", "scenario_key")
+        .annotate(
+            n_attempts=Count("id"),
+            n_passed=Count("id", filter=Q(passed=True)),
+            top_score=Max("score", filter=Q(passed=True)),
+            n_hints=Sum("hints"),
+            n_wrong=Sum("wrong_actions"),
+            n_safety=Sum("safety_errors"),
+            n_time=Sum("duration_seconds"),
+            n_last=Max("last_activity_at"),
+        )
+        .order_by()
+    ):
+        # Annotations may not share a model field's name, hence the prefixes, dropped here.
+        summary[(row["user_id"], row["scenario_key"])] = {
+            "attempts": row["n_attempts"],
+            "passed": row["n_passed"],
+            "best_score": row["top_score"],
+            "hints": row["n_hints"],
+            "wrong": row["n_wrong"],
+            "safety": row["n_safety"],
+            "time": row["n_time"],
+            "last": row["n_last"],
+        }
+    return summary
+
+
+def simulator_mistake_screens(*, user_ids, scenario_key, limit: int = 5) -> list[tuple[str, int]]:
+    """The screens of one scenario where these learners made most wrong actions and safety errors.
+
+    Reads the per-attempt counts (aggregates), never the statements: [(screen id, count)], most first.
+    """
+    totals: dict[str, int] = {}
+    for mistakes in SimulatorAttempt.objects.filter(user_id__in=list(user_ids), scenario_key=scenario_key).values_list(
+        "mistakes", flat=True
+    ):
+        for screen, count in (mistakes or {}).items():
+            totals[screen] = totals.get(screen, 0) + int(count)
+    return sorted(totals.items(), key=lambda item: (-item[1], item[0]))[:limit]
+
+
 def my_learning(*, user, language: str, request=None) -> MyLearning:
     """What the "My learning" page shows, in four queries whatever the number of modules and lessons.
 
@@ -161,6 +227,10 @@ def my_learning(*, user, language: str, request=None) -> MyLearning:
     assigned = assignments_for(user=user)
     keys |= {item.translation_key for item in assigned}
     pages = pages_by_translation_key(keys=keys, language=language, request=request)
+    simulators = simulator_summaries(user_ids=[user.pk])
+    others = {item.translation_key for item in assigned if item.translation_key not in pages}
+    others |= {key for (_user, key) in simulators}
+    pages.update(activity_links_for(keys=others, language=language, request=request))
     module_rows = {row.module_key: row for row in overview.modules}
 
     def lesson_entry(row):
@@ -175,16 +245,32 @@ def my_learning(*, user, language: str, request=None) -> MyLearning:
         ],
         completed_lessons=[lesson_entry(row) for row in completed[:RECENT_COMPLETED]],
         completed_count=len(finished_rows),
+        simulator_attempts=[
+            SimulatorEntry(
+                link=pages[key],
+                attempts=row["attempts"],
+                passed=row["passed"],
+                best_score=row["best_score"],
+                last_activity_at=row["last"],
+            )
+            for (_user, key), row in sorted(simulators.items(), key=lambda item: item[1]["last"], reverse=True)
+            if key in pages
+        ],
         assigned=[
-            _assigned_entry(item, pages[item.translation_key], module_rows, overview.lessons)
+            _assigned_entry(item, pages[item.translation_key], module_rows, overview.lessons, simulators, user)
             for item in sorted(assigned, key=lambda item: (item.due is None, item.due or date.max))
             if item.translation_key in pages
         ],
     )
 
 
-def _assigned_entry(item, page: PageLink, module_rows: dict, lesson_rows: dict) -> AssignedEntry:
-    """An assignment is a module or a lesson; its state comes from the aggregates already read."""
+def _assigned_entry(
+    item, page: PageLink, module_rows: dict, lesson_rows: dict, simulators: dict, user
+) -> AssignedEntry:
+    """An assignment is a module, a lesson or a simulator; its state comes from the aggregates already read."""
+    simulator = simulators.get((user.pk, item.translation_key))
+    if simulator is not None:
+        return AssignedEntry(page=page, due=item.due, note=item.note, done=simulator["passed"] > 0, started=True)
     module = module_rows.get(item.translation_key)
     lesson = lesson_rows.get(item.translation_key)
     if module is not None:
@@ -229,7 +315,7 @@ class ProgressCell:
 NOT_STARTED_CELL = ProgressCell(status=LessonStatus.NOT_STARTED)
 
 
-def group_progress(*, user_ids, lesson_keys=(), module_keys=()) -> dict:
+def group_progress(*, user_ids, lesson_keys=(), module_keys=(), simulator_keys=()) -> dict:
     """{(user id, translation key): ProgressCell} for many learners and items in at most three queries.
 
     One query reads the lesson aggregates, one the module aggregates and one sums the lesson aggregates
@@ -237,9 +323,24 @@ def group_progress(*, user_ids, lesson_keys=(), module_keys=()) -> dict:
     callers use `NOT_STARTED_CELL`.
     """
     user_ids, lesson_keys, module_keys = list(user_ids), list(lesson_keys), list(module_keys)
+    simulator_keys = list(simulator_keys)
     cells: dict = {}
     if not user_ids:
         return cells
+    if simulator_keys:
+        # A simulator is done once an attempt passed (no safety error); its score is the best passed one.
+        for (user_id, key), row in simulator_summaries(user_ids=user_ids, scenario_keys=simulator_keys).items():
+            best = row["best_score"]
+            cells[(user_id, key)] = ProgressCell(
+                status=LessonStatus.COMPLETED if row["passed"] else LessonStatus.IN_PROGRESS,
+                first_score=None,
+                best_score=best / 100 if best is not None else None,
+                hints=row["hints"] or 0,
+                attempts=row["attempts"],
+                wrong_answers=(row["wrong"] or 0) + (row["safety"] or 0),
+                time_spent_seconds=row["time"] or 0,
+                last_activity_at=row["last"],
+            )
     if lesson_keys:
         for row in LessonProgress.objects.filter(user_id__in=user_ids, lesson_key__in=lesson_keys):
             cells[(row.user_id, row.lesson_key)] = ProgressCell(

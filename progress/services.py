@@ -7,12 +7,17 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .models import LessonProgress, LessonStatus, ModuleProgress, Statement
+from .models import LessonProgress, LessonStatus, ModuleProgress, SimulatorAttempt, Statement
+from .signals import learning_completed
 from .xapi import VERB_BASE, PreparedStatement, StatementRejected, statement_prepare
 
 MAX_BATCH = 50
 COMPLETED = VERB_BASE + "completed"
 H5P_ANSWER_VERBS = {VERB_BASE + verb for verb in ("answered", "completed", "passed", "failed")}
+PASSED = VERB_BASE + "passed"
+FAILED = VERB_BASE + "failed"
+INTERACTED = VERB_BASE + "interacted"
+EXTENSION_BASE = "https://oefenplein.mechelen.be/xapi/ext/"
 
 
 class StatementConflict(Exception):
@@ -56,6 +61,20 @@ def statements_ingest(*, user, statements: list) -> IngestResult:
         except IntegrityError as error:  # another learner's statement with the same id, just now
             raise StatementConflict("A statement id is already used.") from error
         _aggregates_apply(user=user, statements=new)
+        _simulators_apply(user=user, statements=new)
+        completions = [s.activity for s in new if s.verb == COMPLETED and s.activity.lesson_key]
+        passed = {s.activity.extra["scenario_key"] for s in new if s.verb == PASSED and s.activity.kind == "simulator"}
+        if completions or passed:
+            # Training (certificates) listens without progress importing it; it reads committed aggregates.
+            transaction.on_commit(
+                lambda: learning_completed.send_robust(
+                    sender=IngestResult,
+                    user=user,
+                    lesson_keys={activity.lesson_key for activity in completions},
+                    module_keys={activity.module_key for activity in completions if activity.module_key},
+                    scenario_keys=passed,
+                )
+            )
     return IngestResult(stored=len(new), duplicates=len(statements) - len(new))
 
 
@@ -134,13 +153,18 @@ def _aggregates_apply(*, user, statements: list[PreparedStatement]) -> None:
 def _lesson_apply(row: LessonProgress, statement: PreparedStatement) -> None:
     activity = statement.activity
     row.last_activity_at = max(row.last_activity_at, statement.timestamp)
-    if activity.kind != "h5p":  # time in an exercise is part of the lesson's own "completed" duration
+    if activity.kind not in ("h5p", "simulator"):  # exercise time is part of the lesson's "completed" duration
         row.time_spent_seconds += statement.duration_seconds
     row.hints += statement.hints
     row.question_count = activity.extra.get("question_count", row.question_count)
-    if activity.kind in ("question", "h5p"):
+    if activity.kind in ("question", "h5p", "simulator"):
         if activity.kind == "question":
             block, right, extra = activity.extra["question_id"], bool(statement.success), {}
+        elif activity.kind == "simulator":
+            # Only the end of an attempt counts for the lesson: passed, or failed by a safety error.
+            if statement.verb not in (PASSED, FAILED):
+                return
+            block, right, extra = activity.extra["block_id"], statement.verb == PASSED, {"kind": "simulator"}
         else:
             outcome = _h5p_outcome(activity, statement)
             if outcome is None:
@@ -166,6 +190,91 @@ def _lesson_apply(row: LessonProgress, statement: PreparedStatement) -> None:
         row.first_score = row.first_score if row.first_score is not None else score
         row.last_score = score
         row.best_score = max(row.best_score or 0.0, score)
+
+
+def _simulators_apply(*, user, statements: list[PreparedStatement]) -> None:
+    """Keep each simulator attempt's row (one per xAPI registration) up to date."""
+    simulator_statements = sorted((s for s in statements if s.activity.kind == "simulator"), key=lambda s: s.timestamp)
+    if not simulator_statements:
+        return
+    registrations = {_registration(s) for s in simulator_statements}
+    rows = {
+        row.registration: row
+        for row in SimulatorAttempt.objects.select_for_update().filter(user=user, registration__in=registrations)
+    }
+    created = {}
+    for statement in simulator_statements:
+        registration = _registration(statement)
+        row = rows.get(registration) or created.get(registration)
+        if row is None:
+            row = SimulatorAttempt(
+                user=user,
+                registration=registration,
+                scenario_key=statement.activity.extra["scenario_key"],
+                lesson_key=statement.activity.lesson_key,
+                started_at=statement.timestamp,
+                last_activity_at=statement.timestamp,
+            )
+            created[registration] = row
+        _attempt_apply(row, statement)
+    SimulatorAttempt.objects.bulk_create(created.values())
+    if rows:
+        _rows_update(
+            SimulatorAttempt,
+            rows.values(),
+            unique_fields=["user", "registration"],
+            fields=[
+                "mode",
+                "last_activity_at",
+                "completed_at",
+                "passed",
+                "score",
+                "actions",
+                "wrong_actions",
+                "hints",
+                "safety_errors",
+                "duration_seconds",
+                "mistakes",
+            ],
+        )
+
+
+def _registration(statement: PreparedStatement):
+    import uuid
+
+    return uuid.UUID(str(statement.data["context"]["registration"]))
+
+
+def _extension(statement: PreparedStatement, name: str, *, part: str = "result"):
+    section = statement.data.get(part) or {}
+    return (section.get("extensions") or {}).get(EXTENSION_BASE + name)
+
+
+def _attempt_apply(row: SimulatorAttempt, statement: PreparedStatement) -> None:
+    row.last_activity_at = max(row.last_activity_at, statement.timestamp)
+    mode = _extension(statement, "mode", part="context")
+    if mode in ("guided", "practice", "test"):
+        row.mode = mode
+    if statement.verb == INTERACTED:
+        outcome = _extension(statement, "outcome")
+        screen = str(_extension(statement, "screen") or "")[:40]
+        if outcome == "hint":
+            row.hints += max(statement.hints, 1)
+        else:
+            row.actions += 1
+        if outcome in ("wrong", "safety"):
+            row.wrong_actions += outcome == "wrong"
+            row.safety_errors += outcome == "safety"
+            if screen:
+                row.mistakes = {**row.mistakes, screen: row.mistakes.get(screen, 0) + 1}
+    elif statement.verb in (PASSED, FAILED) and row.completed_at is None:
+        row.completed_at = statement.timestamp
+        row.duration_seconds = statement.duration_seconds
+        row.passed = statement.verb == PASSED
+    if row.completed_at is not None:
+        # The server's own score from the counted actions: a safety error means the task is done again.
+        row.passed = bool(row.passed) and row.safety_errors == 0
+        row.score = max(0, 100 - 10 * row.wrong_actions - 5 * row.hints) if row.passed else 0
 
 
 def _h5p_outcome(activity, statement: PreparedStatement) -> bool | None:

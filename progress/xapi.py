@@ -105,6 +105,8 @@ def statement_prepare(*, raw, index: int, actor_name: str, now: datetime | None 
         data.setdefault("result", {}).update(
             {"success": success, "score": {"scaled": score, "raw": int(success), "min": 0, "max": 1}}
         )
+    elif activity.kind == "simulator" and not (data.get("context") or {}).get("registration"):
+        raise StatementRejected(index, _("A simulator statement needs context.registration (the attempt)."))
     elif activity.kind == "h5p" and score is not None and not 0 <= float(score) <= 1:
         # xAPI allows -1..1; an H5P score is never negative. The score stays the browser's claim.
         raise StatementRejected(index, _("result.score.scaled: a score is between 0 and 1."))

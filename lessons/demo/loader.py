@@ -11,10 +11,13 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.apps import apps
 from django.core.files.images import ImageFile
 from django.db import transaction
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Page, Site
+
+from sandboxes.services import scenarios_load
 
 from ..models import HelpPoint, HelpPointsPage, HomePage, LessonPage, ModuleIndexPage, ModulePage
 from . import site_pages
@@ -43,6 +46,7 @@ def demo_content_load(*, content_dir: Path = CONTENT_DIR) -> LoadReport:
     documents = [json.loads(path.read_text(encoding="utf-8")) for path in sorted(content_dir.glob("*.json"))]
     with transaction.atomic():
         locales = _ensure_locales()
+        scenarios_load()
         home = _ensure_home(report)
         _translate_all(home, _home_fields, None, locales, report)
         catalogue = _upsert_child(
@@ -160,6 +164,17 @@ def _block(block: dict, language: str) -> dict:
             for option in value["options"]
         ]
         return {"type": "question", "value": {"question": value["question"][language], "options": options}}
+    if kind == "simulator":
+        # The built-in scenarios are loaded first (demo_content_load); the block points at the
+        # scenario in the lesson's own language.
+        Scenario = apps.get_model("sandboxes", "Scenario")
+        scenario = (
+            Scenario.objects.filter(slug=value["scenario"], locale__language_code=language).first()
+            or Scenario.objects.filter(slug=value["scenario"], locale__language_code=SOURCE_LANGUAGE).first()
+        )
+        if scenario is None:
+            raise ValueError(f"Demo lesson needs scenario {value['scenario']!r}: run load_scenarios first")
+        return {"type": "simulator", "value": {"scenario": scenario.pk, "mode": value.get("mode", "")}}
     raise ValueError(f"Unknown demo block type {kind!r}")
 
 

@@ -1,0 +1,29 @@
+from django import template
+from django.utils import translation
+
+from sandboxes.selectors import scenario_by_key, scenario_runtime
+
+register = template.Library()
+
+
+@register.simple_tag
+def lesson_simulator(page, block_id, scenario):
+    """What a lesson's simulator block needs: the scenario in the page's language and its activity id.
+
+    The activity id is empty in the admin's block preview (no page), so nothing is recorded there.
+    """
+    if scenario is None:
+        return None
+    language = getattr(getattr(page, "locale", None), "language_code", None) or translation.get_language()
+    localized = scenario_by_key(translation_key=scenario.translation_key, language=language) or scenario
+    activity = ""
+    if page is not None and getattr(page, "translation_key", None) and block_id:
+        from lessons.activities import simulator_activity_id
+
+        activity = simulator_activity_id(page, block_id)
+    return {
+        "scenario": localized,
+        "runtime": scenario_runtime(localized),
+        "activity_id": activity,
+        "player_id": f"sim-{block_id or localized.slug}",
+    }

@@ -1,0 +1,190 @@
+"""Simulator attempts reach the learning-record store through the one ingest endpoint.
+
+The counts and the score are the server's, worked out from the actions it received.
+"""
+
+import json
+import uuid
+
+import pytest
+from django.urls import reverse
+
+from progress.models import LessonProgress, SimulatorAttempt, Statement
+from sandboxes.activities import scenario_activity_id
+
+VERB = "http://adlnet.gov/expapi/verbs/"
+EXT = "https://oefenplein.mechelen.be/xapi/ext/"
+URL = "/api/progress/statements"
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def learner(django_user_model):
+    return django_user_model.objects.create_user("samir", password="een-goed-wachtwoord", display_name="Samir")
+
+
+@pytest.fixture
+def signed_in(client, learner):
+    client.force_login(learner)
+    return client
+
+
+def post(client, payload):
+    return client.post(URL, data=json.dumps(payload), content_type="application/json")
+
+
+class Attempt:
+    """Statements the way the browser engine sends them for one attempt."""
+
+    def __init__(self, activity_id, mode="practice"):
+        self.activity_id = activity_id
+        self.registration = str(uuid.uuid4())
+        self.mode = mode
+
+    def _statement(self, verb, result=None):
+        statement = {
+            "id": str(uuid.uuid4()),
+            "verb": {"id": VERB + verb},
+            "object": {"id": self.activity_id, "objectType": "Activity"},
+            "context": {"registration": self.registration, "extensions": {EXT + "mode": self.mode}},
+        }
+        if result is not None:
+            statement["result"] = result
+        return statement
+
+    def start(self):
+        return self._statement("attempted")
+
+    def action(self, screen, element, outcome):
+        result = {"extensions": {EXT + "screen": screen, EXT + "element": element, EXT + "outcome": outcome}}
+        if outcome in ("right", "wrong"):
+            result["success"] = outcome == "right"
+        if outcome == "hint":
+            result["extensions"][EXT + "hints"] = 1
+        return self._statement("interacted", result)
+
+    def end(self, passed, claimed_score=100):
+        return self._statement(
+            "passed" if passed else "failed",
+            {
+                "success": passed,
+                "score": {"scaled": claimed_score / 100, "raw": claimed_score, "min": 0, "max": 100},
+                "duration": "PT95S",
+            },
+        )
+
+
+def test_an_attempt_is_counted_from_its_actions(signed_in, learner, minimal_scenario):
+    attempt = Attempt(scenario_activity_id(minimal_scenario), mode="test")
+    batch = [
+        attempt.start(),
+        attempt.action("sms", "code", "wrong"),
+        attempt.action("sms", "code", "wrong"),
+        attempt.action("sms", "next", "right"),
+        attempt.end(True),
+    ]
+    assert post(signed_in, batch).status_code == 200
+    row = SimulatorAttempt.objects.get(user=learner)
+    assert row.scenario_key == minimal_scenario.translation_key
+    assert (row.mode, row.actions, row.wrong_actions, row.hints, row.safety_errors) == ("test", 3, 2, 0, 0)
+    assert row.passed is True and row.score == 80  # the server's score, not the browser's claimed 100
+    assert row.duration_seconds == 95
+    assert row.mistakes == {"sms": 2}
+
+
+def test_hints_lower_the_score(signed_in, learner, minimal_scenario):
+    attempt = Attempt(scenario_activity_id(minimal_scenario))
+    post(
+        signed_in,
+        [
+            attempt.start(),
+            attempt.action("sms", "hint", "hint"),
+            attempt.action("sms", "next", "right"),
+            attempt.end(True),
+        ],
+    )
+    row = SimulatorAttempt.objects.get(user=learner)
+    assert (row.hints, row.score) == (1, 95)
+
+
+def test_a_safety_error_means_the_attempt_does_not_pass_whatever_the_browser_says(signed_in, learner, minimal_scenario):
+    attempt = Attempt(scenario_activity_id(minimal_scenario))
+    post(signed_in, [attempt.start(), attempt.action("sms", "share", "safety"), attempt.end(True)])
+    row = SimulatorAttempt.objects.get(user=learner)
+    assert row.safety_errors == 1 and row.passed is False and row.score == 0
+    assert row.mistakes == {"sms": 1}
+
+
+def test_each_attempt_has_its_own_row_and_a_retry_never_counts_twice(signed_in, learner, minimal_scenario):
+    first, second = Attempt(scenario_activity_id(minimal_scenario)), Attempt(scenario_activity_id(minimal_scenario))
+    batch = [first.start(), first.action("sms", "share", "safety"), first.end(False)]
+    post(signed_in, batch)
+    post(signed_in, batch)
+    post(signed_in, [second.start(), second.action("sms", "next", "right"), second.end(True)])
+    rows = SimulatorAttempt.objects.filter(user=learner).order_by("started_at", "id")
+    assert [(row.safety_errors, row.passed) for row in rows] in ([(1, False), (0, True)], [(0, True), (1, False)])
+    assert sorted(row.passed for row in rows) == [False, True]
+
+
+def test_a_simulator_statement_without_an_attempt_is_refused(signed_in, minimal_scenario):
+    statement = Attempt(scenario_activity_id(minimal_scenario)).start()
+    del statement["context"]["registration"]
+    response = post(signed_in, [statement])
+    assert response.status_code == 400
+    assert Statement.objects.count() == 0
+
+
+def test_an_unknown_scenario_is_refused(signed_in, minimal_scenario):
+    activity = scenario_activity_id(minimal_scenario).replace(str(minimal_scenario.translation_key), str(uuid.uuid4()))
+    assert post(signed_in, [Attempt(activity).start()]).status_code == 400
+
+
+def test_nothing_typed_is_ever_needed_or_stored(signed_in, learner, minimal_scenario):
+    attempt = Attempt(scenario_activity_id(minimal_scenario))
+    post(signed_in, [attempt.start(), attempt.action("sms", "code", "guarded")])
+    row = SimulatorAttempt.objects.get(user=learner)
+    assert (row.actions, row.wrong_actions) == (1, 0)
+    for stored in Statement.objects.filter(user=learner):
+        assert "response" not in json.dumps(stored.data)
+
+
+def test_my_learning_lists_the_practised_scenario(signed_in, learner, minimal_scenario):
+    attempt = Attempt(scenario_activity_id(minimal_scenario))
+    post(signed_in, [attempt.start(), attempt.action("sms", "next", "right"), attempt.end(True)])
+    response = signed_in.get(reverse("progress:my_learning"))
+    html = response.content.decode()
+    assert minimal_scenario.title in html
+    assert reverse("sandboxes:play", args=["minimal"]) in html
+
+
+@pytest.fixture
+def lesson_with_simulator(demo_site, minimal_scenario):
+    from lessons.models import LessonPage
+
+    lesson = LessonPage.objects.live().filter(locale__language_code="nl").first()
+    lesson.body.append(("simulator", {"scenario": minimal_scenario, "mode": "practice"}))
+    lesson.save_revision().publish()
+    lesson.refresh_from_db()
+    return lesson
+
+
+def test_a_simulator_in_a_lesson_counts_for_the_lesson_and_the_scenario(signed_in, learner, lesson_with_simulator):
+    from lessons.activities import simulator_activity_id
+
+    block = next(block for block in lesson_with_simulator.body if block.block_type == "simulator")
+    attempt = Attempt(simulator_activity_id(lesson_with_simulator, block.id))
+    assert (
+        post(signed_in, [attempt.start(), attempt.action("sms", "next", "right"), attempt.end(True)]).status_code == 200
+    )
+    progress = LessonProgress.objects.get(user=learner, lesson_key=lesson_with_simulator.translation_key)
+    assert progress.answers[block.id]["last"] is True
+    assert progress.answers[block.id]["kind"] == "simulator"
+    attempt_row = SimulatorAttempt.objects.get(user=learner)
+    assert attempt_row.lesson_key == lesson_with_simulator.translation_key
+
+
+def test_the_lesson_page_plays_its_simulator(client, lesson_with_simulator):
+    html = client.get(lesson_with_simulator.url).content.decode()
+    assert "data-sim" in html
+    assert "/lesson/" in html and "/simulator/" in html

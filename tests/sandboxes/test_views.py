@@ -1,0 +1,63 @@
+"""The practice pages: a list of scenarios and a player, in each language, with a strict policy."""
+
+import json
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
+
+pytestmark = pytest.mark.django_db
+
+BUILT_IN = ("itsme", "doctor", "train", "privacy")
+
+
+def url(name, language, *args):
+    with translation.override(language):
+        return reverse(name, args=args)
+
+
+@pytest.mark.parametrize("language", ["nl", "fr", "en", "ar"])
+def test_the_practice_page_lists_every_built_in_scenario_in_the_language(client, demo_site, language):
+    from sandboxes.models import Scenario
+
+    response = client.get(url("sandboxes:practice", language))
+    assert response.status_code == 200
+    html = response.content.decode()
+    for slug in BUILT_IN:
+        scenario = Scenario.objects.get(slug=slug, locale__language_code=language)
+        assert escape(scenario.title) in html
+        assert url("sandboxes:play", language, slug) in html
+
+
+@pytest.mark.parametrize("slug", BUILT_IN)
+def test_the_player_page_carries_the_scenario_in_the_page_language(client, demo_site, slug):
+    from sandboxes.models import Scenario
+
+    response = client.get(url("sandboxes:play", "ar", slug))
+    assert response.status_code == 200
+    scenario = Scenario.objects.get(slug=slug, locale__language_code="ar")
+    html = response.content.decode()
+    assert escape(scenario.title) in html
+    assert 'dir="rtl"' in html
+    marker = f'<script id="sim-data-sim-{slug}" type="application/json">'
+    data = json.loads(html.split(marker, 1)[1].split("</script>", 1)[0])
+    assert data["slug"] == slug and data["title"] == scenario.title
+
+
+def test_the_player_allows_only_this_site(client, demo_site):
+    response = client.get(url("sandboxes:play", "nl", "train"))
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "connect-src 'self'" in policy and "frame-src 'none'" in policy
+    assert "camera=()" in response["Permissions-Policy"] and "geolocation=()" in response["Permissions-Policy"]
+
+
+def test_an_unknown_scenario_is_a_translated_404(client, demo_site):
+    response = client.get(url("sandboxes:play", "nl", "bestaat-niet"))
+    assert response.status_code == 404
+
+
+def test_an_unknown_mode_falls_back_to_letting_the_learner_choose(client, demo_site):
+    response = client.get(url("sandboxes:play", "nl", "train") + "?mode=<script>")
+    assert response.status_code == 200
+    assert "<script>" not in response.content.decode().split("<main", 1)[-1].split("data-sim", 1)[0]
