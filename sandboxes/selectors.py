@@ -96,3 +96,12 @@ def scenario_links(*, keys, language: str, request=None) -> dict:
             direction="rtl" if get_language_info(row_language)["bidi"] else "ltr",
         )
     return links
+
+
+def scenario_screen_titles(*, translation_key, language: str) -> dict:
+    """{screen id: screen title} of a scenario in `language` (Dutch when not translated): for coaches
+    who see where a group makes mistakes."""
+    scenario = scenario_by_key(translation_key=translation_key, language=language)
+    if scenario is None:
+        return {}
+    return {block.value["id"]: block.value["title"] for block in scenario.screens}

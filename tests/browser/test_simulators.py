@@ -1,0 +1,392 @@
+"""The simulator player in a real browser: every built-in scenario solved in every mode, axe on every
+screen, keyboard only, a safety error, nothing leaving the site, and the safe-input guard.
+
+Elements are found by role and accessible name from the scenario's runtime data (tests/browser/simulators.py).
+Writes (learners, their records) go through tests/browser/learners.py, like the other writing browser tests.
+"""
+
+import json
+from datetime import date
+
+import pytest
+from playwright.sync_api import expect
+
+from sandboxes.guard import national_number_example, sensitive_kind
+
+from .learners import QUEUE_JS, in_db, learners_made, sign_in, wait_until_sent
+from .simulators import MODES, Simulator, is_focused, play_path, scenario_data, scenario_slugs, tab_to, ui_strings
+from .support import describe_violations, html_lang_and_dir, run_axe, stylesheet_rules
+
+pytestmark = pytest.mark.browser
+
+VERBS = "http://adlnet.gov/expapi/verbs/"
+EXT = "https://oefenplein.mechelen.be/xapi/ext/"
+SLUGS = scenario_slugs()
+# Calls a simulator must never make: each one is replaced before any page script runs, and noted.
+WATCH_PERMISSIONS_JS = """(() => {
+    window.__asked = [];
+    const note = (name) => () => { window.__asked.push(name); return Promise.reject(new Error('not allowed')); };
+    if (navigator.permissions) navigator.permissions.query = note('permissions.query');
+    if (navigator.mediaDevices) navigator.mediaDevices.getUserMedia = note('getUserMedia');
+    if (navigator.geolocation) {
+        navigator.geolocation.getCurrentPosition = note('geolocation');
+        navigator.geolocation.watchPosition = note('geolocation');
+    }
+    if (window.Notification) Notification.requestPermission = note('notifications');
+})();"""
+
+
+def scenario_activity(slug: str) -> str:
+    """The xAPI activity id of a built-in scenario; loads the built-in scenarios if they are missing."""
+    from sandboxes.activities import scenario_activity_id
+    from sandboxes.models import Scenario
+    from sandboxes.services import scenarios_load
+
+    def lookup():
+        scenario = Scenario.objects.filter(slug=slug, locale__language_code="nl").first()
+        if scenario is None:
+            scenarios_load()
+            scenario = Scenario.objects.get(slug=slug, locale__language_code="nl")
+        return scenario_activity_id(scenario)
+
+    return in_db(lookup)
+
+
+def open_scenario(page, site, slug: str, language: str = "nl", mode: str = "") -> Simulator:
+    activity = scenario_activity(slug)
+    response = page.goto(site.absolute(play_path(slug, language, mode)))
+    assert response is not None and response.status == 200, play_path(slug, language, mode)
+    simulator = Simulator(page, scenario_data(slug, language), ui_strings(language))
+    simulator.activity = activity
+    simulator.response = response
+    simulator.heading(simulator.data["start"]).wait_for()
+    return simulator
+
+
+def records(learner, activity: str) -> list[str]:
+    return [row["verb"].removeprefix(VERBS) for row in learner.stored() if row["object_id"] == activity]
+
+
+def queued_statements(page) -> list[dict]:
+    return [entry["statement"] for entry in page.evaluate(QUEUE_JS)]
+
+
+def outcomes(statements: list[dict]) -> list[str]:
+    return [
+        statement["result"]["extensions"][EXT + "outcome"]
+        for statement in statements
+        if statement["verb"]["id"] == VERBS + "interacted"
+    ]
+
+
+# 1. Every scenario, every mode, end to end -------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("slug", SLUGS)
+def test_scenario_is_solved_in_each_mode(page, site, slug, mode):
+    with learners_made() as make:
+        learner = make()
+        sign_in(page, site, learner)
+        simulator = open_scenario(page, site, slug, mode=mode)
+        ui, data = simulator.ui, simulator.data
+        expect(page.get_by_role("button", name=ui[mode], exact=True)).to_have_attribute("aria-pressed", "true")
+        expect(simulator.device.get_by_text(ui["mark"], exact=True)).to_be_visible()
+        hint = page.get_by_role("button", name=ui["hint"], exact=True)
+        for index, step in enumerate(data["solution"]):
+            screen = simulator.screen(step["screen"])
+            simulator.heading(step["screen"]).wait_for()
+            # Guided: the instruction of every screen is shown; test mode shows neither help.
+            if mode == "guided":
+                expect(page.get_by_text(screen["instruction"], exact=True)).to_be_visible()
+            elif mode == "test":
+                assert hint.count() == 0
+                expect(page.get_by_text(screen["instruction"], exact=True)).to_be_hidden()
+            elif index == 0:
+                hint.click()
+                expect(page.get_by_text(screen["hint"], exact=True).first).to_be_visible()
+            expect(simulator.device.get_by_text(ui["mark"], exact=True)).to_be_visible()
+            simulator.do(step)
+            expect(page.get_by_role("status").filter(has_text=ui["not_right"])).to_have_count(0)
+        expect(simulator.finished()).to_be_visible()
+        expect(simulator.finished()).to_be_focused()
+        score = 95 if mode == "practice" else 100  # one hint costs 5 points
+        expect(page.get_by_text(f"{score} / 100", exact=True)).to_be_visible()
+        for goal in data["goals"]:
+            expect(page.get_by_role("listitem").filter(has_text=f"{ui['goal_done']} {goal['label']}")).to_be_visible()
+        wait_until_sent(page)
+        verbs = records(learner, simulator.activity)
+    assert verbs.count("attempted") == 1 and verbs.count("passed") == 1, verbs
+    assert "failed" not in verbs and "interacted" in verbs, verbs
+
+
+# 2. axe on every screen ---------------------------------------------------------------------------
+
+
+def _axe_walk(page, simulator) -> list[str]:
+    """Run axe on the start screen and after every solution step (guided mode, so the guide is shown)."""
+    found = []
+
+    def check(where):
+        page.wait_for_timeout(120)  # the feedback message appears a moment after an action
+        violations = run_axe(page)
+        if violations:
+            found.append(f"{simulator.data['slug']} {where}:\n{describe_violations(violations)}")
+
+    check(f"screen {simulator.data['start']}")
+    for step in simulator.data["solution"]:
+        simulator.do(step)
+        check(f"after {step['screen']}/{step['element']}")
+    expect(simulator.finished()).to_be_visible()
+    return found
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_every_screen_has_no_axe_violations(axe_page, site, slug):
+    simulator = open_scenario(axe_page, site, slug, mode="guided")
+    assert html_lang_and_dir(axe_page) == ("nl", "ltr")
+    assert stylesheet_rules(axe_page) > 100, "The simulator stylesheet did not load"
+    found = _axe_walk(axe_page, simulator)
+    assert not found, "\n".join(found)
+    axe_page.request_log.assert_all_local()
+
+
+def test_arabic_at_320_pixels_has_no_axe_violations(axe_page, site):
+    slug = "train" if "train" in SLUGS else SLUGS[0]
+    axe_page.set_viewport_size({"width": 320, "height": 800})
+    simulator = open_scenario(axe_page, site, slug, language="ar", mode="guided")
+    assert html_lang_and_dir(axe_page) == ("ar", "rtl")
+    found = []
+    for step in simulator.data["solution"]:
+        # Nothing is wider than the screen: no sideways scrolling at 320 px.
+        assert axe_page.evaluate("document.documentElement.scrollWidth") <= 320, step
+        simulator.do(step)
+    expect(simulator.finished()).to_be_visible()
+    violations = run_axe(axe_page)
+    if violations:
+        found.append(describe_violations(violations))
+    assert not found, "\n".join(found)
+
+
+def test_the_safety_stop_and_the_mark_have_no_axe_violations_in_arabic(axe_page, site):
+    slug = "train" if "train" in SLUGS else SLUGS[0]
+    axe_page.set_viewport_size({"width": 320, "height": 800})
+    simulator = open_scenario(axe_page, site, slug, language="ar", mode="practice")
+    violations = run_axe(axe_page)
+    assert not violations, describe_violations(violations)
+    axe_page.reload()
+    simulator.heading(simulator.data["start"]).wait_for()
+    _unsafe_step(simulator)[1].click()
+    expect(axe_page.get_by_role("alertdialog")).to_be_visible()
+    violations = run_axe(axe_page)
+    assert not violations, describe_violations(violations)
+
+
+# 3. Keyboard only ---------------------------------------------------------------------------------
+
+
+def test_a_scenario_can_be_completed_with_the_keyboard_only(page, site):
+    slug = "train" if "train" in SLUGS else SLUGS[0]
+    simulator = open_scenario(page, site, slug)  # no mode asked for: practice
+    expect(page.get_by_role("button", name=simulator.ui["practice"], exact=True)).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    for step in simulator.data["solution"]:
+        simulator.do_by_keyboard(step)
+    expect(simulator.finished()).to_be_visible()
+    assert is_focused(simulator.finished())
+    # Shift+Tab goes back into the player, and "Start again" is reachable and works from the keyboard.
+    restart = page.get_by_role("button", name=simulator.ui["restart"], exact=True)
+    for _ in range(80):
+        page.keyboard.press("Shift+Tab")
+        if is_focused(restart):
+            break
+    assert is_focused(restart)
+    page.keyboard.press("Enter")
+    expect(simulator.heading(simulator.data["start"])).to_be_focused()
+
+
+def test_the_pin_pad_takes_digits_and_refuses_weak_and_different_codes(page, site):
+    """Digits typed on the keyboard fill the pad and Backspace deletes one; a weak code is a wrong
+    step that empties the pad; the repeated code must be the same as the first."""
+    slug = next((slug for slug in SLUGS if _first_pin_step(slug)), None)
+    if slug is None:
+        pytest.skip("No built-in scenario has a PIN pad")
+    simulator = open_scenario(page, site, slug, mode="practice")
+    ui = simulator.ui
+    index, step = _first_pin_step(slug)
+    for earlier in simulator.data["solution"][:index]:
+        simulator.do(earlier)
+    _, pin = simulator.element(step["screen"], step["element"])
+    pad = simulator.locator(step["screen"], step["element"])
+    wrong = page.get_by_role("status").filter(has_text=ui["not_right"])
+    tab_to(page, pad.get_by_role("button", name="1", exact=True))
+    if pin.get("weak"):
+        page.keyboard.type(pin["weak"][0])
+        expect(wrong).to_contain_text(pin["weak_feedback"])
+        expect(simulator.heading(step["screen"])).to_be_visible()
+    page.keyboard.type(step["value"][:-1])
+    page.keyboard.press("Backspace")
+    expect(simulator.heading(step["screen"])).to_be_visible()
+    page.keyboard.type(step["value"][-2:])
+    expect(simulator.heading(step["screen"])).to_have_count(0)
+    expect(wrong).to_have_count(0)
+    following = simulator.data["solution"][index + 1]
+    kind, repeat = simulator.element(following["screen"], following["element"])
+    if kind == "pin" and repeat.get("match") == pin["id"]:
+        other = "".join(str((int(digit) + 1) % 10) for digit in following["value"])
+        for digit in other:
+            simulator.locator(following["screen"], following["element"]).get_by_role(
+                "button", name=digit, exact=True
+            ).click()
+        expect(wrong).to_contain_text(repeat["feedback"])
+        simulator.do(following)
+        expect(simulator.heading(following["screen"])).to_have_count(0)
+
+
+def _first_pin_step(slug):
+    data = scenario_data(slug, "nl")
+    for index, step in enumerate(data["solution"]):
+        screen = next(screen for screen in data["screens"] if screen["id"] == step["screen"])
+        if any(c["id"] == step["element"] and c["type"] == "pin" for c in screen["components"]):
+            return index, step
+    return None
+
+
+# 4. A safety error means starting again -----------------------------------------------------------
+
+
+def _unsafe_step(simulator):
+    """The first unsafe element on a screen of the solution path that is reached before it, and its locator."""
+    for index, step in enumerate(simulator.data["solution"]):
+        screen = simulator.screen(step["screen"])
+        for component in screen["components"]:
+            for item in [component, *component.get("options", [])]:
+                if item.get("safety") and "id" in item and "feedback" in item:
+                    for earlier in simulator.data["solution"][:index]:
+                        simulator.do(earlier)
+                    return item, simulator.locator(screen["id"], item["id"])
+    raise AssertionError(f"{simulator.data['slug']} has no unsafe action on its way")
+
+
+def test_a_safety_error_forces_starting_again(page, site):
+    slug = "train" if "train" in SLUGS else SLUGS[0]
+    with learners_made() as make:
+        learner = make()
+        sign_in(page, site, learner)
+        simulator = open_scenario(page, site, slug, mode="practice")
+        start = simulator.data["start"]
+        item, unsafe = _unsafe_step(simulator)
+        unsafe.click()
+        stop = page.get_by_role("alertdialog", name=simulator.ui["stop"])
+        expect(stop).to_be_visible()
+        expect(stop).to_be_focused()
+        expect(stop).to_contain_text(item["feedback"])
+        # The attempt cannot go on: the screen's own buttons are gone until the learner starts again.
+        expect(simulator.device.get_by_role("button")).to_have_count(1)  # only "Start again"
+        wait_until_sent(page)
+        verbs = records(learner, simulator.activity)
+        assert verbs.count("failed") == 1 and "passed" not in verbs, verbs
+        stop.get_by_role("button", name=simulator.ui["restart"], exact=True).click()
+        expect(simulator.heading(start)).to_be_focused()
+        expect(stop).to_be_hidden()
+        first = simulator.data["solution"][0]
+        expect(simulator.locator(first["screen"], first["element"])).to_be_visible()
+        # The new attempt has its own registration.
+        simulator.do(first)
+        wait_until_sent(page)
+        assert records(learner, simulator.activity).count("attempted") == 2
+
+
+# 5. Nothing leaves the site -----------------------------------------------------------------------
+
+
+def test_a_full_run_stays_on_the_site_and_asks_for_no_permission(page, site):
+    slug = "privacy" if "privacy" in SLUGS else SLUGS[0]
+    page.add_init_script(WATCH_PERMISSIONS_JS)
+    console = []
+    page.on("console", lambda message: console.append(message.text))
+    simulator = open_scenario(page, site, slug, mode="test")
+    headers = simulator.response.headers
+    policy = headers.get("permissions-policy", "")
+    assert "camera=()" in policy and "geolocation=()" in policy and "microphone=()" in policy, policy
+    assert "default-src 'self'" in headers.get("content-security-policy", "")
+    # The app's colour reaches the app bar under that policy (a CSS custom property set from the script).
+    color = simulator.data["app"]["color"]
+    rgb = f"rgb({int(color[1:3], 16)}, {int(color[3:5], 16)}, {int(color[5:7], 16)})"
+    bar = simulator.heading(simulator.data["start"]).evaluate("e => getComputedStyle(e.parentElement).backgroundColor")
+    assert bar == rgb
+    for step in simulator.data["solution"]:
+        simulator.do(step)
+    expect(simulator.finished()).to_be_visible()
+    page.wait_for_timeout(300)
+    page.request_log.assert_all_local()
+    assert page.evaluate("window.__asked") == []
+    # The player works under the page's strict CSP: no inline script or style was refused.
+    assert not [text for text in console if "Content Security Policy" in text], console
+
+
+# 6. The safe-input guard --------------------------------------------------------------------------
+
+NATIONAL_NUMBER = national_number_example(date(1956, 3, 14), 123)
+IBAN = "BE71 0961 2345 6769"
+CARD = "4111 1111 1111 1111"
+
+
+def _guard_field(simulator):
+    """The first solution step that types in a field, after doing the steps before it."""
+    for index, step in enumerate(simulator.data["solution"]):
+        kind, _ = simulator.element(step["screen"], step["element"])
+        if kind == "field":
+            for earlier in simulator.data["solution"][:index]:
+                simulator.do(earlier)
+            return step
+    raise AssertionError("No field in this scenario")
+
+
+def test_the_guard_refuses_real_looking_numbers(page, site):
+    slug = "privacy" if "privacy" in SLUGS else SLUGS[0]
+    simulator = open_scenario(page, site, slug, mode="practice")  # a guest: everything stays in localStorage
+    ui = simulator.ui
+    step = _guard_field(simulator)
+    field = simulator.locator(step["screen"], step["element"])
+    submit = next(
+        c
+        for c in simulator.screen(step["screen"])["components"]
+        if c["type"] == "button" and step["element"] in c.get("require_fields", [])
+    )
+    button = simulator.locator(step["screen"], submit["id"])
+    cases = [
+        (NATIONAL_NUMBER, "guard_national_number", "click"),
+        (IBAN, "guard_iban", "tab"),
+        (CARD, "guard_card", "enter"),
+    ]
+    for number, message, how in cases:
+        field.fill(number)
+        if how == "click":
+            button.click()
+        elif how == "tab":
+            field.press("Tab")
+        else:
+            field.press("Enter")
+        expect(page.get_by_role("status").filter(has_text=ui[message])).to_be_visible()
+        expect(field).to_have_value("")
+        expect(simulator.heading(step["screen"])).to_be_visible()
+        expect(page.get_by_role("status").filter(has_text=ui["not_right"])).to_have_count(0)
+        expect(field).not_to_have_attribute("aria-invalid", "true")
+
+    # Wrong check digits: an ordinary value, and here a wrong one.
+    broken = NATIONAL_NUMBER[:-2] + f"{(int(NATIONAL_NUMBER[-2:]) + 1) % 97:02d}"
+    assert sensitive_kind(broken) is None
+    field.fill(broken)
+    button.click()
+    expect(page.get_by_role("status").filter(has_text=ui["not_right"])).to_be_visible()
+    expect(field).to_have_value(broken)
+
+    statements = queued_statements(page)
+    assert outcomes(statements)[-4:] == ["guarded", "guarded", "guarded", "wrong"], outcomes(statements)
+    stored = json.dumps(page.evaluate("() => ({...localStorage, ...sessionStorage})"))
+    for number in (NATIONAL_NUMBER, IBAN, CARD, broken):
+        compact = number.replace(" ", "")
+        assert compact not in stored.replace(" ", ""), f"{number} was kept in the browser"
+        assert compact not in json.dumps(statements).replace(" ", ""), f"{number} is in a statement"
