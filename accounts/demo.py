@@ -13,6 +13,7 @@ DEMO_USERS = [
     (roles.COACHES, "coach", "oefen-coach-2026", "Coach Jan", False),
     (roles.TRAINING_MANAGERS, "manager", "oefen-manager-2026", "Els (opleidingen)", False),
     (roles.EDITORS, "redacteur", "oefen-redacteur-2026", "Redactie e-inclusie", True),
+    (roles.PROGRAMME_COORDINATORS, "coordinator", "oefen-coordinator-2026", "Coördinatie Allemaal Digitaal", False),
 ]
 # The demo learner also signs in the shared-computer way; the demo coach made them.
 DEMO_LEARNER = "leerling"

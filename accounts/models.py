@@ -31,6 +31,8 @@ class User(AbstractUser):
     )
     # Set when a learner without a password asks to delete their account; their coach confirms it.
     deletion_requested_at = models.DateTimeField(_("asked to delete the account on"), null=True, blank=True)
+    # Text size, contrast, motion and spacing (accounts/display.py); guests keep theirs in the browser.
+    display_preferences = models.JSONField(_("display preferences"), default=dict, blank=True)
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"

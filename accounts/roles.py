@@ -6,10 +6,13 @@ LEARNERS = "Learners"
 COACHES = "Coaches"
 TRAINING_MANAGERS = "Training managers"
 EDITORS = "Editors"
+# The city's coordinator: programme figures across partners, aggregates only (coaching.figures).
+PROGRAMME_COORDINATORS = "Programme coordinators"
 
 ROLE_LABELS = {
     LEARNERS: _("Learner"),
     COACHES: _("Coach"),
     TRAINING_MANAGERS: _("Training manager"),
     EDITORS: _("Editor"),
+    PROGRAMME_COORDINATORS: _("Programme coordinator"),
 }

@@ -40,6 +40,7 @@ def account_profile_export(*, user: User) -> dict:
         "last_name": user.last_name,
         "email": user.email,
         "preferred_language": user.preferred_language,
+        "display_preferences": user.display_preferences,
         "learner_id": str(user.public_id),
         "roles": sorted(group.name for group in user.groups.all()),
         "date_joined": user.date_joined.isoformat(),

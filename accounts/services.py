@@ -8,6 +8,7 @@ import secrets
 from dataclasses import dataclass
 
 from django.contrib.auth import authenticate
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -122,6 +123,42 @@ def learner_secret_reset(*, learner: User, kind: str) -> NewSecret:
     sign_in.save(update_fields=["kind", "secret", "secret_changed_at"])
     throttle.throttle_clear(scope=throttle.CODE, value=sign_in.code)
     return NewSecret(learner=learner, kind=kind, secret=secret)
+
+
+def learner_codes_ensure(*, user_ids) -> int:
+    """A learner code for each of these people who has none yet (staff imported from a list, say).
+
+    Fast on purpose (no hashing): the secret is left unusable, so the code alone opens nothing; the
+    person can sign in once a coach or manager prints their card with a new PIN (`accounts.cards`).
+    Answers how many codes were made.
+    """
+    missing = list(
+        User.objects.filter(pk__in=list(user_ids), learner_sign_in__isnull=True).values_list("pk", flat=True)
+    )
+    for _attempt in range(20):
+        if not missing:
+            return 0
+        codes: set[str] = set()
+        while len(codes) < len(missing):
+            codes.add(code_generate())
+        taken = set(LearnerSignIn.objects.filter(code__in=codes).values_list("code", flat=True))
+        codes -= taken
+        if len(codes) < len(missing):
+            continue
+        rows = [
+            LearnerSignIn(user_id=pk, code=code, kind=SignInKind.PIN, secret=make_password(None))
+            for pk, code in zip(missing, sorted(codes), strict=True)
+        ]
+        try:
+            with transaction.atomic():
+                LearnerSignIn.objects.bulk_create(rows, batch_size=1000)
+        except IntegrityError:  # a code taken at the same moment, or the person got one meanwhile: again
+            missing = list(
+                User.objects.filter(pk__in=missing, learner_sign_in__isnull=True).values_list("pk", flat=True)
+            )
+            continue
+        return len(rows)
+    raise RuntimeError("No free learner codes found; the code space is nearly full.")
 
 
 def learner_unlock(*, learner: User) -> None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import display_views, views
 
 app_name = "accounts"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("login/learner/", views.learner_sign_in, name="login_learner"),
     path("logout/", views.SignOutView.as_view(), name="logout"),
     path("keep-alive/", views.keep_alive, name="keep_alive"),
+    path("display/", display_views.display_preferences, name="display"),
     path("my-data/", views.account_data_download, name="my_data"),
     path("delete/", views.account_delete, name="delete"),
     path("coach/", views.coach_learners, name="coach_learners"),

@@ -26,7 +26,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import selectors, services, throttle
+from . import roles, selectors, services, throttle
 from .credentials import code_format, code_normalize, pictures_from_secret
 from .forms import (
     AccountDeleteForm,
@@ -370,7 +370,11 @@ def account_overview(request):
     return render(
         request,
         "accounts/account.html",
-        {"is_coach": selectors.user_is_coach(user=request.user), "has_password": request.user.has_usable_password()},
+        {
+            "is_coach": selectors.user_is_coach(user=request.user),
+            "is_training_manager": request.user.has_role(roles.TRAINING_MANAGERS),
+            "has_password": request.user.has_usable_password(),
+        },
     )
 
 

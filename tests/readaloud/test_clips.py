@@ -1,0 +1,143 @@
+"""Clips of a lesson and a scenario, the lookup the browser uses, and when the tasks are enqueued."""
+
+import json
+import logging
+import shutil
+
+import pytest
+from django.core.files.storage import default_storage
+from django.urls import reverse
+from django.utils import translation
+
+from readaloud import selectors, services
+from readaloud.models import SpeechClip
+from readaloud.text import sentences_of_text
+
+
+@pytest.fixture
+def espeak():
+    if shutil.which("espeak-ng") is None:
+        pytest.fail("espeak-ng is missing: apt-get install espeak-ng (CI installs it, see .ci/run)", pytrace=False)
+
+
+@pytest.fixture
+def short_lesson(lesson):
+    """The demo lesson with only a tip and a question, so making its clips takes a moment."""
+    body = [(block.block_type, block.value) for block in lesson.body if block.block_type in ("tip", "question")]
+    lesson.body = body[:2]
+    lesson.simple_body = body[:1]
+    return lesson
+
+
+def test_a_lesson_has_the_sentences_of_its_readable_blocks(lesson):
+    sentences = selectors.lesson_sentences(page=lesson)
+    assert len(sentences) == len(set(sentences)) > 3
+    question = next(block for block in lesson.body if block.block_type == "question")
+    assert sentences_of_text(question.value["question"])[-1] in sentences
+    for option in question.value["options"]:
+        for sentence in sentences_of_text(option["feedback"]):
+            assert sentence in sentences  # shown only after answering, made beforehand
+
+
+def test_page_clips_are_made_once_and_found_by_sentence(espeak, short_lesson):
+    sentences = selectors.lesson_sentences(page=short_lesson)
+    report = services.page_clips_make(page=short_lesson)
+    assert len(report.made) == len(sentences) and report.failed == 0
+    clip = report.made[0]
+    assert clip.language == "nl" and clip.duration > 0 and clip.size > 0
+    assert clip.file.name.startswith("readaloud/nl/") and default_storage.exists(clip.file.name)
+    again = services.page_clips_make(page=short_lesson)
+    assert not again.made and again.existing == len(sentences)
+    found = selectors.clips_lookup(language="nl", sentences=[f"  {sentences[0]} ", "Dit staat nergens."])
+    assert found[0]["url"] == SpeechClip.objects.get(text=sentences[0]).file.url
+    assert found[1] is None
+
+
+def test_the_browser_gets_clip_urls_for_its_sentences(espeak, client, db):
+    clip, _made = services.clip_ensure(text="Druk op de knop.", language="nl")
+    url = reverse("readaloud:clips")
+    answer = client.post(
+        url, json.dumps({"lang": "nl", "sentences": ["Druk op de knop.", "Onbekend."]}), content_type="application/json"
+    )
+    assert answer.status_code == 200 and answer["Cache-Control"] == "no-store"
+    clips = answer.json()["clips"]
+    assert clips[0] == {"url": clip.file.url, "duration": round(clip.duration, 2)} and clips[1] is None
+    assert client.get(url).status_code == 405
+    for bad in [
+        b"nee",
+        json.dumps({"lang": "de", "sentences": []}),
+        json.dumps({"lang": "nl", "sentences": ["x" * 3000]}),
+    ]:
+        assert client.post(url, bad, content_type="application/json").status_code == 400
+
+
+def test_a_scenario_has_every_instruction_hint_and_feedback(db):
+    from sandboxes.models import Scenario
+    from sandboxes.services import scenarios_load
+
+    scenarios_load()
+    scenario = Scenario.objects.get(slug="train", locale__language_code="ar")
+    sentences = selectors.scenario_sentences(scenario=scenario)
+    from sandboxes.convert import scenario_runtime_for
+
+    runtime = scenario_runtime_for(scenario)
+    for screen in runtime["screens"]:
+        for sentence in sentences_of_text(screen["instruction"]) + sentences_of_text(screen["hint"]):
+            assert sentence in sentences
+    with translation.override("ar"):
+        from django.utils.translation import gettext
+
+        assert sentences_of_text(gettext("Stop! This was not safe."))[0] in sentences
+
+
+def test_publishing_enqueues_after_commit_when_a_worker_runs(
+    settings, lesson, monkeypatch, django_capture_on_commit_callbacks
+):
+    from readaloud import tasks
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.READALOUD_QUEUE = "readaloud-test"
+    sent = []
+    monkeypatch.setattr(tasks.generate_for_page, "apply_async", lambda args, queue: sent.append((args, queue)))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        lesson.save_revision().publish()
+    assert not sent  # nothing leaves before the commit
+    for callback in callbacks:
+        callback()
+    assert sent == [([lesson.pk], "readaloud-test")]
+
+
+def test_in_process_celery_skips_with_a_log_line(settings, lesson, caplog, django_capture_on_commit_callbacks):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    with caplog.at_level(logging.INFO, logger="readaloud"), django_capture_on_commit_callbacks(execute=True):
+        lesson.save_revision().publish()
+    assert "readaloud_generate" in caplog.text
+    assert not SpeechClip.objects.exists()
+
+
+def test_the_command_makes_the_clips_of_every_live_lesson_and_scenario(db, monkeypatch):
+    from django.core.management import call_command
+
+    from lessons.models import LessonPage
+    from sandboxes.models import Scenario
+    from sandboxes.services import scenarios_load
+
+    scenarios_load()
+    seen = []
+    monkeypatch.setattr(services, "page_clips_make", lambda page: seen.append(page.pk) or services.ClipReport())
+    monkeypatch.setattr(
+        services, "scenario_clips_make", lambda scenario: seen.append(scenario.pk) or services.ClipReport()
+    )
+    call_command("readaloud_generate", language="ar", stdout=None)
+    lessons = LessonPage.objects.live().filter(locale__language_code="ar")
+    scenarios = Scenario.objects.filter(locale__language_code="ar")
+    assert sorted(seen) == sorted([*lessons.values_list("pk", flat=True), *scenarios.values_list("pk", flat=True)])
+
+
+def test_the_easier_version_of_a_lesson_is_read_too(lesson):
+    tip = next((block.block_type, block.value) for block in lesson.body if block.block_type == "tip")
+    lesson.body = []
+    lesson.simple_body = [tip]
+    assert selectors.lesson_sentences(page=lesson) == sentences_of_text(tip[1]["title"]) + sentences_of_text(
+        tip[1]["text"]
+    )
