@@ -1,7 +1,8 @@
 """Tell `progress` which lesson, question or H5P exercise an xAPI object id names.
 
 Ids are built from the Wagtail translation key, so a lesson is the same activity in every language,
-and question and H5P ids from the StreamField block id, which translations keep.
+and question and H5P ids from the StreamField block id, which translations keep. Blocks of the
+easier (A2) version have ids of their own and resolve the same way (see `_body_holding`).
 """
 
 import re
@@ -57,16 +58,21 @@ def _lookup(object_id: str, lesson_key: uuid.UUID, kind: str | None, block_id: s
     module = ModulePage.objects.parent_of(lesson).first()
     module_key = module.translation_key if module else None
     lesson_count = LessonPage.objects.live().child_of(module).count() if module else 0
-    questions = [block for block in lesson.body if block.block_type == "question"]
+    body = _body_holding(lesson, block_id)
+    questions = [block for block in body if block.block_type == "question"]
     # H5P exercises count with the questions: the lesson's score is the share of them done right.
-    exercises = len(questions) + sum(1 for block in lesson.body if block.block_type in ("h5p", "simulator"))
+    exercises = len(questions) + sum(1 for block in body if block.block_type in ("h5p", "simulator"))
     extra = {"module_lesson_count": lesson_count, "question_count": exercises}
+    if kind is None and lesson.simple_body:
+        # With an easier version only an exercise knows which version the learner reads, and so
+        # how many exercises the lesson has for them; the lesson statement keeps what they set.
+        del extra["question_count"]
     if kind is None:
         return Activity(kind="lesson", object_id=object_id, lesson_key=lesson_key, module_key=module_key, extra=extra)
     if kind == "h5p":
-        return _h5p_activity(lesson, object_id, block_id, module_key=module_key, extra=extra)
+        return _h5p_activity(lesson, body, object_id, block_id, module_key=module_key, extra=extra)
     if kind == "simulator":
-        return _simulator_activity(lesson, object_id, block_id, module_key=module_key, extra=extra)
+        return _simulator_activity(lesson, body, object_id, block_id, module_key=module_key, extra=extra)
     question_id = block_id
     block = next((block for block in questions if block.id == question_id), None)
     if block is None:
@@ -82,9 +88,21 @@ def _lookup(object_id: str, lesson_key: uuid.UUID, kind: str | None, block_id: s
     )
 
 
-def _h5p_activity(lesson, object_id: str, block_id: str, *, module_key, extra: dict) -> Activity | None:
+def _body_holding(lesson, block_id: str | None):
+    """The lesson's body (normal or easier version) that holds the block; the normal one by default.
+
+    Each version's blocks have their own ids, so a block is in one body only. The lesson's score is
+    the share of that body's exercises done right: a learner who reads the easier version is scored
+    on its exercises. A learner who answers in both versions has answers from both in one record.
+    """
+    if block_id and any(block.id == block_id for block in lesson.simple_body):
+        return lesson.simple_body
+    return lesson.body
+
+
+def _h5p_activity(lesson, body, object_id: str, block_id: str, *, module_key, extra: dict) -> Activity | None:
     """An H5P block of a live lesson whose exercise is ready, with its completion rule."""
-    block = next((block for block in lesson.body if block.block_type == "h5p" and block.id == block_id), None)
+    block = next((block for block in body if block.block_type == "h5p" and block.id == block_id), None)
     content = block.value.get("content") if block else None
     if content is None or not content.is_ready:
         return None
@@ -104,9 +122,9 @@ def _h5p_activity(lesson, object_id: str, block_id: str, *, module_key, extra: d
     )
 
 
-def _simulator_activity(lesson, object_id: str, block_id: str, *, module_key, extra: dict) -> Activity | None:
+def _simulator_activity(lesson, body, object_id: str, block_id: str, *, module_key, extra: dict) -> Activity | None:
     """A simulator block of a live lesson; attempts count for its scenario and for the lesson."""
-    block = next((b for b in lesson.body if b.block_type == "simulator" and b.id == block_id), None)
+    block = next((b for b in body if b.block_type == "simulator" and b.id == block_id), None)
     scenario = block.value.get("scenario") if block else None
     if scenario is None:
         return None

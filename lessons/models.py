@@ -25,6 +25,7 @@ from . import selectors
 from .blocks import GoalBlock, lesson_body_blocks
 from .choices import HelpPointKind, Level, TargetGroup, Topic
 from .fields import MultipleChoiceField
+from .panels import LessonChecksPanel
 
 
 class HomePage(Page):
@@ -188,19 +189,49 @@ class ModulePage(Page):
         return [TargetGroup(value).label for value in self.target_groups if value in TargetGroup.values]
 
 
+class LessonVersion:
+    """Which text of a lesson a learner reads: the normal one, or the easier (A2) one.
+
+    The choice travels in the URL (`?version=easy`), because anonymous pages are cached by their
+    full URL (learn/middleware.py): the easy version is its own cache entry, and no cookie can make
+    a guest see another guest's version. Signed-in learners' pages are never cached, so their last
+    choice is also kept in the session and applies to the next lesson without the parameter.
+    """
+
+    PARAMETER = "version"
+    NORMAL = "normal"
+    EASY = "easy"
+    SESSION_KEY = "lesson_version"
+    CHOICES = (NORMAL, EASY)
+
+
 class LessonPage(Page):
     summary = models.CharField(_("summary"), max_length=300)
     estimated_minutes = models.PositiveSmallIntegerField(_("estimated minutes"), default=5)
     body = StreamField(lesson_body_blocks(), verbose_name=_("lesson content"))
+    # The same blocks, in easier words (CEFR A2). Questions, H5P and simulator blocks here are activities
+    # of their own (their own block ids); see lessons/activities.py for how they count for progress.
+    simple_body = StreamField(
+        lesson_body_blocks(),
+        verbose_name=_("easier version (A2)"),
+        blank=True,
+        help_text=_(
+            "Optional. The same lesson in easier words: short sentences, everyday words, one idea per "
+            "sentence. Learners can switch between both versions."
+        ),
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
         FieldPanel("estimated_minutes"),
         FieldPanel("body"),
+        FieldPanel("simple_body", heading=_("Easier version (A2)")),
+        LessonChecksPanel(heading=_("Checks: readability and accessibility")),
     ]
     search_fields = Page.search_fields + [
         index.SearchField("summary", boost=1.5),
         index.SearchField("body"),
+        index.SearchField("simple_body"),
     ]
 
     parent_page_types = ["lessons.ModulePage"]
@@ -210,16 +241,55 @@ class LessonPage(Page):
     class Meta:
         verbose_name = _("lesson")
 
+    @property
+    def has_simple_version(self) -> bool:
+        return bool(self.simple_body)
+
+    @property
+    def preview_modes(self):
+        return [("", _("Normal text")), (LessonVersion.EASY, _("Easier text (A2)"))]
+
+    def serve_preview(self, request, mode_name):
+        request.lesson_preview_version = LessonVersion.EASY if mode_name == LessonVersion.EASY else LessonVersion.NORMAL
+        return super().serve_preview(request, mode_name)
+
     def serve(self, request, *args, **kwargs):
         from .forms import QuizAnswerForm
 
         request.quiz_feedback = {}
-        if request.GET:
-            form = QuizAnswerForm(request.GET, questions=selectors.questions_of_lesson(lesson=self))
+        query = request.GET.copy()
+        asked = query.pop(LessonVersion.PARAMETER, [None])[-1]
+        if asked is not None and asked not in LessonVersion.CHOICES:
+            return bad_request_response(request, _("This version of the lesson does not exist."))
+        request.lesson_version = self.version_for(request, asked)
+        if query:
+            # Questions of both versions: a question's id is unique across the two bodies.
+            questions = {
+                block.id: block.value
+                for stream in (self.body, self.simple_body)
+                for block in stream
+                if block.block_type == "question"
+            }
+            form = QuizAnswerForm(query, questions=questions)
             if not form.is_valid():
                 return bad_request_response(request, form.error_message())
             request.quiz_feedback = form.feedback()
         return super().serve(request, *args, **kwargs)
+
+    def version_for(self, request, asked: str | None) -> str:
+        """The version to show: the one asked for in the URL, else a signed-in learner's last choice."""
+        preview = getattr(request, "lesson_preview_version", None)
+        if preview is not None:
+            return preview if self.has_simple_version else LessonVersion.NORMAL
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        if asked is not None and signed_in:
+            request.session[LessonVersion.SESSION_KEY] = asked
+        elif asked is None and signed_in:
+            asked = request.session.get(LessonVersion.SESSION_KEY)
+        if asked == LessonVersion.EASY and self.has_simple_version:
+            return LessonVersion.EASY
+        return LessonVersion.NORMAL
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -227,6 +297,16 @@ class LessonPage(Page):
         context["quiz_feedback"] = getattr(request, "quiz_feedback", {})
         context["help_points"] = selectors.help_points(locale=self.locale)
         context["help_page"] = selectors.help_page(locale=self.locale)
+        # Previews skip `serve`: there the version comes from the preview mode.
+        version = getattr(request, "lesson_version", None) or self.version_for(request, None)
+        easy = version == LessonVersion.EASY
+        context["lesson_version"] = version
+        context["lesson_body"] = self.simple_body if easy else self.body
+        # Guests keep the easier text from lesson to lesson through the URL of the pager links.
+        for name in ("previous_lesson", "next_lesson"):
+            neighbour = context.get(name)
+            keep = easy and neighbour is not None and neighbour.has_simple_version
+            context[f"{name}_query"] = f"?{LessonVersion.PARAMETER}={LessonVersion.EASY}" if keep else ""
         return context
 
 

@@ -139,6 +139,7 @@ def _load_module(catalogue: ModuleIndexPage, data: dict, locales: dict, report: 
                 "summary": lesson_data["summary"][language],
                 "estimated_minutes": lesson_data["minutes"],
                 "body": [_block(block, language) for block in lesson_data["body"]],
+                "simple_body": [_block(block, language) for block in lesson_data.get("simple_body", [])],
             }
 
         lesson = _upsert_child(module, LessonPage, lesson_data["slug"], lesson_fields(SOURCE_LANGUAGE), report)
@@ -254,11 +255,13 @@ def _translate_all(source: Page, fields_for, _unused, locales: dict, report: Loa
     for language in TRANSLATION_LANGUAGES:
         fields = dict(fields_for(language))
         slug = fields.pop("slug", None)
-        if "body" in fields:
+        for stream_name in ("body", "simple_body"):
+            if stream_name not in fields:
+                continue
             # Translations keep the source's block ids, so a question is one activity in every language.
-            source_ids = [block.id for block in source.specific.body]
-            fields["body"] = [
-                {**block, "id": block_id} for block, block_id in zip(fields["body"], source_ids, strict=False)
+            source_ids = [block.id for block in getattr(source.specific, stream_name)]
+            fields[stream_name] = [
+                {**block, "id": block_id} for block, block_id in zip(fields[stream_name], source_ids, strict=False)
             ]
         translation = source.get_translation_or_none(locales[language])
         if translation is not None:
@@ -281,8 +284,8 @@ def _update(page: Page, fields: dict, report: LoadReport) -> None:
         report.unchanged += 1
         return
     for name, value in fields.items():
-        if name == "body" and hasattr(page, "body"):
-            value = _keep_block_ids(page.body, value)
+        if name in ("body", "simple_body") and hasattr(page, name):
+            value = _keep_block_ids(getattr(page, name), value)
         setattr(page, name, value)
     page.save_revision().publish()
     report.updated.append(f"{type(page).__name__} {page.slug} ({page.locale.language_code})")
