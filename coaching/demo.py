@@ -7,11 +7,13 @@ from django.contrib.auth import get_user_model
 
 from accounts.demo import DEMO_COACH, DEMO_LEARNER
 from lessons.models import HelpPoint, ModulePage
+from sandboxes.models import Scenario
 
 from .models import Assignment, AssignmentKind, CoachGroup
 
 DEMO_GROUP = "Digibank Nekkerspoel, dinsdag"
 DEMO_NOTE = "Begin hier. Vraag gerust hulp aan de coach."
+DEMO_SIMULATOR_NOTE = "Oefen daarna een treinticket kopen in de oefenapp."
 
 
 def demo_group_ensure() -> bool | None:
@@ -37,4 +39,13 @@ def demo_group_ensure() -> bool | None:
     Assignment.objects.create(
         group=group, kind=AssignmentKind.MODULE, target_key=module.translation_key, note=DEMO_NOTE, created_by=coach
     )
+    train = Scenario.objects.filter(slug="train", locale__language_code="nl").first()
+    if train is not None:
+        Assignment.objects.create(
+            group=group,
+            kind=AssignmentKind.SIMULATOR,
+            target_key=train.translation_key,
+            note=DEMO_SIMULATOR_NOTE,
+            created_by=coach,
+        )
     return True

@@ -47,10 +47,33 @@ class LearnersCreateForm(FocusFirstErrorMixin, forms.Form):
         error_messages={"required": _("Write at least one name.")},
     )
     preferred_language = forms.ChoiceField(label=_("Language"), choices=language_choices)
+    card_sheet = forms.BooleanField(
+        label=_("Also make a PDF with the sign-in cards, to print"),
+        help_text=_("With the name, learner code, QR code and PIN of each learner."),
+        required=False,
+    )
 
     def clean_names(self):
         names = [" ".join(line.split()) for line in self.cleaned_data["names"].splitlines()]
         return [name for name in names if name]
+
+
+class CardSheetForm(FocusFirstErrorMixin, forms.Form):
+    learners = forms.ModelMultipleChoiceField(
+        label=_("Learners on the sheet"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one learner.")},
+    )
+    confirm = forms.BooleanField(
+        label=_("Yes, give these learners a new PIN or new pictures. Their old PIN or pictures stop working."),
+        error_messages={"required": _("Tick the box to say you understand that the old PINs stop working.")},
+    )
+
+    def __init__(self, *args, learners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["learners"].queryset = learners
+        self.fields["learners"].initial = list(learners.values_list("pk", flat=True))
 
 
 class AssignmentForm(FocusFirstErrorMixin, forms.Form):
@@ -76,7 +99,7 @@ class AssignmentForm(FocusFirstErrorMixin, forms.Form):
         choices = [("", _("Choose…"))]
         for target in targets:
             title = f"{target.module_title} › {target.title}" if target.module_title else target.title
-            kind = _("Lesson") if target.kind == "lesson" else _("Module")
+            kind = {"lesson": _("Lesson"), "simulator": _("Simulator")}.get(target.kind, _("Module"))
             choices.append((f"{target.kind}:{target.key}", f"{kind}: {title}"))
         self.fields["target"].choices = choices
         self.fields["learners"].queryset = learners
@@ -86,7 +109,7 @@ class AssignmentForm(FocusFirstErrorMixin, forms.Form):
         try:
             return kind, uuid.UUID(key)
         except ValueError as error:
-            raise ValidationError(_("Choose a module or a lesson.")) from error
+            raise ValidationError(_("Choose a module, a lesson or a simulator.")) from error
 
     def clean_due(self):
         due = self.cleaned_data["due"]

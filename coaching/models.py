@@ -37,7 +37,7 @@ class CoachGroup(models.Model):
 class AssignmentKind(models.TextChoices):
     MODULE = "module", _("Module")
     LESSON = "lesson", _("Lesson")
-    # Simulators get their own kind when the simulator issue gives them a translation key.
+    SIMULATOR = "simulator", _("Simulator")
 
 
 class Assignment(models.Model):
@@ -45,7 +45,7 @@ class Assignment(models.Model):
     # Empty means the whole group, also learners who join later.
     learners = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="coach_assignments", blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=AssignmentKind.choices)
-    target_key = models.UUIDField(_("module or lesson"))
+    target_key = models.UUIDField(_("module, lesson or simulator"))
     due = models.DateField(_("finish by"), null=True, blank=True)
     note = models.CharField(_("note for the learners"), max_length=300, blank=True)
     created_by = models.ForeignKey(
@@ -59,3 +59,46 @@ class Assignment(models.Model):
 
     def __str__(self):
         return f"{self.group} {self.kind} {self.target_key}"
+
+
+class CardSheetStatus(models.TextChoices):
+    WAITING = "waiting", _("Waiting")
+    BUSY = "busy", _("Being made")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Not made")
+    REMOVED = "removed", _("Removed")
+
+
+class CardSheetSecrets(models.TextChoices):
+    # The learners were just made: their secrets wait (briefly, in the cache) for the sheet.
+    JUST_MADE = "just_made", _("Just made")
+    # Existing learners: the task gives each a new PIN or new pictures while it renders the sheet.
+    NEW = "new", _("New PIN or pictures")
+
+
+class CardSheet(models.Model):
+    """A PDF sheet of sign-in cards, made by a Celery task (`coaching.tasks.card_sheet_render`).
+
+    The PDF holds readable PINs, so it lives outside MEDIA_ROOT (`coaching.cards.sheet_root`), is
+    only handed out by a view that checks the coach, and is removed a day later. `file_name` is
+    the name inside that folder; empty until the sheet is ready and again once it is removed.
+    """
+
+    group = models.ForeignKey(CoachGroup, on_delete=models.CASCADE, related_name="card_sheets")
+    coach = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="card_sheets")
+    learners = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+")
+    secrets = models.CharField(max_length=20, choices=CardSheetSecrets.choices)
+    status = models.CharField(max_length=20, choices=CardSheetStatus.choices, default=CardSheetStatus.WAITING)
+    file_name = models.CharField(max_length=100, blank=True)
+    card_count = models.PositiveIntegerField(default=0)
+    page_count = models.PositiveIntegerField(default=0)
+    problem = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sheet of sign-in cards")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.group} {self.created_at:%Y-%m-%d %H:%M}"

@@ -12,6 +12,9 @@ from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.credentials import code_format
@@ -19,6 +22,7 @@ from accounts.models import User
 from accounts.selectors import coach_learners
 from lessons.models import HelpPoint, LessonPage, ModulePage
 from progress.assignments import AssignedItem
+from progress.links import activity_links_for
 from progress.models import LessonStatus
 from progress.selectors import (
     HELP_WRONG,
@@ -27,9 +31,12 @@ from progress.selectors import (
     group_progress,
     learners_needing_help,
     pages_by_translation_key,
+    simulator_mistake_screens,
 )
+from sandboxes.models import Scenario
+from sandboxes.selectors import scenario_screen_titles_for, scenarios_for_language
 
-from .models import Assignment, AssignmentKind, CoachGroup
+from .models import Assignment, AssignmentKind, CardSheet, CoachGroup
 
 # The status a coach filters on and reads in a cell. "late" is "not finished and past the due date".
 NOT_STARTED = "not_started"
@@ -37,11 +44,25 @@ BUSY = "busy"
 FINISHED = "finished"
 LATE = "late"
 STATUSES = (NOT_STARTED, BUSY, FINISHED, LATE)
+FOR_NAMES_SHOWN = 10  # names shown beside a task given to some learners
+DASHBOARD_PAGE_SIZE = 25  # learners per page of the dashboard: what a coach reads at once, and quick
+EXPORT_CHUNK = 250  # learners read at a time by the exports, so memory stays flat for any group size
 STATUS_ICONS = {NOT_STARTED: "○", BUSY: "◐", FINISHED: "✓", LATE: "!"}
 
 
 def status_label(status: str) -> str:
     return {NOT_STARTED: _("Not started"), BUSY: _("Busy"), FINISHED: _("Finished"), LATE: _("Late")}[status]
+
+
+def _status_labels() -> dict:
+    """The four labels in the active language, looked up once per page rather than once per cell."""
+    language = get_language()
+    if _status_labels.cache.get("language") != language:
+        _status_labels.cache = {"language": language, **{status: status_label(status) for status in STATUSES}}
+    return _status_labels.cache
+
+
+_status_labels.cache = {}
 
 
 def coach_groups(*, coach) -> QuerySet:
@@ -62,8 +83,20 @@ def group_learners_addable(*, coach, group) -> QuerySet:
     return coach_learners(coach=coach).exclude(pk__in=group.learners.values("pk"))
 
 
+def card_sheet_learners(*, coach, group) -> QuerySet:
+    """Who can be on this coach's card sheet: their own learners in the group who sign in with a code."""
+    return group_learners(group=group).filter(created_by=coach, learner_sign_in__isnull=False, is_active=True)
+
+
+def card_sheets(*, coach, group) -> QuerySet:
+    """A coach sees only the sheets they asked for: a sheet shows PINs, even to a fellow coach of the group."""
+    return CardSheet.objects.filter(coach=coach, group=group)
+
+
 def group_assignments(*, group) -> QuerySet:
-    return group.assignments.prefetch_related(Prefetch("learners", queryset=User.objects.order_by("pk")))
+    # Only what a name needs: a task given to half of a 2,000-learner group loads 1,000 of them.
+    names = User.objects.only("pk", "display_name", "first_name", "last_name", "username").order_by("pk")
+    return group.assignments.prefetch_related(Prefetch("learners", queryset=names))
 
 
 def help_point_choices(*, language: str) -> QuerySet:
@@ -105,15 +138,28 @@ def assignment_targets(*, language: str) -> list[Target]:
                     )
                 )
         break
+    for scenario in scenarios_for_language(language):
+        targets.append(Target(kind=AssignmentKind.SIMULATOR, key=scenario.translation_key, title=scenario.title))
     return targets
 
 
+def _titles_and_links(*, keys, language: str, request=None) -> dict:
+    """Pages (modules, lessons) and other activities (simulators) by translation key: PageLink each."""
+    links = pages_by_translation_key(keys=keys, language=language, request=request)
+    missing = set(keys) - set(links)
+    if missing:
+        links.update(activity_links_for(keys=missing, language=language, request=request))
+    return links
+
+
 def assignment_title(*, assignment, language: str) -> str:
-    pages = pages_by_translation_key(keys={assignment.target_key}, language=language)
+    pages = _titles_and_links(keys={assignment.target_key}, language=language)
     return pages[assignment.target_key].title if assignment.target_key in pages else _("(page removed)")
 
 
 def target_is_live(*, kind: str, key) -> bool:
+    if kind == AssignmentKind.SIMULATOR:
+        return Scenario.objects.filter(translation_key=key).exists()
     model = {AssignmentKind.MODULE: ModulePage, AssignmentKind.LESSON: LessonPage}.get(kind)
     return bool(model and model.objects.live().filter(translation_key=key).exists())
 
@@ -140,6 +186,11 @@ class Item:
     title: str
     url: str
     for_user_ids: frozenset | None  # None: the whole group
+    for_names: tuple = ()  # the first FOR_NAMES_SHOWN of them
+
+    @property
+    def for_more(self) -> int:
+        return len(self.for_user_ids or ()) - len(self.for_names)
 
 
 @dataclass(frozen=True)
@@ -149,7 +200,20 @@ class Cell:
 
     @property
     def label(self) -> str:
-        return status_label(self.status)
+        return _status_labels()[self.status]
+
+    @property
+    def html(self) -> str:
+        """The cell's content (status in words and icon, then its facts), built in one go: 750 cells a page."""
+        facts = self.facts
+        items = format_html_join("", "<li>{}</li>", ((fact,) for fact in facts)) if facts else ""
+        return format_html(
+            '<span class="cell-status cell-{}"><span aria-hidden="true" class="cell-icon">{}</span> {}</span>{}',
+            self.status,
+            self.icon,
+            self.label,
+            format_html('<ul class="cell-facts">{}</ul>', items) if facts else "",
+        )
 
     @property
     def icon(self) -> str:
@@ -166,6 +230,32 @@ class Cell:
     @property
     def minutes(self) -> int:
         return round(self.progress.time_spent_seconds / 60)
+
+    @property
+    def facts(self) -> list[str]:
+        """The lines under the status, in the coach's language. Built here rather than with a
+        {% blocktranslate %} per line in the template: a page of 25 learners x 30 tasks has 750 cells,
+        and the template tags were most of the dashboard's time (bench/RESULTS.md)."""
+        progress = self.progress
+        if not progress.last_activity_at:
+            return []
+        lines = []
+        if progress.lessons_total:
+            lines.append(
+                _("%(done)s of %(total)s lessons")
+                % {"done": progress.lessons_completed, "total": progress.lessons_total}
+            )
+        if self.first_percent is not None:
+            lines.append(
+                _("Score: first %(first)s%%, best %(best)s%%")
+                % {"first": self.first_percent, "best": self.best_percent}
+            )
+        lines.append(
+            _("Hints: %(hints)s, attempts: %(attempts)s") % {"hints": progress.hints, "attempts": progress.attempts}
+        )
+        when = date_format(timezone.localtime(progress.last_activity_at), "j F H:i")
+        lines.append(_("Last active: %(when)s") % {"when": when})
+        return lines
 
 
 @dataclass(frozen=True)
@@ -184,11 +274,37 @@ class HelpNeeded:
 
 
 @dataclass(frozen=True)
+class MistakeScreen:
+    title: str
+    count: int
+
+
+@dataclass(frozen=True)
+class SimulatorMistakes:
+    """For one simulator of the group: the screens where its learners made most wrong actions."""
+
+    title: str
+    screens: list[MistakeScreen]
+
+
+@dataclass(frozen=True)
 class Dashboard:
     items: list[Item]
     rows: list[Row]
     needs_help: list[HelpNeeded]
     learner_count: int
+    simulator_mistakes: list = ()
+    page: int = 1
+    page_count: int = 1
+    matching: int = 0  # learners with the chosen status (all learners without a status)
+
+    @property
+    def previous_page(self):
+        return self.page - 1 if self.page > 1 else None
+
+    @property
+    def next_page(self):
+        return self.page + 1 if self.page < self.page_count else None
 
 
 def _cell_status(progress: ProgressCell, due: date | None, today: date) -> str:
@@ -199,33 +315,44 @@ def _cell_status(progress: ProgressCell, due: date | None, today: date) -> str:
     return BUSY if progress.status == LessonStatus.IN_PROGRESS else NOT_STARTED
 
 
-def group_dashboard(*, group, language: str, status: str = "", request=None, now=None) -> Dashboard:
-    """Learners x assignments with their progress, and who needs help now.
-
-    A fixed number of queries: learners, assignments (+ their learners), one page lookup for the
-    titles, the three of `group_progress` and one for `learners_needing_help`.
-    `status` keeps only learners with at least one item in that status.
-    """
-    now = now or timezone.now()
-    today = timezone.localdate(now)
-    learners = list(group_learners(group=group))
-    assignments = list(group_assignments(group=group))
-    keys = {assignment.target_key for assignment in assignments}
-    pages = pages_by_translation_key(keys=keys, language=language, request=request)
+def _dashboard_items(*, group, language: str, request=None) -> tuple[list[Item], dict]:
+    """The group's tasks with their titles and links: assignments (+ their learners) and one page lookup."""
+    assignments = list(group.assignments.all())
+    # Who each task is for, as plain tuples in one query: a task for 1,000 learners would otherwise
+    # build 1,000 user objects. Names are kept for the first few only, to show beside the task.
+    given: dict = {}
+    names: dict = {}
+    through = Assignment.learners.through.objects.filter(assignment__group=group).order_by("user_id")
+    for assignment_id, user_id, display_name, username in through.values_list(
+        "assignment_id", "user_id", "user__display_name", "user__username"
+    ):
+        given.setdefault(assignment_id, set()).add(user_id)
+        if len(names.setdefault(assignment_id, [])) < FOR_NAMES_SHOWN:
+            names[assignment_id].append(display_name or username)
+    pages = _titles_and_links(
+        keys={assignment.target_key for assignment in assignments}, language=language, request=request
+    )
     items = [
         Item(
             assignment=assignment,
             title=pages[assignment.target_key].title if assignment.target_key in pages else _("(page removed)"),
             url=pages[assignment.target_key].url if assignment.target_key in pages else "",
-            for_user_ids=frozenset(learner.pk for learner in assignment.learners.all()) or None,
+            for_user_ids=frozenset(given[assignment.pk]) if assignment.pk in given else None,
+            for_names=tuple(names.get(assignment.pk, ())),
         )
         for assignment in assignments
     ]
-    user_ids = [learner.pk for learner in learners]
+    return items, pages
+
+
+def _dashboard_rows(*, learners: list, items: list[Item], today: date, status: str = "") -> list[Row]:
+    """Rows of cells for these learners: the three queries of `group_progress`, whatever their number."""
+    assignments = [item.assignment for item in items]
     cells = group_progress(
-        user_ids=user_ids,
+        user_ids=[learner.pk for learner in learners],
         lesson_keys={a.target_key for a in assignments if a.kind == AssignmentKind.LESSON},
         module_keys={a.target_key for a in assignments if a.kind == AssignmentKind.MODULE},
+        simulator_keys={a.target_key for a in assignments if a.kind == AssignmentKind.SIMULATOR},
     )
     rows = []
     for learner in learners:
@@ -239,10 +366,53 @@ def group_dashboard(*, group, language: str, status: str = "", request=None, now
         if status and not any(cell and cell.status == status for cell in row_cells):
             continue
         rows.append(Row(learner=learner, cells=row_cells))
-    signals = learners_needing_help(user_ids=user_ids, now=now)
-    by_id = {learner.pk: learner for learner in learners}
-    help_pages = pages_by_translation_key(
-        keys={signal.lesson_key for signal in signals} - keys, language=language, request=request
+    return rows
+
+
+def group_dashboard(
+    *,
+    group,
+    language: str,
+    status: str = "",
+    request=None,
+    now=None,
+    page: int = 1,
+    per_page: int = DASHBOARD_PAGE_SIZE,
+) -> Dashboard:
+    """Learners x assignments with their progress, one page of learners at a time, and who needs help now.
+
+    A fixed number of queries, whatever the number of learners or tasks: the learner count and one page
+    of learners, assignments (+ their learners), one page lookup for the titles, the three of
+    `group_progress` for the learners on the page, one for `learners_needing_help` over the whole group,
+    the names of those learners and one page lookup for their lessons (these two only when somebody
+    needs help, and the second only for lessons that are not tasks of the group). Only the page's learners are
+    read and rendered: a table of 2,000 learners would be neither quick nor readable.
+    `status` keeps only learners with at least one item in that status; it must look at every learner
+    of the group (then all learners and their progress are read, still in the same number of queries).
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    items, pages = _dashboard_items(group=group, language=language, request=request)
+    learners_query = group_learners(group=group)
+    if status:
+        rows = _dashboard_rows(learners=list(learners_query), items=items, today=today, status=status)
+        matching = len(rows)
+    else:
+        matching = learners_query.count()
+        rows = None
+    page_count = max(1, -(-matching // per_page))
+    page = min(max(1, page), page_count)
+    offset = (page - 1) * per_page
+    if rows is None:
+        page_learners = list(learners_query[offset : offset + per_page])
+        rows = _dashboard_rows(learners=page_learners, items=items, today=today)
+    else:
+        rows = rows[offset : offset + per_page]
+    signals = learners_needing_help(user_ids=group.learners.values("pk"), now=now)
+    # Also learners on other pages: one query, run whenever somebody needs help.
+    by_id = User.objects.in_bulk({signal.user_id for signal in signals})
+    help_pages = _titles_and_links(
+        keys={signal.lesson_key for signal in signals} - set(pages), language=language, request=request
     )
     help_pages.update(pages)
     needs_help = [
@@ -255,7 +425,36 @@ def group_dashboard(*, group, language: str, status: str = "", request=None, now
         )
         for signal in signals
     ]
-    return Dashboard(items=items, rows=rows, needs_help=needs_help, learner_count=len(learners))
+    simulator_items = [item for item in items if item.assignment.kind == AssignmentKind.SIMULATOR]
+    return Dashboard(
+        simulator_mistakes=_simulator_mistakes(group=group, items=simulator_items, language=language),
+        items=items,
+        rows=rows,
+        needs_help=needs_help,
+        learner_count=group.learners.count() if status else matching,
+        page=page,
+        page_count=page_count,
+        matching=matching,
+    )
+
+
+def _simulator_mistakes(*, group, items: list[Item], language: str) -> list[SimulatorMistakes]:
+    """Per simulator task, the screens with most mistakes in this group: two queries for all of them."""
+    if not items:
+        return []
+    keys = [item.assignment.target_key for item in items]
+    by_scenario = simulator_mistake_screens(user_ids=group.learners.values("pk"), scenario_keys=keys)
+    titles = scenario_screen_titles_for(translation_keys=keys, language=language)
+    result = []
+    for item in items:
+        key = item.assignment.target_key
+        screen_titles = titles.get(key, {})
+        screens = [
+            MistakeScreen(title=screen_titles.get(screen, screen), count=count)
+            for screen, count in by_scenario.get(key, [])
+        ]
+        result.append(SimulatorMistakes(title=item.title, screens=screens))
+    return result
 
 
 # --- Exports ---------------------------------------------------------------------------------------
@@ -277,24 +476,35 @@ def export_header() -> list[str]:
 
 
 def group_export_rows(*, group, language: str, now=None) -> Iterator[list]:
-    """One row per learner and item that is for them, as plain values (no header)."""
-    dashboard = group_dashboard(group=group, language=language, now=now)
-    for row in dashboard.rows:
-        sign_in = getattr(row.learner, "learner_sign_in", None)
-        code = code_format(code=sign_in.code) if sign_in else ""
-        for item, cell in zip(dashboard.items, row.cells, strict=True):
-            if cell is None:
-                continue
-            last = cell.progress.last_activity_at
-            yield [
-                str(row.learner),
-                code,
-                item.title,
-                cell.label,
-                cell.first_percent,
-                cell.best_percent,
-                cell.progress.hints,
-                cell.progress.attempts,
-                cell.minutes,
-                timezone.localtime(last).strftime("%Y-%m-%d %H:%M") if last else "",
-            ]
+    """One row per learner and item that is for them, as plain values (no header).
+
+    Learners are read `EXPORT_CHUNK` at a time (with their progress), so a group of any size is
+    written with the memory of one chunk; rows are produced as they are needed.
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    items, _pages = _dashboard_items(group=group, language=language)
+    ids = list(group.learners.order_by(Lower("display_name"), "pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), EXPORT_CHUNK):
+        chunk = ids[start : start + EXPORT_CHUNK]
+        by_id = {learner.pk: learner for learner in group_learners(group=group).filter(pk__in=chunk)}
+        learners = [by_id[pk] for pk in chunk if pk in by_id]
+        for row in _dashboard_rows(learners=learners, items=items, today=today):
+            sign_in = getattr(row.learner, "learner_sign_in", None)
+            code = code_format(code=sign_in.code) if sign_in else ""
+            for item, cell in zip(items, row.cells, strict=True):
+                if cell is None:
+                    continue
+                last = cell.progress.last_activity_at
+                yield [
+                    str(row.learner),
+                    code,
+                    item.title,
+                    cell.label,
+                    cell.first_percent,
+                    cell.best_percent,
+                    cell.progress.hints,
+                    cell.progress.attempts,
+                    cell.minutes,
+                    timezone.localtime(last).strftime("%Y-%m-%d %H:%M") if last else "",
+                ]

@@ -15,6 +15,10 @@ urlpatterns = [
     path("<int:pk>/learners/<int:learner_pk>/remove/", views.group_learner_remove, name="group_learner_remove"),
     path("<int:pk>/assignments/new/", views.assignment_create, name="assignment_create"),
     path("<int:pk>/assignments/<int:assignment_pk>/delete/", views.assignment_delete, name="assignment_delete"),
+    path("<int:pk>/cards/", views.group_card_sheets, name="group_card_sheets"),
+    path("<int:pk>/cards/<int:sheet_pk>/", views.card_sheet, name="card_sheet"),
+    path("<int:pk>/cards/<int:sheet_pk>/sheet.pdf", views.card_sheet_download, name="card_sheet_download"),
+    path("<int:pk>/cards/<int:sheet_pk>/remove/", views.card_sheet_remove, name="card_sheet_remove"),
     path("<int:pk>/export.csv", views.group_export_csv, name="group_export_csv"),
     path("<int:pk>/export.xlsx", views.group_export_xlsx, name="group_export_xlsx"),
 ]

@@ -10,7 +10,7 @@ import tempfile
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.text import slugify
@@ -20,8 +20,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.credentials import code_format
 from accounts.views import coach_required
 
-from . import selectors, services
-from .forms import AssignmentForm, GroupForm, LearnersAddForm, LearnersCreateForm, StatusFilterForm
+from . import cards, selectors, services
+from .forms import AssignmentForm, CardSheetForm, GroupForm, LearnersAddForm, LearnersCreateForm, StatusFilterForm
+from .models import CardSheetStatus
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -117,7 +118,10 @@ def group_learners_create(request, pk: int):
                 {"learner": new.learner, "code": code_format(code=new.learner.learner_sign_in.code), "pin": new.secret}
                 for new in made
             ]
-            return render(request, "coaching/group_learners_made.html", {"group": group, "rows": rows})
+            sheet = None
+            if form.cleaned_data["card_sheet"]:
+                sheet = services.card_sheet_for_new(coach=request.user, group=group, made=made)
+            return render(request, "coaching/group_learners_made.html", {"group": group, "rows": rows, "sheet": sheet})
     return render(request, "coaching/group_learners_create.html", {"group": group, "form": form})
 
 
@@ -172,11 +176,13 @@ def group_dashboard(request, pk: int):
     filter_form = StatusFilterForm(request.GET)
     if not filter_form.is_valid():
         return HttpResponseBadRequest(_("This status does not exist."))
+    page = request.GET.get("page", "1")
     dashboard = selectors.group_dashboard(
         group=group,
         language=translation.get_language(),
         status=filter_form.cleaned_data["status"],
         request=request,
+        page=int(page) if page.isdigit() else 1,
     )
     context = {
         "group": group,
@@ -245,3 +251,69 @@ def group_export_xlsx(request, pk: int):
         filename=_export_name(group, "xlsx"),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
+
+
+# --- Sign-in card sheets ---------------------------------------------------------------------------
+
+
+def _own_sheet(request, pk: int, sheet_pk: int):
+    """The group must be the coach's and the sheet their own: anything else answers 404."""
+    group = _own_group(request, pk)
+    return group, get_object_or_404(selectors.card_sheets(coach=request.user, group=group), pk=sheet_pk)
+
+
+@coach_required
+@require_http_methods(["GET", "POST"])
+def group_card_sheets(request, pk: int):
+    """Ask for a sheet for existing learners (they get new secrets, so the coach confirms) and list sheets."""
+    group = _own_group(request, pk)
+    choosable = selectors.card_sheet_learners(coach=request.user, group=group)
+    form = CardSheetForm(request.POST or None, learners=choosable)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sheet = services.card_sheet_request(coach=request.user, group=group, learners=form.cleaned_data["learners"])
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            return redirect("coaching:card_sheet", pk=group.pk, sheet_pk=sheet.pk)
+    context = {
+        "group": group,
+        "form": form,
+        "can_choose": choosable.exists(),
+        "sheets": selectors.card_sheets(coach=request.user, group=group)[:10],
+    }
+    return render(request, "coaching/card_sheets.html", context)
+
+
+@coach_required
+def card_sheet(request, pk: int, sheet_pk: int):
+    """The sheet's status. `?fragment=1` answers only the status box, for the page's refresh script."""
+    group, sheet = _own_sheet(request, pk, sheet_pk)
+    context = {"group": group, "sheet": sheet}
+    if request.GET.get("fragment") == "1":
+        return render(request, "coaching/includes/card_sheet_status.html", context)
+    return render(request, "coaching/card_sheet.html", context)
+
+
+@coach_required
+def card_sheet_download(request, pk: int, sheet_pk: int):
+    group, sheet = _own_sheet(request, pk, sheet_pk)
+    if sheet.status != CardSheetStatus.READY or not sheet.file_name:
+        raise Http404
+    try:
+        handle = cards.sheet_path(sheet.file_name).open("rb")
+    except (OSError, ValueError) as error:
+        raise Http404 from error
+    name = f"oefenplein-cards-{slugify(group.name) or 'group'}-{timezone.localdate():%Y-%m-%d}.pdf"
+    response = FileResponse(handle, as_attachment=True, filename=name, content_type="application/pdf")
+    response["Cache-Control"] = "no-store, private"
+    return response
+
+
+@coach_required
+@require_POST
+def card_sheet_remove(request, pk: int, sheet_pk: int):
+    group, sheet = _own_sheet(request, pk, sheet_pk)
+    services.card_sheet_remove(coach=request.user, sheet=sheet)
+    messages.success(request, _("The sheet is removed."))
+    return redirect("coaching:group_card_sheets", pk=group.pk)

@@ -11,13 +11,27 @@ from coaching.models import AssignmentKind
 from .conftest import make_learner
 
 
+@pytest.fixture(autouse=True)
+def private_root(settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
 @pytest.fixture
 def urls(group, coach, module, learners):
     assignment = services.assignment_create(
         coach=coach, group=group, kind=AssignmentKind.MODULE, target_key=module.translation_key
     )
+    sheet = services.card_sheet_request(coach=coach, group=group, learners=learners)
+    services.card_sheet_render(sheet_id=sheet.pk)
     g = {"pk": group.pk}
+    s = {**g, "sheet_pk": sheet.pk}
     return [
+        ("get", reverse("coaching:group_card_sheets", kwargs=g)),
+        ("post", reverse("coaching:group_card_sheets", kwargs=g)),
+        ("get", reverse("coaching:card_sheet", kwargs=s)),
+        ("get", reverse("coaching:card_sheet", kwargs=s) + "?fragment=1"),
+        ("get", reverse("coaching:card_sheet_download", kwargs=s)),
+        ("post", reverse("coaching:card_sheet_remove", kwargs=s)),
         ("get", reverse("coaching:group_dashboard", kwargs=g)),
         ("get", reverse("coaching:group_dashboard", kwargs=g) + "?fragment=1"),
         ("get", reverse("coaching:group_learners", kwargs=g)),

@@ -1,0 +1,51 @@
+"""The coordinator's programme figures: a page with a chart and tables, and the same figures as CSV.
+
+Only people with the programme coordinator role see them (403 for everyone else signed in, the sign-in
+page for anonymous visitors). Everything on them is an aggregate with small counts suppressed
+(coaching/figures.py).
+"""
+
+import csv
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone, translation
+from django.views.decorators.cache import never_cache
+
+from accounts import roles
+
+from . import figures
+from .views import _safe_cell
+
+
+def coordinator_required(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not (request.user.is_active and request.user.has_role(roles.PROGRAMME_COORDINATORS)):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return never_cache(wrapper)
+
+
+@coordinator_required
+def programme_figures(request):
+    report = figures.programme_figures(language=translation.get_language())
+    return render(request, "coaching/programme_figures.html", {"report": report, "min_count": figures.MIN_COUNT})
+
+
+@coordinator_required
+def programme_figures_csv(request):
+    report = figures.programme_figures(language=translation.get_language())
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="oefenplein-figures-{timezone.localdate():%Y-%m-%d}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    for row in figures.csv_rows(report):
+        writer.writerow([_safe_cell(value) for value in row])
+    return response

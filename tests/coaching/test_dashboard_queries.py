@@ -1,0 +1,82 @@
+"""The dashboard reads a fixed number of queries, whatever the size of the group, and pages its learners."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from coaching import selectors, services
+from coaching.models import AssignmentKind
+from lessons.models import LessonPage, ModulePage
+
+from .conftest import make_learner
+from .test_dashboard import progress, url_of
+
+
+def _group(coach, name: str, learner_count: int, item_count: int):
+    modules = list(ModulePage.objects.live().filter(locale__language_code="nl").order_by("path"))
+    lessons = list(LessonPage.objects.live().filter(locale__language_code="nl").order_by("path"))
+    group = services.group_create(coach=coach, name=name)
+    people = [make_learner(coach, f"{name}{i:03d}") for i in range(learner_count)]
+    services.group_learners_add(coach=coach, group=group, learners=people)
+    for index in range(item_count):
+        if index == 0:
+            kind, key = AssignmentKind.MODULE, modules[0].translation_key
+        else:
+            kind, key = AssignmentKind.LESSON, lessons[index].translation_key
+        personal = people[:2] if index % 2 else ()
+        services.assignment_create(coach=coach, group=group, kind=kind, target_key=key, learners=personal)
+    for number, person in enumerate(people):
+        lesson = lessons[number % len(lessons)]
+        progress(person, lesson, wrong_answers=4 if number % 5 == 0 else 0, minutes_ago=1 + number % 20)
+    return group
+
+
+def _queries(client, url) -> int:
+    """The request's queries, without the session's: the idle time-out writes it now and then."""
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len([query for query in captured.captured_queries if "django_session" not in query["sql"]])
+
+
+def test_the_dashboard_needs_the_same_queries_for_a_small_and_a_large_group(coach_client, coach, demo_site):
+    # Each kind of task costs its own query once (lessons, modules), so the small group has one of each.
+    small = _group(coach, "klein", 2, 2)
+    large = _group(coach, "groot", 60, 5)  # more learners than fit on a page, and more tasks
+    for query in ({}, {"fragment": 1}, {"status": "busy"}):
+        urls = url_of(small, **query), url_of(large, **query)
+        for url in urls:
+            coach_client.get(url)  # fills what later requests share (site root paths, translations)
+        assert _queries(coach_client, urls[0]) == _queries(coach_client, urls[1]), query
+
+
+def test_the_dashboard_shows_one_page_of_learners_at_a_time(coach_client, coach, demo_site):
+    large = _group(coach, "groot", 60, 2)
+    size = selectors.DASHBOARD_PAGE_SIZE
+    assert size < 60
+    last_page = -(-60 // size)
+    first = coach_client.get(url_of(large)).content.decode()
+    assert first.count('<th scope="row">') == size
+    assert "page=2" in first
+    last = coach_client.get(url_of(large, page=last_page)).content.decode()
+    assert last.count('<th scope="row">') == 60 - size * (last_page - 1)
+    row = '<th scope="row">groot059</th>'
+    assert row in last and row not in first
+    # "Needs help now" covers the whole group, not only the page.
+    dashboard = selectors.group_dashboard(group=large, language="nl")
+    assert {help.learner.display_name for help in dashboard.needs_help} >= {"groot055"}
+    # A page past the end shows the last one.
+    assert coach_client.get(url_of(large, page=99)).context["dashboard"].page == last_page
+
+
+def test_the_export_holds_every_learner_of_a_large_group(coach, demo_site, settings):
+    large = _group(coach, "groot", 60, 2)
+    settings.DEBUG = False
+    original = selectors.EXPORT_CHUNK
+    selectors.EXPORT_CHUNK = 7  # several chunks
+    try:
+        rows = list(selectors.group_export_rows(group=large, language="nl"))
+    finally:
+        selectors.EXPORT_CHUNK = original
+    # The module for all 60, the lesson for the first 2 only.
+    assert len(rows) == 60 + 2
+    assert [row[0] for row in rows[:3]] == ["groot000", "groot000", "groot001"]
+    assert len({row[0] for row in rows}) == 60
