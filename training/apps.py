@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TrainingConfig(AppConfig):
+    name = "training"
+    verbose_name = _("Staff training")
+
+    def ready(self):
+        """Hook into progress without progress knowing us: "My learning" items and completion events."""
+        from progress.assignments import assignment_provider_register
+        from progress.signals import learning_completed
+
+        from . import receivers
+        from .selectors import assigned_items_for
+
+        assignment_provider_register(assigned_items_for)
+        learning_completed.connect(receivers.on_learning_completed, dispatch_uid="training.learning_completed")

@@ -1,0 +1,39 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.forms import FocusFirstErrorMixin
+
+
+class StaffImportForm(FocusFirstErrorMixin, forms.Form):
+    file = forms.FileField(
+        label=_("List of staff (CSV file)"),
+        help_text=_(
+            "One person on each line. Columns: employee_number, name, department, team, start_date, "
+            "and if known email, phone, language. A person who is already known is updated."
+        ),
+        error_messages={
+            "required": _("Choose a CSV file."),
+            "empty": _("The file is empty."),
+            "invalid": _("Choose a CSV file."),
+        },
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+
+class CardSheetForm(FocusFirstErrorMixin, forms.Form):
+    staff = forms.ModelMultipleChoiceField(
+        label=_("People on the sheet"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one person.")},
+    )
+    confirm = forms.BooleanField(
+        label=_("Yes, give these people a new PIN. Their old PIN stops working."),
+        error_messages={"required": _("Tick the box to say you understand that the old PINs stop working.")},
+    )
+
+    def __init__(self, *args, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = staff
+        self.fields["staff"].label_from_instance = lambda member: f"{member.user} ({member.employee_number})"
+        self.fields["staff"].initial = list(staff.values_list("pk", flat=True))
