@@ -34,6 +34,7 @@ setup: $(VENV)/.runtime node_modules/.installed compile-messages
 	$(MANAGE) collectstatic --noinput -v0
 	$(MANAGE) load_demo
 	$(MANAGE) load_demo_coaching
+	$(MANAGE) load_demo_training
 
 run: setup
 	@echo "Oefenplein runs at http://127.0.0.1:8000/ (stop with Ctrl+C)"
@@ -62,6 +63,10 @@ worker: $(VENV)/.runtime
 bench: $(VENV)/.dev node_modules/.installed compile-messages
 	$(PY) bench/run.py
 	$(PY) bench/h5p_bench.py
+	$(PY) bench/coaching_bench.py
+	$(PY) bench/training_bench.py
+	$(PY) bench/simulator_bench.py
+	$(PY) bench/lighthouse_bench.py
 
 clean:
 	rm -rf var staticfiles .pytest_cache .ruff_cache

@@ -6,6 +6,6 @@ from celery import Celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "learn.settings")
 
-app = Celery("learn", include=["learn.tasks"])
+app = Celery("learn", include=["learn.tasks", "training.tasks"])
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()

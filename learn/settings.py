@@ -57,7 +57,9 @@ INSTALLED_APPS = [
     "progress",
     "h5p",
     "coaching",
+    "training",
     "sandboxes",
+    "readaloud",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
@@ -170,6 +172,24 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_TIMEZONE = "Europe/Brussels"
 CELERY_BEAT_SCHEDULE: dict = {}
+# Every hour: sheets of sign-in cards (with readable PINs) older than a day are removed (coaching/cards.py).
+CELERY_BEAT_SCHEDULE["coaching-card-sheets-clean"] = {"task": "coaching.card_sheets_clean", "schedule": 60 * 60}
+
+# --- Staff training (training/) ------------------------------------------------------------------
+# Certificates (and other files that must never have a public URL) live here, not under MEDIA_ROOT.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
+# A class with send_messages(messages); the default only writes to the log, never a real SMS.
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "training.sms.LogSmsBackend")
+CELERY_BEAT_SCHEDULE.update(
+    {
+        # Once a day: new staff get their programmes, finished ones their certificates, then reminders.
+        "training-reminders": {"task": "training.reminders_run", "schedule": 60 * 60 * 24},
+        # The safety net for certificates whose completion event was missed (a worker was down, say).
+        "training-completions": {"task": "training.completions_check", "schedule": 60 * 60},
+        # Every hour: sheets of sign-in cards for staff (with readable PINs) older than a day are removed.
+        "training-card-sheets-clean": {"task": "training.card_sheets_clean", "schedule": 60 * 60},
+    }
+)
 
 # --- Learning records ---------------------------------------------------------------------------
 # The IRI namespace of this site's xAPI activities and learners. It names things; nothing fetches it.

@@ -13,6 +13,7 @@ from .health import healthz
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/progress/", include("progress.api_urls")),
+    path("readaloud/", include("readaloud.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]
@@ -30,7 +31,10 @@ urlpatterns += i18n_patterns(
     path("search/", lesson_views.search, name="search"),
     path("account/", include("accounts.urls")),
     path("coach/groups/", include("coaching.urls")),
+    path("coach/figures/", include("coaching.figures_urls")),
     path("oefenen/", include("sandboxes.urls")),
+    path("training/", include("training.urls")),
+    path("certificates/", include("training.public_urls")),
     path("", include("progress.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,

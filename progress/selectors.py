@@ -5,7 +5,7 @@ data export.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from uuid import UUID
 
 from django.conf import settings
@@ -194,18 +194,19 @@ def simulator_summaries(*, user_ids, scenario_keys=None) -> dict:
     return summary
 
 
-def simulator_mistake_screens(*, user_ids, scenario_key, limit: int = 5) -> list[tuple[str, int]]:
-    """The screens of one scenario where these learners made most wrong actions and safety errors.
-
-    Reads the per-attempt counts (aggregates), never the statements: [(screen id, count)], most first.
-    """
-    totals: dict[str, int] = {}
-    for mistakes in SimulatorAttempt.objects.filter(user_id__in=list(user_ids), scenario_key=scenario_key).values_list(
-        "mistakes", flat=True
-    ):
+def simulator_mistake_screens(*, user_ids, scenario_keys, limit: int = 5) -> dict:
+    """{scenario key: [(screen id, count)]}: where these learners made most wrong actions and safety
+    errors, most first. One query over the per-attempt counts (aggregates), never the statements."""
+    totals: dict = {}
+    rows = SimulatorAttempt.objects.filter(user_id__in=user_ids, scenario_key__in=list(scenario_keys))
+    for key, mistakes in rows.values_list("scenario_key", "mistakes"):
+        per_screen = totals.setdefault(key, {})
         for screen, count in (mistakes or {}).items():
-            totals[screen] = totals.get(screen, 0) + int(count)
-    return sorted(totals.items(), key=lambda item: (-item[1], item[0]))[:limit]
+            per_screen[screen] = per_screen.get(screen, 0) + int(count)
+    return {
+        key: sorted(per_screen.items(), key=lambda item: (-item[1], item[0]))[:limit]
+        for key, per_screen in totals.items()
+    }
 
 
 def my_learning(*, user, language: str, request=None) -> MyLearning:
@@ -342,17 +343,22 @@ def group_progress(*, user_ids, lesson_keys=(), module_keys=(), simulator_keys=(
                 last_activity_at=row["last"],
             )
     if lesson_keys:
-        for row in LessonProgress.objects.filter(user_id__in=user_ids, lesson_key__in=lesson_keys):
-            cells[(row.user_id, row.lesson_key)] = ProgressCell(
-                status=row.status,
-                first_score=row.first_score,
-                best_score=row.best_score,
-                hints=row.hints,
-                attempts=row.attempts,
-                wrong_answers=row.wrong_answers,
-                time_spent_seconds=row.time_spent_seconds,
-                last_activity_at=row.last_activity_at,
-            )
+        # Plain tuples, not model instances: a status filter over a whole group reads tens of thousands.
+        for user_id, key, *fields in LessonProgress.objects.filter(
+            user_id__in=user_ids, lesson_key__in=lesson_keys
+        ).values_list(
+            "user_id",
+            "lesson_key",
+            "status",
+            "first_score",
+            "best_score",
+            "hints",
+            "attempts",
+            "wrong_answers",
+            "time_spent_seconds",
+            "last_activity_at",
+        ):
+            cells[(user_id, key)] = ProgressCell(*fields)
     if module_keys:
         sums = {
             (row["user_id"], row["module_key"]): row
@@ -388,6 +394,8 @@ def group_progress(*, user_ids, lesson_keys=(), module_keys=(), simulator_keys=(
 HELP_WRONG_ANSWERS = 3
 HELP_WRONG_WINDOW_MINUTES = 30
 HELP_IDLE_MINUTES = 10
+# A session at a help point: work older than this is not "now" (and it does not depend on midnight).
+HELP_SESSION_HOURS = 3
 
 # Why a learner may need help now; the coaching app turns these into words.
 HELP_WRONG = "wrong_answers"
@@ -404,34 +412,36 @@ class HelpSignal:
 
 
 def learners_needing_help(*, user_ids, now=None) -> list[HelpSignal]:
-    """Learners who may be stuck right now, for the coach standing next to them. One query.
+    """Learners who may be stuck right now, for the coach standing next to them. Two queries.
 
     The rule, per lesson aggregate:
     - repeated wrong actions: the lesson has 3 or more wrong answers in total and the learner worked on
       it in the last 30 minutes (the aggregate counts wrong answers over the whole lesson, not per visit,
       so recent activity is what ties them to this session);
-    - no progress: the lesson is started but not finished, the learner worked on it today, and nothing
+    - no progress: the lesson is started but not finished, the learner worked on it in the last 3 hours (this session), and nothing
       happened for 10 minutes or more.
-    A lesson that matches both is reported once, as wrong answers. Most recent first.
+    A lesson that matches both is reported once, as wrong answers. Unfinished simulator attempts follow
+    the same rule (wrong actions and safety errors together). Most recent first.
     """
 
-    user_ids = list(user_ids)
-    if not user_ids:
-        return []
+    if not hasattr(user_ids, "query"):  # a queryset stays a subquery, not thousands of parameters
+        user_ids = list(user_ids)
+        if not user_ids:
+            return []
     now = now or timezone.now()
-    today_start = timezone.make_aware(datetime.combine(timezone.localdate(now), time.min))
+    session_start = now - timedelta(hours=HELP_SESSION_HOURS)
     recent = now - timedelta(minutes=HELP_WRONG_WINDOW_MINUTES)
     idle_since = now - timedelta(minutes=HELP_IDLE_MINUTES)
     rows = (
         LessonProgress.objects.filter(user_id__in=user_ids)
         .filter(
             Q(wrong_answers__gte=HELP_WRONG_ANSWERS, last_activity_at__gte=recent)
-            | Q(status=LessonStatus.IN_PROGRESS, last_activity_at__gte=today_start, last_activity_at__lte=idle_since)
+            | Q(status=LessonStatus.IN_PROGRESS, last_activity_at__gte=session_start, last_activity_at__lte=idle_since)
         )
         .order_by("-last_activity_at")
         .values_list("user_id", "lesson_key", "wrong_answers", "last_activity_at")
     )
-    return [
+    signals = [
         HelpSignal(
             user_id=user_id,
             lesson_key=lesson_key,
@@ -441,3 +451,29 @@ def learners_needing_help(*, user_ids, now=None) -> list[HelpSignal]:
         )
         for user_id, lesson_key, wrong, last in rows
     ]
+    # Simulator attempts not finished yet, by the same rule; `lesson_key` then holds the scenario key.
+    attempts = (
+        SimulatorAttempt.objects.filter(user_id__in=user_ids, completed_at__isnull=True)
+        .annotate(mistake_count=F("wrong_actions") + F("safety_errors"))
+        .filter(
+            Q(mistake_count__gte=HELP_WRONG_ANSWERS, last_activity_at__gte=recent)
+            | Q(last_activity_at__gte=session_start, last_activity_at__lte=idle_since)
+        )
+        .order_by("-last_activity_at")
+        .values_list("user_id", "scenario_key", "mistake_count", "last_activity_at")
+    )
+    seen = {(signal.user_id, signal.lesson_key) for signal in signals}
+    for user_id, scenario_key, wrong, last in attempts:
+        if (user_id, scenario_key) in seen:  # several open attempts: the most recent one speaks
+            continue
+        seen.add((user_id, scenario_key))
+        signals.append(
+            HelpSignal(
+                user_id=user_id,
+                lesson_key=scenario_key,
+                reason=HELP_WRONG if wrong >= HELP_WRONG_ANSWERS and last >= recent else HELP_IDLE,
+                wrong_answers=wrong,
+                last_activity_at=last,
+            )
+        )
+    return sorted(signals, key=lambda signal: signal.last_activity_at, reverse=True)

@@ -98,10 +98,14 @@ def scenario_links(*, keys, language: str, request=None) -> dict:
     return links
 
 
-def scenario_screen_titles(*, translation_key, language: str) -> dict:
-    """{screen id: screen title} of a scenario in `language` (Dutch when not translated): for coaches
-    who see where a group makes mistakes."""
-    scenario = scenario_by_key(translation_key=translation_key, language=language)
-    if scenario is None:
-        return {}
-    return {block.value["id"]: block.value["title"] for block in scenario.screens}
+def scenario_screen_titles_for(*, translation_keys, language: str) -> dict:
+    """{translation key: {screen id: title}} for several scenarios, in `language` or Dutch. One query."""
+    rows = Scenario.objects.filter(
+        translation_key__in=list(translation_keys), locale__language_code__in={language, "nl"}
+    )
+    chosen: dict = {}
+    for row in rows.select_related("locale"):
+        if row.translation_key in chosen and row.locale.language_code != language:
+            continue
+        chosen[row.translation_key] = row
+    return {key: {block.value["id"]: block.value["title"] for block in row.screens} for key, row in chosen.items()}

@@ -9,6 +9,13 @@ from sandboxes.services import scenario_files
 from sandboxes.validation import scenario_problems
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """Problems are translated; these tests read the English wording."""
+    with translation.override("en"):
+        yield
+
+
 def codes(problems):
     return {problem.code for problem in problems}
 
