@@ -82,6 +82,8 @@ def test_a_learner_plays_an_h5p_exercise_and_it_counts_for_the_lesson(page, site
     page.goto(site.absolute(h5p_lesson["url"]))
     frame = page.locator("iframe.h5p-frame")
     assert frame.get_attribute("data-h5p-activity") == h5p_lesson["activity"]
+    # The frame loads lazily, as a learner scrolls to it (the lesson has a simulator above it).
+    frame.scroll_into_view_if_needed()
     player = page.frame_locator("iframe.h5p-frame")
     exercise = player.frame_locator("iframe.h5p-iframe")
     exercise.locator(".oefenvraag-question").wait_for()
