@@ -5,6 +5,9 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
+from django.utils.translation import gettext
 
 from accounts.display import display_classes, display_preferences_clean
 
@@ -74,7 +77,9 @@ def test_a_guest_page_is_the_same_for_everyone_and_is_cached(client, lesson, set
 
 def test_a_guest_post_without_javascript_keeps_nothing(client, lesson):
     answer = client.post(reverse("accounts:display"), {"text": "larger"}, follow=True)
-    assert answer.status_code == 200 and "Sign in to keep them" in answer.content.decode()
+    with translation.override("nl"):
+        told = gettext("Your browser did not save these choices. Sign in to keep them, or switch on JavaScript.")
+    assert answer.status_code == 200 and escape(told) in answer.content.decode()
     assert "class=" not in html_tag(client.get(lesson.url))
 
 
