@@ -151,6 +151,7 @@ def test_a_message_from_another_frame_or_origin_is_not_recorded(page, site, make
 
 def test_a_lesson_page_with_an_h5p_exercise_has_no_axe_violations(axe_page, site, h5p_lesson):
     axe_page.goto(site.absolute(h5p_lesson["url"]))
+    axe_page.locator("iframe.h5p-frame").scroll_into_view_if_needed()  # it loads lazily
     axe_page.frame_locator("iframe.h5p-frame").frame_locator("iframe.h5p-iframe").locator(
         ".oefenvraag-question"
     ).wait_for()
