@@ -299,6 +299,7 @@ def dashboard() -> dict:
         "queries_small": len(queries["small"]),
         "queries_big": len(queries["big"]),
         "queries": queries["big"],
+        "queries_small_list": queries["small"],
         "rows_rendered": rows,
         "html_bytes": html_bytes,
         "request_ms": _summary(timings),

@@ -7,14 +7,16 @@ group is simply not there. Progress is read only through `progress.selectors`.
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.html import format_html, format_html_join
-from django.utils.translation import get_language
+from django.utils.dates import MONTHS
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 
 from accounts.credentials import code_format
@@ -29,6 +31,7 @@ from progress.selectors import (
     NOT_STARTED_CELL,
     ProgressCell,
     group_progress,
+    group_statuses,
     learners_needing_help,
     pages_by_translation_key,
     simulator_mistake_screens,
@@ -193,6 +196,26 @@ class Item:
         return len(self.for_user_ids or ()) - len(self.for_names)
 
 
+@lru_cache(maxsize=8)
+def _cell_words(language: str) -> dict:
+    """The words of a dashboard cell in one language, translated and HTML-escaped once.
+
+    A page has 25 learners x 30 tasks = 750 cells; translating and escaping the same few sentences and
+    month names for each of them was most of the dashboard's server time (bench/RESULTS.md). Only
+    numbers (which need no escaping) and these escaped words go into a cell.
+    """
+    with override(language):
+        return {
+            "labels": {status: escape(status_label(status)) for status in STATUSES},
+            "lessons": escape(_("%(done)s of %(total)s lessons")),
+            "score": escape(_("Score: first %(first)s%%, best %(best)s%%")),
+            "hints": escape(_("Hints: %(hints)s, attempts: %(attempts)s")),
+            "last": escape(_("Last active: %(when)s")),
+            "months": {number: escape(str(name)) for number, name in MONTHS.items()},
+            "none": escape(_("Not for this learner")),
+        }
+
+
 @dataclass(frozen=True)
 class Cell:
     status: str
@@ -205,14 +228,12 @@ class Cell:
     @property
     def html(self) -> str:
         """The cell's content (status in words and icon, then its facts), built in one go: 750 cells a page."""
-        facts = self.facts
-        items = format_html_join("", "<li>{}</li>", ((fact,) for fact in facts)) if facts else ""
-        return format_html(
-            '<span class="cell-status cell-{}"><span aria-hidden="true" class="cell-icon">{}</span> {}</span>{}',
-            self.status,
-            self.icon,
-            self.label,
-            format_html('<ul class="cell-facts">{}</ul>', items) if facts else "",
+        words = _cell_words(get_language())
+        facts = self._facts(words)
+        listed = '<ul class="cell-facts">' + "".join(f"<li>{fact}</li>" for fact in facts) + "</ul>" if facts else ""
+        return mark_safe(  # noqa: S308 - only escaped words and numbers, see _cell_words
+            f'<span class="cell-status cell-{self.status}"><span aria-hidden="true" class="cell-icon">'
+            f"{self.icon}</span> {words['labels'][self.status]}</span>{listed}"
         )
 
     @property
@@ -233,28 +254,22 @@ class Cell:
 
     @property
     def facts(self) -> list[str]:
-        """The lines under the status, in the coach's language. Built here rather than with a
-        {% blocktranslate %} per line in the template: a page of 25 learners x 30 tasks has 750 cells,
-        and the template tags were most of the dashboard's time (bench/RESULTS.md)."""
+        """The lines under the status, in the coach's language (HTML-escaped)."""
+        return self._facts(_cell_words(get_language()))
+
+    def _facts(self, words: dict) -> list[str]:
         progress = self.progress
         if not progress.last_activity_at:
             return []
         lines = []
         if progress.lessons_total:
-            lines.append(
-                _("%(done)s of %(total)s lessons")
-                % {"done": progress.lessons_completed, "total": progress.lessons_total}
-            )
+            lines.append(words["lessons"] % {"done": progress.lessons_completed, "total": progress.lessons_total})
         if self.first_percent is not None:
-            lines.append(
-                _("Score: first %(first)s%%, best %(best)s%%")
-                % {"first": self.first_percent, "best": self.best_percent}
-            )
-        lines.append(
-            _("Hints: %(hints)s, attempts: %(attempts)s") % {"hints": progress.hints, "attempts": progress.attempts}
-        )
-        when = date_format(timezone.localtime(progress.last_activity_at), "j F H:i")
-        lines.append(_("Last active: %(when)s") % {"when": when})
+            lines.append(words["score"] % {"first": self.first_percent, "best": self.best_percent})
+        lines.append(words["hints"] % {"hints": progress.hints, "attempts": progress.attempts})
+        when = timezone.localtime(progress.last_activity_at)
+        # The same as date_format(when, "j F H:i"), without a formatter object per cell.
+        lines.append(words["last"] % {"when": f"{when.day} {words['months'][when.month]} {when:%H:%M}"})
         return lines
 
 
@@ -262,6 +277,14 @@ class Cell:
 class Row:
     learner: User
     cells: list  # Cell, or None where the item is not for this learner
+
+    @property
+    def cells_html(self) -> str:
+        """The row's <td> cells in one string: a template loop over 750 cells costs more than the page."""
+        none = f'<td><span class="cell-none">{_cell_words(get_language())["none"]}</span></td>'
+        return mark_safe(  # noqa: S308 - Cell.html is escaped words and numbers
+            "".join(f"<td>{cell.html}</td>" if cell else none for cell in self.cells)
+        )
 
 
 @dataclass(frozen=True)
@@ -307,16 +330,21 @@ class Dashboard:
         return self.page + 1 if self.page < self.page_count else None
 
 
-def _cell_status(progress: ProgressCell, due: date | None, today: date) -> str:
-    if progress.status == LessonStatus.COMPLETED:
+def _status_of(progress_status: str, due: date | None, today: date) -> str:
+    if progress_status == LessonStatus.COMPLETED:
         return FINISHED
     if due and due < today:
         return LATE
-    return BUSY if progress.status == LessonStatus.IN_PROGRESS else NOT_STARTED
+    return BUSY if progress_status == LessonStatus.IN_PROGRESS else NOT_STARTED
 
 
-def _dashboard_items(*, group, language: str, request=None) -> tuple[list[Item], dict]:
-    """The group's tasks with their titles and links: assignments (+ their learners) and one page lookup."""
+def _cell_status(progress: ProgressCell, due: date | None, today: date) -> str:
+    return _status_of(progress.status, due, today)
+
+
+def _dashboard_items(*, group, language: str, request=None, extra_keys=()) -> tuple[list[Item], dict]:
+    """The group's tasks with their titles and links: assignments (+ their learners) and one lookup of
+    titles, which also covers `extra_keys` (the lessons of "needs help now")."""
     assignments = list(group.assignments.all())
     # Who each task is for, as plain tuples in one query: a task for 1,000 learners would otherwise
     # build 1,000 user objects. Names are kept for the first few only, to show beside the task.
@@ -330,7 +358,9 @@ def _dashboard_items(*, group, language: str, request=None) -> tuple[list[Item],
         if len(names.setdefault(assignment_id, [])) < FOR_NAMES_SHOWN:
             names[assignment_id].append(display_name or username)
     pages = _titles_and_links(
-        keys={assignment.target_key for assignment in assignments}, language=language, request=request
+        keys={assignment.target_key for assignment in assignments} | set(extra_keys),
+        language=language,
+        request=request,
     )
     items = [
         Item(
@@ -345,7 +375,7 @@ def _dashboard_items(*, group, language: str, request=None) -> tuple[list[Item],
     return items, pages
 
 
-def _dashboard_rows(*, learners: list, items: list[Item], today: date, status: str = "") -> list[Row]:
+def _dashboard_rows(*, learners: list, items: list[Item], today: date) -> list[Row]:
     """Rows of cells for these learners: the three queries of `group_progress`, whatever their number."""
     assignments = [item.assignment for item in items]
     cells = group_progress(
@@ -363,10 +393,33 @@ def _dashboard_rows(*, learners: list, items: list[Item], today: date, status: s
                 continue
             progress = cells.get((learner.pk, item.assignment.target_key), NOT_STARTED_CELL)
             row_cells.append(Cell(status=_cell_status(progress, item.assignment.due, today), progress=progress))
-        if status and not any(cell and cell.status == status for cell in row_cells):
-            continue
         rows.append(Row(learner=learner, cells=row_cells))
     return rows
+
+
+def _learner_ids_with_status(*, group, items: list[Item], today: date, status: str) -> list[int]:
+    """The group's learners, in dashboard order, with at least one task in `status`.
+
+    Looks at every learner of the group, but reads only ids and statuses (`group_statuses`): four
+    queries and plain tuples, whatever the size of the group.
+    """
+    assignments = [item.assignment for item in items]
+    statuses = group_statuses(
+        user_ids=group.learners.values("pk"),
+        lesson_keys={a.target_key for a in assignments if a.kind == AssignmentKind.LESSON},
+        module_keys={a.target_key for a in assignments if a.kind == AssignmentKind.MODULE},
+        simulator_keys={a.target_key for a in assignments if a.kind == AssignmentKind.SIMULATOR},
+    )
+    matching = []
+    for user_id in group_learners(group=group).values_list("pk", flat=True):
+        for item in items:
+            if item.for_user_ids is not None and user_id not in item.for_user_ids:
+                continue
+            key, due = item.assignment.target_key, item.assignment.due
+            if _status_of(statuses.get((user_id, key), LessonStatus.NOT_STARTED), due, today) == status:
+                matching.append(user_id)
+                break
+    return matching
 
 
 def group_dashboard(
@@ -381,44 +434,42 @@ def group_dashboard(
 ) -> Dashboard:
     """Learners x assignments with their progress, one page of learners at a time, and who needs help now.
 
-    A fixed number of queries, whatever the number of learners or tasks: the learner count and one page
-    of learners, assignments (+ their learners), one page lookup for the titles, the three of
-    `group_progress` for the learners on the page, one for `learners_needing_help` over the whole group,
-    the names of those learners and one page lookup for their lessons (these two only when somebody
-    needs help, and the second only for lessons that are not tasks of the group). Only the page's learners are
-    read and rendered: a table of 2,000 learners would be neither quick nor readable.
-    `status` keeps only learners with at least one item in that status; it must look at every learner
-    of the group (then all learners and their progress are read, still in the same number of queries).
+    The same number of queries whatever the number of learners or tasks (bench/RESULTS.md lists them):
+    the two of `learners_needing_help` over the whole group, assignments (+ their learners), one
+    lookup of titles for the tasks and the lessons of "needs help now", the learner count and one page of
+    learners, the queries of `group_progress` for the learners on the page (one per kind of task), the
+    names of those who need help, and the two of the simulator mistakes when the group has simulators.
+    Only the page's learners are read and rendered: a table of 2,000 learners would be neither quick nor
+    readable. `status` keeps only learners with at least one task in that status; it looks at every
+    learner of the group, reading only their statuses (`_learner_ids_with_status`).
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
-    items, pages = _dashboard_items(group=group, language=language, request=request)
+    signals = learners_needing_help(user_ids=group.learners.values("pk"), now=now)
+    items, pages = _dashboard_items(
+        group=group, language=language, request=request, extra_keys={signal.lesson_key for signal in signals}
+    )
     learners_query = group_learners(group=group)
+    learner_count = learners_query.count()
     if status:
-        rows = _dashboard_rows(learners=list(learners_query), items=items, today=today, status=status)
-        matching = len(rows)
+        matching_ids = _learner_ids_with_status(group=group, items=items, today=today, status=status)
+        matching = len(matching_ids)
     else:
-        matching = learners_query.count()
-        rows = None
+        matching = learner_count
     page_count = max(1, -(-matching // per_page))
     page = min(max(1, page), page_count)
     offset = (page - 1) * per_page
-    if rows is None:
-        page_learners = list(learners_query[offset : offset + per_page])
-        rows = _dashboard_rows(learners=page_learners, items=items, today=today)
+    if status:
+        page_learners = list(learners_query.filter(pk__in=matching_ids[offset : offset + per_page]))
     else:
-        rows = rows[offset : offset + per_page]
-    signals = learners_needing_help(user_ids=group.learners.values("pk"), now=now)
+        page_learners = list(learners_query[offset : offset + per_page])
+    rows = _dashboard_rows(learners=page_learners, items=items, today=today)
     # Also learners on other pages: one query, run whenever somebody needs help.
     by_id = User.objects.in_bulk({signal.user_id for signal in signals})
-    help_pages = _titles_and_links(
-        keys={signal.lesson_key for signal in signals} - set(pages), language=language, request=request
-    )
-    help_pages.update(pages)
     needs_help = [
         HelpNeeded(
             learner=by_id[signal.user_id],
-            title=help_pages[signal.lesson_key].title if signal.lesson_key in help_pages else _("(page removed)"),
+            title=pages[signal.lesson_key].title if signal.lesson_key in pages else _("(page removed)"),
             wrong=signal.reason == HELP_WRONG,
             wrong_answers=signal.wrong_answers,
             last_activity_at=signal.last_activity_at,
@@ -431,7 +482,7 @@ def group_dashboard(
         items=items,
         rows=rows,
         needs_help=needs_help,
-        learner_count=group.learners.count() if status else matching,
+        learner_count=learner_count,
         page=page,
         page_count=page_count,
         matching=matching,

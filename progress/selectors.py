@@ -391,6 +391,38 @@ def group_progress(*, user_ids, lesson_keys=(), module_keys=(), simulator_keys=(
     return cells
 
 
+def group_statuses(*, user_ids, lesson_keys=(), module_keys=(), simulator_keys=()) -> dict:
+    """{(user id, translation key): LessonStatus value} for many learners, in at most three queries.
+
+    The light sibling of `group_progress` for a status filter over a whole group: only the status is
+    read, as plain tuples, so 2,000 learners x 30 items stay quick. `user_ids` may be a queryset (kept
+    as a subquery). Missing pairs are not started. The statuses are the ones `group_progress` gives.
+    """
+    if not hasattr(user_ids, "query"):
+        user_ids = list(user_ids)
+    statuses: dict = {}
+    if simulator_keys:
+        for user_id, key, passed in (
+            SimulatorAttempt.objects.filter(user_id__in=user_ids, scenario_key__in=list(simulator_keys))
+            .values("user_id", "scenario_key")
+            .annotate(n_passed=Count("id", filter=Q(passed=True)))
+            .values_list("user_id", "scenario_key", "n_passed")
+            .order_by()
+        ):
+            statuses[(user_id, key)] = LessonStatus.COMPLETED if passed else LessonStatus.IN_PROGRESS
+    if lesson_keys:
+        for user_id, key, status in LessonProgress.objects.filter(
+            user_id__in=user_ids, lesson_key__in=list(lesson_keys)
+        ).values_list("user_id", "lesson_key", "status"):
+            statuses[(user_id, key)] = status
+    if module_keys:
+        for user_id, key, completed_at in ModuleProgress.objects.filter(
+            user_id__in=user_ids, module_key__in=list(module_keys)
+        ).values_list("user_id", "module_key", "completed_at"):
+            statuses[(user_id, key)] = LessonStatus.COMPLETED if completed_at else LessonStatus.IN_PROGRESS
+    return statuses
+
+
 HELP_WRONG_ANSWERS = 3
 HELP_WRONG_WINDOW_MINUTES = 30
 HELP_IDLE_MINUTES = 10

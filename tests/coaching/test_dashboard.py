@@ -170,3 +170,34 @@ def test_yesterdays_unfinished_lesson_is_not_help_now(group, lessons):
 def test_the_dashboard_speaks_dutch(coach_client, group, assigned):
     html = coach_client.get(url_of(group)).content.decode()
     assert "Heeft nu hulp nodig" in html and "Nog niet begonnen" in html and "Niet voor deze cursist" in html
+
+
+@pytest.mark.parametrize("language", ["nl", "fr", "en", "ar"])
+def test_a_cell_reads_its_facts_in_the_coach_language_with_the_date_as_django_writes_it(language):
+    """Cells build their words from a per-language cache (speed); they must still say what the
+    translations and Django's date format say."""
+    from django.utils.formats import date_format
+
+    from coaching.selectors import Cell
+    from progress.selectors import ProgressCell
+
+    when = timezone.now() - timedelta(days=40)
+    cell = Cell(
+        status="busy",
+        progress=ProgressCell(
+            status=LessonStatus.IN_PROGRESS,
+            first_score=0.5,
+            best_score=0.75,
+            hints=2,
+            attempts=3,
+            last_activity_at=when,
+        ),
+    )
+    with translation.override(language):
+        expected_when = date_format(timezone.localtime(when), "j F H:i")
+        assert cell.facts[-1] == translation.gettext("Last active: %(when)s") % {"when": expected_when}
+        assert cell.facts[0] == translation.gettext("Score: first %(first)s%%, best %(best)s%%") % {
+            "first": 50,
+            "best": 75,
+        }
+        assert translation.gettext("Busy") in cell.html and "<li>" in cell.html

@@ -1,14 +1,20 @@
 """The dashboard reads a fixed number of queries, whatever the size of the group, and pages its learners."""
 
+from datetime import timedelta
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from coaching import selectors, services
 from coaching.models import AssignmentKind
 from lessons.models import LessonPage, ModulePage
+from progress.models import LessonStatus, ModuleProgress
+from sandboxes.models import Scenario
 
 from .conftest import make_learner
 from .test_dashboard import progress, url_of
+from .test_simulators import attempt
 
 
 def _group(coach, name: str, learner_count: int, item_count: int):
@@ -80,3 +86,62 @@ def test_the_export_holds_every_learner_of_a_large_group(coach, demo_site, setti
     assert len(rows) == 60 + 2
     assert [row[0] for row in rows[:3]] == ["groot000", "groot000", "groot001"]
     assert len({row[0] for row in rows}) == 60
+
+
+def test_the_status_filter_looks_at_every_learner_and_agrees_with_the_cells(coach_client, coach, demo_site):
+    """The filter reads statuses only (not the cells); for every status it must pick exactly the learners
+    whose row shows that status, across pages, for lessons, modules, simulators, due dates and tasks
+    given to some learners only."""
+    modules = list(ModulePage.objects.live().filter(locale__language_code="nl").order_by("path"))
+    lessons = list(LessonPage.objects.live().filter(locale__language_code="nl").order_by("path"))
+    train = Scenario.objects.get(slug="train", locale__language_code="nl")
+    group = services.group_create(coach=coach, name="filter")
+    people = [make_learner(coach, f"filter{i:03d}") for i in range(40)]
+    services.group_learners_add(coach=coach, group=group, learners=people)
+    services.assignment_create(
+        coach=coach, group=group, kind=AssignmentKind.LESSON, target_key=lessons[0].translation_key
+    )
+    overdue = services.assignment_create(
+        coach=coach, group=group, kind=AssignmentKind.LESSON, target_key=lessons[1].translation_key
+    )
+    overdue.__class__.objects.filter(pk=overdue.pk).update(due=timezone.localdate() - timedelta(days=1))
+    services.assignment_create(
+        coach=coach, group=group, kind=AssignmentKind.MODULE, target_key=modules[0].translation_key
+    )
+    services.assignment_create(
+        coach=coach, group=group, kind=AssignmentKind.SIMULATOR, target_key=train.translation_key, learners=people[:20]
+    )
+    for number, person in enumerate(people):
+        if number % 4 == 0:
+            progress(person, lessons[0], status=LessonStatus.COMPLETED)
+        elif number % 4 == 1:
+            progress(person, lessons[0], status=LessonStatus.IN_PROGRESS)
+        if number % 3 == 0:
+            progress(person, lessons[1], status=LessonStatus.COMPLETED)
+        if number % 7 == 0:
+            ModuleProgress.objects.create(
+                user=person,
+                module_key=modules[0].translation_key,
+                lessons_completed=1,
+                lessons_total=3,
+                started_at=timezone.now(),
+                completed_at=timezone.now() if number % 14 == 0 else None,
+                last_activity_at=timezone.now(),
+            )
+        if number < 20 and number % 5 == 0:
+            attempt(person, train, completed=True, passed=number % 10 == 0, score=80)
+
+    everyone = selectors.group_dashboard(group=group, language="nl", per_page=100)
+    assert len(everyone.rows) == 40
+    for status in selectors.STATUSES:
+        expected = [row.learner.pk for row in everyone.rows if any(c and c.status == status for c in row.cells)]
+        assert 0 < len(expected) < 40, status  # the data makes every status a real choice
+        seen = []
+        for page in (1, 2, 3):
+            dashboard = selectors.group_dashboard(group=group, language="nl", status=status, page=page, per_page=15)
+            if dashboard.page != page:
+                break  # past the last page
+            assert dashboard.matching == len(expected) and dashboard.learner_count == 40
+            seen += [row.learner.pk for row in dashboard.rows]
+            assert all(any(c and c.status == status for c in row.cells) for row in dashboard.rows)
+        assert seen == expected, status
