@@ -201,9 +201,14 @@ def _staff_of_team(team_pk: int) -> dict:
 def _clean(world: World) -> None:
     from django.contrib.auth import get_user_model
 
+    from coaching.models import CoachGroup
+
     def clean():
         User = get_user_model()
         coach_pk = world.ids["coach_user"]
+        # Committed by the server's thread, so no rollback removes it; the group outlives its coach
+        # (coaches are many-to-many) and would show up in the tests that run after these.
+        CoachGroup.objects.filter(pk=world.ids["group"]).delete()
         User.objects.filter(created_by_id=coach_pk).delete()
         User.objects.filter(username__in=world.usernames).delete()
 
