@@ -104,3 +104,13 @@ def test_a_shared_group_is_open_to_each_of_its_coaches(client, other_coach, grou
     group.coaches.add(other_coach)
     client.force_login(other_coach)
     assert client.get(reverse("coaching:group_dashboard", kwargs={"pk": group.pk})).status_code == 200
+
+
+def test_every_coach_url_is_in_the_lists_above(urls):
+    """A new coach page must join these permission tests: each URL name of coaching/urls.py is listed."""
+    from django.urls import resolve
+
+    from coaching.urls import urlpatterns
+
+    tested = {resolve(url.split("?")[0]).url_name for _method, url in urls} | {name.split(":")[1] for name in GENERAL}
+    assert {pattern.name for pattern in urlpatterns} == tested
