@@ -1,7 +1,11 @@
 """Display preferences: text size, high contrast, reduced motion and extra spacing.
 
 One small dictionary, the same shape everywhere:
-``{"text": "normal" | "large" | "larger", "contrast": bool, "motion": bool, "spacing": bool}``.
+``{"text": "normal" | "large" | "larger", "contrast": bool | "off", "motion": bool, "spacing": bool}``.
+
+High contrast has three states: ``True`` (on), ``"off"`` (switched off on purpose) and ``False`` (no
+choice: the site follows the computer's own setting, ``@media (prefers-contrast: more)`` in site.css).
+An explicit "off" adds the class ``pref-contrast-off``, which beats that media query.
 
 * A signed-in learner's preferences are kept on the user (`User.display_preferences`). The base
   template renders them as classes on ``<html>`` (`display_classes`), so the first paint is right.
@@ -20,6 +24,8 @@ TOGGLES = ("contrast", "motion", "spacing")
 DEFAULTS = {"text": "normal", "contrast": False, "motion": False, "spacing": False}
 # The class on <html> for each preference that is on; preferences.js has the same names.
 CLASS_PREFIX = "pref-"
+# High contrast switched off on purpose: stronger than the computer's "more contrast" setting.
+CONTRAST_OFF = "off"
 
 
 def display_preferences_clean(raw) -> dict:
@@ -29,6 +35,8 @@ def display_preferences_clean(raw) -> dict:
     clean = {"text": text if text in TEXT_SIZES else DEFAULTS["text"]}
     for name in TOGGLES:
         clean[name] = raw.get(name) is True
+    if raw.get("contrast") == CONTRAST_OFF:
+        clean["contrast"] = CONTRAST_OFF
     return clean
 
 
@@ -36,7 +44,9 @@ def display_classes(preferences) -> str:
     """The classes on <html> for these preferences, e.g. "pref-text-large pref-contrast"."""
     clean = display_preferences_clean(preferences)
     classes = [] if clean["text"] == "normal" else [f"{CLASS_PREFIX}text-{clean['text']}"]
-    classes += [f"{CLASS_PREFIX}{name}" for name in TOGGLES if clean[name]]
+    classes += [f"{CLASS_PREFIX}{name}" for name in TOGGLES if clean[name] is True]
+    if clean["contrast"] == CONTRAST_OFF:
+        classes.append(f"{CLASS_PREFIX}contrast-{CONTRAST_OFF}")
     return " ".join(classes)
 
 
@@ -62,6 +72,9 @@ class DisplayPreferencesForm(forms.Form):
         help_text=_("Black text on white, with strong lines."),
         required=False,
     )
+    # "off" when the person switched high contrast off on purpose (set by preferences.js when the box
+    # is unticked, kept from the stored choice otherwise); empty: the computer's setting decides.
+    contrast_choice = forms.CharField(required=False, widget=forms.HiddenInput)
     motion = forms.BooleanField(
         label=_("Less movement"),
         help_text=_("Nothing slides, blinks or moves by itself."),
@@ -74,4 +87,14 @@ class DisplayPreferencesForm(forms.Form):
     )
 
     def preferences(self) -> dict:
-        return display_preferences_clean({name: self.cleaned_data.get(name) for name in ("text", *TOGGLES)})
+        chosen = {name: self.cleaned_data.get(name) for name in ("text", *TOGGLES)}
+        if not chosen["contrast"] and self.cleaned_data.get("contrast_choice") == CONTRAST_OFF:
+            chosen["contrast"] = CONTRAST_OFF
+        return display_preferences_clean(chosen)
+
+
+def display_form_initial(preferences: dict) -> dict:
+    """The form's first values for stored preferences (the checkbox is ticked only when contrast is on)."""
+    clean = display_preferences_clean(preferences)
+    off = clean["contrast"] == CONTRAST_OFF
+    return {**clean, "contrast": clean["contrast"] is True, "contrast_choice": CONTRAST_OFF if off else ""}

@@ -13,7 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from .display import DisplayPreferencesForm, display_preferences_clean, display_preferences_save
+from .display import (
+    DisplayPreferencesForm,
+    display_form_initial,
+    display_preferences_clean,
+    display_preferences_save,
+)
 
 
 def _next_url(request) -> str:
@@ -48,7 +53,7 @@ def display_preferences(request):
             url = reverse("accounts:display")
             return redirect(f"{url}?{urlencode({'next': next_url})}" if next_url else url)
     else:
-        form = DisplayPreferencesForm(initial=stored)
+        form = DisplayPreferencesForm(initial=display_form_initial(stored))
     return render(
         request,
         "accounts/display.html",

@@ -12,6 +12,8 @@ from .text import normalise, sentences_of_html, sentences_of_text
 # Lesson blocks with text to read (lessons/templates/lessons/lesson_page.html marks these); H5P runs in
 # its own frame and the simulator block has its own read-aloud buttons (readaloud.js).
 READABLE_BLOCKS = frozenset({"text", "tip", "warning", "steps", "question", "image", "video"})
+# The lesson's title and summary, with their own read-aloud button (lessons/templates/lessons/lesson_page.html).
+INTRO_TEMPLATE = "lessons/includes/lesson_intro.html"
 CACHE_SECONDS = 60 * 60
 # Texts the engine shows in the coach panel (sandboxes/templates/sandboxes/includes/player.html).
 SIMULATOR_STRINGS = (
@@ -39,8 +41,19 @@ def _block_html(block, page) -> str:
     return block.block.render(block.value, context=context)
 
 
-def lesson_sentences(*, page) -> list[str]:
-    """Every sentence the read-aloud buttons of this lesson can read, in the lesson's language.
+def lesson_intro_sentences(*, page) -> list[str]:
+    """The sentences of the lesson's title and summary, read by the button above the title.
+
+    Rendered with the include the lesson page uses (lessons/includes/lesson_intro.html), so both
+    sides cut the very same sentences.
+    """
+    with translation.override(page.locale.language_code):
+        html = render_to_string(INTRO_TEMPLATE, {"page": page})
+    return _unique(sentences_of_html(html))
+
+
+def lesson_block_sentences(*, page) -> list[str]:
+    """The sentences of the lesson's readable blocks, in both versions.
 
     Both versions count: the lesson and its easier (A2) version, when it has one. Blocks are
     rendered with their own templates, as on the page. A question's feedback appears only after
@@ -62,6 +75,12 @@ def lesson_sentences(*, page) -> list[str]:
                 for option in block.value["options"]:
                     found += sentences_of_text(option["feedback"] or "")
     return _unique(found)
+
+
+def lesson_sentences(*, page) -> list[str]:
+    """Every sentence the read-aloud buttons of this lesson can read, in the lesson's language:
+    the title and summary first, then the blocks."""
+    return _unique([*lesson_intro_sentences(page=page), *lesson_block_sentences(page=page)])
 
 
 def _scenario_texts(value, *, key=None):

@@ -91,3 +91,23 @@ def test_the_header_links_to_the_display_page_on_every_page(client, lesson):
 def test_a_foreign_next_address_is_ignored(client):
     body = client.get(reverse("accounts:display"), {"next": "https://evil.example/"}).content.decode()
     assert "evil.example" not in body.split("</header>", 1)[1]
+
+
+def test_high_contrast_switched_off_on_purpose_beats_the_computers_setting(client, learner, lesson):
+    """Unticked with "off" (what preferences.js sends) is kept and rendered as pref-contrast-off, which the
+    stylesheet puts above `prefers-contrast: more`; unticked without it is "no choice"."""
+    client.force_login(learner)
+    url = reverse("accounts:display")
+    client.post(url, {"text": "normal", "contrast_choice": "off"})
+    learner.refresh_from_db()
+    assert learner.display_preferences["contrast"] == "off"
+    assert html_tag(client.get(lesson.url)) == '<html lang="nl" dir="ltr" class="pref-contrast-off">'
+    assert 'name="contrast_choice" value="off"' in client.get(url).content.decode()  # kept without JavaScript
+    client.post(url, {"text": "normal", "contrast": "on", "contrast_choice": "off"})  # ticked wins
+    learner.refresh_from_db()
+    assert learner.display_preferences["contrast"] is True
+    client.post(url, {"text": "normal"})
+    learner.refresh_from_db()
+    assert learner.display_preferences["contrast"] is False
+    assert html_tag(client.get(lesson.url)) == '<html lang="nl" dir="ltr">'
+    assert display_preferences_clean({"contrast": "of"})["contrast"] is False  # nothing else is kept

@@ -1,7 +1,7 @@
 """Read aloud in headless Chromium, which has no voices: the server's espeak-ng clips are played.
 
-The clips of the first blocks of the Dutch and Arabic lesson, and of the simulator's first
-instruction, are made beforehand (committed, in a thread of their own like tests/browser/learners.py)
+The clips of the title and summary and the first blocks of the Dutch and Arabic lesson, and of the
+simulator's first instruction, are made beforehand (committed, in a thread of their own like tests/browser/learners.py)
 and removed afterwards. Nothing is stubbed: a real <audio> element fetches and plays the clips.
 """
 
@@ -21,16 +21,16 @@ SLUG = "train"
 CURRENT_JS = "() => [...document.querySelectorAll('.readaloud-current')].map((e) => e.textContent).join('')"
 
 
-def _lesson_sentences(path: str, language: str) -> list[str]:
-    """The sentences of the first two readable blocks of the live lesson at `path`."""
+def _lesson_sentences(path: str, language: str) -> tuple[list[str], list[str]]:
+    """The sentences of the title and summary, and of the first two readable blocks, of the live lesson at `path`."""
     from lessons.models import LessonPage
-    from readaloud.selectors import READABLE_BLOCKS, lesson_sentences
+    from readaloud.selectors import READABLE_BLOCKS, lesson_block_sentences, lesson_intro_sentences
 
     lesson = next(page for page in LessonPage.objects.live().filter(locale__language_code=language) if page.url == path)
     readable = [(block.block_type, block.value) for block in lesson.body if block.block_type in READABLE_BLOCKS]
     lesson.body = readable[:2]
     lesson.simple_body = []
-    return lesson_sentences(page=lesson)
+    return lesson_intro_sentences(page=lesson), lesson_block_sentences(page=lesson)
 
 
 def _simulator_sentences(language: str) -> list[str]:
@@ -54,13 +54,12 @@ def clips(site, django_db_blocker):
     def make():
         if not Scenario.objects.filter(slug=SLUG).exists():
             scenarios_load()
-        sentences = {
-            "nl": _lesson_sentences(site.languages["nl"].lesson, "nl"),
-            "ar": _lesson_sentences(site.arabic_lesson, "ar"),
-            "sim": _simulator_sentences("nl"),
-        }
+        sentences = {"sim": _simulator_sentences("nl")}
+        sentences["nl-intro"], sentences["nl"] = _lesson_sentences(site.languages["nl"].lesson, "nl")
+        sentences["ar-intro"], sentences["ar"] = _lesson_sentences(site.arabic_lesson, "ar")
         made = []
-        for key, language in (("nl", "nl"), ("ar", "ar"), ("sim", "nl")):
+        keys = (("nl", "nl"), ("ar", "ar"), ("sim", "nl"), ("nl-intro", "nl"), ("ar-intro", "ar"))
+        for key, language in keys:
             made += [clip.pk for clip in clips_make(sentences=sentences[key], language=language, label=key).made]
         return sentences, made
 
@@ -110,6 +109,32 @@ def test_a_lesson_block_is_read_with_server_audio_and_the_sentence_marked(page, 
     assert page.locator(".readaloud-sentence").count() == 0
     assert page.evaluate("document.querySelector('audio.readaloud-audio').paused")
     page.request_log.assert_all_local()
+
+
+@pytest.mark.parametrize("language", ["nl", "ar"])
+def test_the_lesson_title_and_summary_are_read_aloud(page, site, clips, language):
+    page.goto(site.absolute(site.languages["nl"].lesson if language == "nl" else site.arabic_lesson))
+    intro = clips[f"{language}-intro"]
+    assert len(intro) >= 2  # the title, then the summary
+    button = page.locator("#lesson-intro [data-read-aloud-button]")
+    expect(button).to_be_visible()
+    with translation.override(language):
+        expect(button).to_have_accessible_name(gettext("Read aloud"))
+    _read(page, button, language, intro[0])
+    assert page.locator("h1 .readaloud-current").count() >= 1  # the title is marked while it is read
+    page.wait_for_function(f"() => ({CURRENT_JS})().replace(/\\s+/g, ' ').trim() === {intro[1]!r}", timeout=20_000)
+    assert page.locator(".lead .readaloud-current").count() >= 1
+    mark = page.evaluate(
+        "() => { const s = getComputedStyle(document.querySelector('.readaloud-current'));"
+        " return [s.textDecorationLine, s.backgroundColor, s.color]; }"
+    )
+    assert mark == ["underline", "rgb(255, 224, 102)", "rgb(0, 0, 0)"]
+    page.keyboard.press("Escape")
+    expect(button).to_have_attribute("aria-pressed", "false")
+    assert page.locator(".readaloud-sentence").count() == 0
+    assert page.locator("h1").inner_text().strip() == (
+        site.languages["nl"].lesson_title if language == "nl" else site.arabic_lesson_title
+    )
 
 
 def test_the_simulator_instruction_is_read_aloud(page, site, clips):

@@ -138,6 +138,30 @@ def test_the_easier_version_of_a_lesson_is_read_too(lesson):
     tip = next((block.block_type, block.value) for block in lesson.body if block.block_type == "tip")
     lesson.body = []
     lesson.simple_body = [tip]
-    assert selectors.lesson_sentences(page=lesson) == sentences_of_text(tip[1]["title"]) + sentences_of_text(
-        tip[1]["text"]
-    )
+    tip_sentences = sentences_of_text(tip[1]["title"]) + sentences_of_text(tip[1]["text"])
+    assert selectors.lesson_block_sentences(page=lesson) == tip_sentences
+    assert selectors.lesson_sentences(page=lesson) == selectors.lesson_intro_sentences(page=lesson) + tip_sentences
+
+
+def test_a_lesson_has_the_sentences_of_its_title_and_summary_first(lesson):
+    lesson.title = "Bellen met je gsm"
+    lesson.summary = "Je leert iemand bellen. Het is niet moeilijk!\nEcht niet."
+    intro = selectors.lesson_intro_sentences(page=lesson)
+    # The title and the summary are apart (a heading and a paragraph); a line break is only a space.
+    assert intro == ["Bellen met je gsm", "Je leert iemand bellen.", "Het is niet moeilijk!", "Echt niet."]
+    assert selectors.lesson_sentences(page=lesson)[: len(intro)] == intro
+
+
+def test_the_page_reads_the_same_title_and_summary_as_the_server(client, lesson):
+    """The element the browser reads (marked data-read-aloud, with its button) has the server's sentences."""
+    import re
+
+    from readaloud.text import sentences_of_html
+
+    html = client.get(lesson.url).content.decode()
+    found = re.search(r'<div class="lesson-intro" id="lesson-intro" data-read-aloud>(.*?)</div>', html, re.S)
+    assert found, "the lesson page has no read-aloud title and summary"
+    inner = found.group(1)
+    assert 'data-read-aloud-button aria-controls="lesson-intro"' in inner and 'id="lesson-title"' in inner
+    assert sentences_of_html(inner) == selectors.lesson_intro_sentences(page=lesson)
+    assert sentences_of_text(lesson.title)[0] == selectors.lesson_intro_sentences(page=lesson)[0]

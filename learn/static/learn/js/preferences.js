@@ -4,6 +4,11 @@
  * usual look. Signed-in people get their classes from the server (and base.html puts
  * <meta name="display-preferences" content="account"> before this script); guests keep theirs in
  * localStorage, because their pages are cached and shared. On the display page it shows each change at once, and for guests saves in the browser.
+ *
+ * High contrast has three states (accounts/display.py): true (on), "off" (switched off on purpose: the
+ * class pref-contrast-off beats the computer's "more contrast" setting) and false (no choice: site.css
+ * follows @media (prefers-contrast: more)). On the display page the box starts ticked when there is no
+ * choice and the computer asks for more contrast, so the box shows what the page looks like.
  */
 (function () {
   "use strict";
@@ -12,10 +17,12 @@
   var TOGGLES = ["contrast", "motion", "spacing"];
   var root = document.documentElement;
   var guest = !document.querySelector("meta[name=display-preferences][content=account]");
+  var OFF = "off";
 
   function clean(raw) {
     var prefs = { text: SIZES.indexOf(raw && raw.text) > 0 ? raw.text : "normal" };
     TOGGLES.forEach(function (name) { prefs[name] = !!(raw && raw[name] === true); });
+    if (raw && raw.contrast === OFF) prefs.contrast = OFF;
     return prefs;
   }
 
@@ -29,7 +36,12 @@
 
   function apply(prefs) {
     SIZES.forEach(function (size) { root.classList.toggle("pref-text-" + size, size !== "normal" && prefs.text === size); });
-    TOGGLES.forEach(function (name) { root.classList.toggle("pref-" + name, prefs[name]); });
+    TOGGLES.forEach(function (name) { root.classList.toggle("pref-" + name, prefs[name] === true); });
+    root.classList.toggle("pref-contrast-off", prefs.contrast === OFF);
+  }
+
+  function systemContrast() {
+    return !!(window.matchMedia && window.matchMedia("(prefers-contrast: more)").matches);
   }
 
   if (guest) apply(stored());
@@ -41,6 +53,8 @@
       var box = form.querySelector("input[name=" + name + "]");
       prefs[name] = !!(box && box.checked);
     });
+    var choice = form.querySelector("input[name=contrast_choice]");
+    if (!prefs.contrast && choice && choice.value === OFF) prefs.contrast = OFF;
     return clean(prefs);
   }
 
@@ -49,8 +63,18 @@
     if (radio) radio.checked = true;
     TOGGLES.forEach(function (name) {
       var box = form.querySelector("input[name=" + name + "]");
-      if (box) box.checked = prefs[name];
+      if (box) box.checked = prefs[name] === true;
     });
+    var choice = form.querySelector("input[name=contrast_choice]");
+    if (choice) choice.value = prefs.contrast === OFF ? OFF : "";
+    showSystemContrast(form);
+  }
+
+  /* No choice yet, and the computer asks for more contrast: the page already has it, so the box says so. */
+  function showSystemContrast(form) {
+    var box = form.querySelector("input[name=contrast]");
+    var choice = form.querySelector("input[name=contrast_choice]");
+    if (box && !box.checked && !(choice && choice.value === OFF) && systemContrast()) box.checked = true;
   }
 
   function setUp() {
@@ -58,7 +82,12 @@
     if (!form) return;
     var status = form.querySelector("[data-display-status]");
     if (guest) toForm(form, stored());
-    form.addEventListener("change", function () { apply(fromForm(form)); });
+    else showSystemContrast(form);
+    form.addEventListener("change", function (event) {
+      var choice = form.querySelector("input[name=contrast_choice]");
+      if (choice && event.target && event.target.name === "contrast") choice.value = event.target.checked ? "" : OFF;
+      apply(fromForm(form));
+    });
     if (!guest) return; /* signed in: the form posts, the server keeps the choices */
     form.addEventListener("submit", function (event) {
       event.preventDefault();
