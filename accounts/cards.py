@@ -1,15 +1,17 @@
 """Printed sign-in cards (name, learner code, QR code, PIN or pictures) and the private PDF sheets of them.
 
 Coaching prints them for a coach's group, training for a manager's team; both call these functions, in
-their own Celery task, and keep their own sheet rows and folder. The PINs and pictures are stored only
-hashed (`accounts.models.LearnerSignIn`), so a card can be printed only with a secret made a moment ago:
-`card_renew` sets a new one (slow on purpose: it is hashed) and builds the card with it. Call it inside
-the transaction that also writes the PDF, in a worker, so the plain secrets exist only in that worker's
-memory and in the PDF, and a failed render leaves every old card working.
+their own Celery task, and keep their own sheet rows and folder (the life of a sheet, the same for both,
+is `accounts.card_sheets`). The PINs and pictures are stored only hashed (`accounts.models.LearnerSignIn`),
+so a card can be printed only with a secret made a moment ago: `card_renew` sets a new one (slow on
+purpose: it is hashed) and builds the card with it. Call it inside the transaction that also writes the
+PDF, in a worker, so the plain secrets exist only in that worker's memory and in the PDF, and a failed
+render leaves every old card working.
 
 The PDF holds readable secrets, so it is written under PRIVATE_MEDIA_ROOT (never MEDIA_ROOT, which a web
 server may serve), readable by the owner only; the app's view hands it out to the person who asked, and
-the app's clean-up removes it after a day. The web process and the worker must share that folder.
+the app's hourly clean-up (`accounts.card_sheets.sheets_clean`) removes it after a day. The web process
+and the worker must share that folder.
 """
 
 import base64

@@ -237,3 +237,25 @@ class AccountDeleteForm(FocusFirstErrorMixin, forms.Form):
         if not self.user.check_password(password):
             raise ValidationError(_("This password is not right. Nothing was deleted."), code="wrong")
         return password
+
+
+class CardSheetFormBase(FocusFirstErrorMixin, forms.Form):
+    """Asking for a sheet of sign-in cards (coaching, training): who is on it, and a tick to confirm.
+
+    The subclass declares the field of who is on the sheet, names it in `people_field` (everyone there is
+    ticked at first) and words the tick in `confirm_label`: the people on a sheet always get a new secret.
+    """
+
+    people_field = ""
+    confirm_label = ""
+
+    confirm = forms.BooleanField(
+        error_messages={"required": _("Tick the box to say you understand that the old PINs stop working.")},
+    )
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.order_fields([self.people_field])  # as on the page, so the first error gets the focus
+        self.fields["confirm"].label = self.confirm_label
+        self.fields[self.people_field].queryset = people
+        self.fields[self.people_field].initial = list(people.values_list("pk", flat=True))

@@ -82,3 +82,68 @@ class LearnerSignIn(models.Model):
             self.save(update_fields=["secret"])
 
         return check_password(raw, self.secret, setter=upgrade)
+
+
+# --- Sheets of sign-in cards (coaching's for a group, training's for a team; see accounts/card_sheets.py) ---
+
+
+def card_sheet_statuses(*, failed: str, module: str) -> type[models.TextChoices]:
+    """The statuses of a sheet of sign-in cards, with `failed` as the name of a failed sheet.
+
+    Coaching calls it "Not made", training "Failed" (`CardSheetStatus` below): the label is shown in each
+    app's list and is part of its migrations, so coaching makes its own class here, named in `module`.
+    The values are the same, so the shared code uses `CardSheetStatus` for every app's sheets.
+    """
+    members = [
+        ("WAITING", ("waiting", _("Waiting"))),
+        ("BUSY", ("busy", _("Being made"))),
+        ("READY", ("ready", _("Ready"))),
+        ("FAILED", ("failed", failed)),
+        ("REMOVED", ("removed", _("Removed"))),
+    ]
+    return models.TextChoices("CardSheetStatus", members, module=module)
+
+
+CardSheetStatus = card_sheet_statuses(failed=_("Failed"), module=__name__)
+
+
+class CardSheetBase(models.Model):
+    """A PDF sheet of sign-in cards, made by the app's Celery task with `accounts.card_sheets`.
+
+    The PDF holds readable PINs, so it lives under PRIVATE_MEDIA_ROOT (`accounts.cards`), is handed out
+    only to the person who asked, and is removed a day later. `file_name` is the name inside the app's
+    folder: empty until the sheet is ready and again once it is removed.
+
+    The app adds `status` (with choices from `card_sheet_statuses`), the person who asked, the group or
+    team, and who is on the sheet, and names the two foreign keys in `OWNER_FIELD` and `SCOPE_FIELD`.
+    """
+
+    OWNER_FIELD = ""
+    SCOPE_FIELD = ""
+
+    file_name = models.CharField(max_length=100, blank=True)
+    card_count = models.PositiveIntegerField(default=0)
+    page_count = models.PositiveIntegerField(default=0)
+    problem = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        verbose_name = _("sheet of sign-in cards")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.scope} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def owner(self):
+        return getattr(self, self.OWNER_FIELD)
+
+    @property
+    def owner_id(self) -> int:
+        return getattr(self, f"{self.OWNER_FIELD}_id")
+
+    @property
+    def scope(self):
+        return getattr(self, self.SCOPE_FIELD)

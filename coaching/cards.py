@@ -5,7 +5,8 @@ what only coaching has. Where the secrets are (the PINs and pictures are stored 
 `accounts.models.LearnerSignIn`):
 
 - **Existing learners** get new secrets *inside the task*: `coaching.services.card_sheet_render` resets
-  them (`accounts.cards.card_renew`), renders the PDF and writes it in one transaction, so the plain
+  them (`accounts.cards.card_renew`), and `accounts.card_sheets.sheet_make` renders the PDF and writes
+  it in the same transaction, so the plain
   secrets exist only in the worker's memory and in the PDF, and a failed render leaves every old card
   working. The broker message carries only the sheet's id.
 - **Learners made a moment ago** already have secrets the coach sees once on the next page. A second
@@ -26,7 +27,7 @@ import segno  # noqa: F401 — the QR codes of accounts.cards; tests watch segno
 from django.core.cache import cache
 
 from accounts import cards as shared
-from accounts.cards import CARDS_PER_PAGE, Card, CardPicture, card_build, card_language, card_renew, sheet_render
+from accounts.cards import CARDS_PER_PAGE, Card, CardPicture, card_build, card_language, card_renew
 
 __all__ = [
     "CARDS_PER_PAGE",
@@ -35,7 +36,6 @@ __all__ = [
     "card_build",
     "card_language",
     "card_renew",
-    "sheet_render",
 ]
 
 FOLDER = "card-sheets"
@@ -48,14 +48,6 @@ def sheet_root() -> Path:
 
 def sheet_path(file_name: str) -> Path:
     return shared.sheet_path(FOLDER, file_name)
-
-
-def sheet_write(*, sheet_id: int, pdf: bytes) -> str:
-    return shared.sheet_write(FOLDER, sheet_id=sheet_id, pdf=pdf)
-
-
-def sheet_remove(file_name: str) -> None:
-    shared.sheet_remove(FOLDER, file_name)
 
 
 def _secrets_key(sheet_id: int) -> str:

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import FocusFirstErrorMixin, language_choices
+from accounts.forms import CardSheetFormBase, FocusFirstErrorMixin, language_choices
 
 from .selectors import STATUSES, status_label
 
@@ -58,22 +58,16 @@ class LearnersCreateForm(FocusFirstErrorMixin, forms.Form):
         return [name for name in names if name]
 
 
-class CardSheetForm(FocusFirstErrorMixin, forms.Form):
+class CardSheetForm(CardSheetFormBase):
+    people_field = "learners"
+    confirm_label = _("Yes, give these learners a new PIN or new pictures. Their old PIN or pictures stop working.")
+
     learners = forms.ModelMultipleChoiceField(
         label=_("Learners on the sheet"),
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one learner.")},
     )
-    confirm = forms.BooleanField(
-        label=_("Yes, give these learners a new PIN or new pictures. Their old PIN or pictures stop working."),
-        error_messages={"required": _("Tick the box to say you understand that the old PINs stop working.")},
-    )
-
-    def __init__(self, *args, learners, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["learners"].queryset = learners
-        self.fields["learners"].initial = list(learners.values_list("pk", flat=True))
 
 
 class AssignmentForm(FocusFirstErrorMixin, forms.Form):

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import CardSheetBase, card_sheet_statuses
+
 
 class CoachGroup(models.Model):
     name = models.CharField(_("name of the group"), max_length=120)
@@ -61,12 +63,7 @@ class Assignment(models.Model):
         return f"{self.group} {self.kind} {self.target_key}"
 
 
-class CardSheetStatus(models.TextChoices):
-    WAITING = "waiting", _("Waiting")
-    BUSY = "busy", _("Being made")
-    READY = "ready", _("Ready")
-    FAILED = "failed", _("Not made")
-    REMOVED = "removed", _("Removed")
+CardSheetStatus = card_sheet_statuses(failed=_("Not made"), module=__name__)
 
 
 class CardSheetSecrets(models.TextChoices):
@@ -76,29 +73,18 @@ class CardSheetSecrets(models.TextChoices):
     NEW = "new", _("New PIN or pictures")
 
 
-class CardSheet(models.Model):
-    """A PDF sheet of sign-in cards, made by a Celery task (`coaching.tasks.card_sheet_render`).
+class CardSheet(CardSheetBase):
+    """A sheet of sign-in cards for learners of a group, made by `coaching.tasks.card_sheet_render_task`.
 
-    The PDF holds readable PINs, so it lives outside MEDIA_ROOT (`coaching.cards.sheet_root`), is
-    only handed out by a view that checks the coach, and is removed a day later. `file_name` is
-    the name inside that folder; empty until the sheet is ready and again once it is removed.
+    The fields they all have, and the rules for the PDF, are `accounts.models.CardSheetBase`; the
+    folder is `coaching.cards.sheet_root`.
     """
+
+    OWNER_FIELD = "coach"
+    SCOPE_FIELD = "group"
 
     group = models.ForeignKey(CoachGroup, on_delete=models.CASCADE, related_name="card_sheets")
     coach = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="card_sheets")
     learners = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+")
     secrets = models.CharField(max_length=20, choices=CardSheetSecrets.choices)
     status = models.CharField(max_length=20, choices=CardSheetStatus.choices, default=CardSheetStatus.WAITING)
-    file_name = models.CharField(max_length=100, blank=True)
-    card_count = models.PositiveIntegerField(default=0)
-    page_count = models.PositiveIntegerField(default=0)
-    problem = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("sheet of sign-in cards")
-        ordering = ["-created_at", "-pk"]
-
-    def __str__(self):
-        return f"{self.group} {self.created_at:%Y-%m-%d %H:%M}"

@@ -4,27 +4,23 @@ Each function checks that the coach may touch what it is given and raises `Valid
 message a coach can act on; nothing is saved when a check fails.
 """
 
-import logging
-from datetime import date, timedelta
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import card_sheets
 from accounts import services as account_services
 from accounts.models import SignInKind, User
 from accounts.selectors import coach_learners
 
 from . import cards
-from .models import Assignment, AssignmentKind, CardSheet, CardSheetSecrets, CardSheetStatus, CoachGroup
+from .models import Assignment, AssignmentKind, CardSheet, CardSheetSecrets, CoachGroup
 from .selectors import card_sheet_learners, target_is_live
 
-logger = logging.getLogger(__name__)
-
 MAX_BULK_LEARNERS = 40
-CARD_SHEET_KEEP = timedelta(hours=24)  # a ready sheet (with readable PINs) is removed after this
-CARD_SHEET_STUCK = timedelta(hours=1)  # a sheet still not made after this failed (a worker died)
 
 
 def _coach_check(*, coach, group: CoachGroup) -> None:
@@ -176,87 +172,50 @@ def _sheet_learners(sheet: CardSheet):
     )
 
 
+def _sheet_cards(sheet: CardSheet) -> tuple[list[cards.Card], str]:
+    """The cards and title of a sheet, for `card_sheets.sheet_make` (in the coach's language, in its transaction).
+
+    Existing learners get new secrets here; learners made a moment ago get the secrets kept for the sheet.
+    """
+    kept = cards.secrets_take(sheet_id=sheet.pk) if sheet.secrets == CardSheetSecrets.JUST_MADE else {}
+    if kept is None:
+        raise card_sheets.SheetProblem(
+            _("The PINs were kept for 15 minutes only. Make a new sheet: it gives new PINs.")
+        )
+    made = []
+    for learner in _sheet_learners(sheet):
+        if sheet.secrets == CardSheetSecrets.NEW:
+            made.append(cards.card_renew(learner=learner))
+        elif learner.pk in kept:
+            kind, secret = kept[learner.pk]
+            made.append(cards.card_build(learner=learner, kind=kind, secret=secret))
+    if not made:
+        raise card_sheets.SheetProblem(_("None of these learners is still in the group."))
+    return made, _("Sign-in cards: %(group)s") % {"group": sheet.group.name}
+
+
 def card_sheet_render(*, sheet_id: int) -> str:
     """Make the PDF of a waiting sheet; answer its status. Run by the Celery task, once per sheet.
 
     For existing learners the new secrets, the PDF and the status are written in one transaction:
     when rendering fails, nobody's old card stops working.
     """
-    taken = CardSheet.objects.filter(pk=sheet_id, status=CardSheetStatus.WAITING).update(status=CardSheetStatus.BUSY)
-    if not taken:  # already made, removed, or taken by another delivery of the same message
-        cards.secrets_forget(sheet_id=sheet_id)
-        return CardSheet.objects.filter(pk=sheet_id).values_list("status", flat=True).first() or "gone"
-    sheet = CardSheet.objects.select_related("group", "coach").get(pk=sheet_id)
-    kept = cards.secrets_take(sheet_id=sheet.pk) if sheet.secrets == CardSheetSecrets.JUST_MADE else {}
-    language = sheet.coach.preferred_language or translation.get_language() or "nl"
-    file_name = ""
     try:
-        if kept is None:
-            with translation.override(language):
-                problem = _("The PINs were kept for 15 minutes only. Make a new sheet: it gives new PINs.")
-            raise _SheetProblem(problem)
-        with transaction.atomic():
-            made = []
-            for learner in _sheet_learners(sheet):
-                if sheet.secrets == CardSheetSecrets.NEW:
-                    made.append(cards.card_renew(learner=learner))
-                elif learner.pk in kept:
-                    kind, secret = kept[learner.pk]
-                    made.append(cards.card_build(learner=learner, kind=kind, secret=secret))
-            if not made:
-                with translation.override(language):
-                    raise _SheetProblem(_("None of these learners is still in the group."))
-            with translation.override(language):
-                title = _("Sign-in cards: %(group)s") % {"group": sheet.group.name}
-            pdf, pages = cards.sheet_render(cards=made, language=language, title=title)
-            file_name = cards.sheet_write(sheet_id=sheet.pk, pdf=pdf)
-            CardSheet.objects.filter(pk=sheet.pk).update(
-                status=CardSheetStatus.READY,
-                file_name=file_name,
-                card_count=len(made),
-                page_count=pages,
-                finished_at=timezone.now(),
-            )
-        return CardSheetStatus.READY
-    except Exception as error:
-        cards.sheet_remove(file_name)
-        if isinstance(error, _SheetProblem):
-            problem = str(error)
-        else:
-            logger.exception("Card sheet %s could not be made", sheet_id)
-            with translation.override(language):
-                problem = _("Something went wrong while making the sheet. Nobody got a new PIN. Try again.")
-        CardSheet.objects.filter(pk=sheet.pk).update(
-            status=CardSheetStatus.FAILED, problem=problem[:300], finished_at=timezone.now()
-        )
-        return CardSheetStatus.FAILED
-
-
-class _SheetProblem(Exception):
-    """A reason the coach can read and act on."""
+        return card_sheets.sheet_make(model=CardSheet, sheet_id=sheet_id, folder=cards.FOLDER, cards_for=_sheet_cards)
+    finally:
+        # Made, failed, or already taken by another delivery: the secrets never wait any longer.
+        cards.secrets_forget(sheet_id=sheet_id)
 
 
 def card_sheet_remove(*, coach: User, sheet: CardSheet) -> None:
     """The coach printed the sheet: remove the file now instead of tomorrow."""
-    if sheet.coach_id != coach.pk:
-        raise ValidationError(_("You can only remove your own sheets."))
-    cards.sheet_remove(sheet.file_name)
+    card_sheets.sheet_remove(person=coach, sheet=sheet, folder=cards.FOLDER)
     cards.secrets_forget(sheet_id=sheet.pk)
-    CardSheet.objects.filter(pk=sheet.pk).update(status=CardSheetStatus.REMOVED, file_name="")
 
 
 def card_sheets_clean(*, now=None) -> int:
     """Celery beat, every hour: remove sheets older than a day; mark sheets a dead worker left as failed."""
     now = now or timezone.now()
-    removed = 0
-    for sheet in CardSheet.objects.filter(status=CardSheetStatus.READY, finished_at__lt=now - CARD_SHEET_KEEP):
-        cards.sheet_remove(sheet.file_name)
-        CardSheet.objects.filter(pk=sheet.pk).update(status=CardSheetStatus.REMOVED, file_name="")
-        removed += 1
-    stuck = CardSheet.objects.filter(
-        status__in=[CardSheetStatus.WAITING, CardSheetStatus.BUSY], created_at__lt=now - CARD_SHEET_STUCK
-    )
-    for sheet_id in stuck.values_list("pk", flat=True):
+    for sheet_id in card_sheets.sheets_stuck(model=CardSheet, now=now).values_list("pk", flat=True):
         cards.secrets_forget(sheet_id=sheet_id)
-    stuck.update(status=CardSheetStatus.FAILED, finished_at=now)
-    return removed
+    return card_sheets.sheets_clean(model=CardSheet, folder=cards.FOLDER, now=now)

@@ -10,19 +10,19 @@ import tempfile
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import FileResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts import card_sheet_views
 from accounts.credentials import code_format
 from accounts.views import coach_required
 
 from . import cards, selectors, services
 from .forms import AssignmentForm, CardSheetForm, GroupForm, LearnersAddForm, LearnersCreateForm, StatusFilterForm
-from .models import CardSheetStatus
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -268,7 +268,7 @@ def group_card_sheets(request, pk: int):
     """Ask for a sheet for existing learners (they get new secrets, so the coach confirms) and list sheets."""
     group = _own_group(request, pk)
     choosable = selectors.card_sheet_learners(coach=request.user, group=group)
-    form = CardSheetForm(request.POST or None, learners=choosable)
+    form = CardSheetForm(request.POST or None, people=choosable)
     if request.method == "POST" and form.is_valid():
         try:
             sheet = services.card_sheet_request(coach=request.user, group=group, learners=form.cleaned_data["learners"])
@@ -297,17 +297,8 @@ def card_sheet(request, pk: int, sheet_pk: int):
 
 @coach_required
 def card_sheet_download(request, pk: int, sheet_pk: int):
-    group, sheet = _own_sheet(request, pk, sheet_pk)
-    if sheet.status != CardSheetStatus.READY or not sheet.file_name:
-        raise Http404
-    try:
-        handle = cards.sheet_path(sheet.file_name).open("rb")
-    except (OSError, ValueError) as error:
-        raise Http404 from error
-    name = f"oefenplein-cards-{slugify(group.name) or 'group'}-{timezone.localdate():%Y-%m-%d}.pdf"
-    response = FileResponse(handle, as_attachment=True, filename=name, content_type="application/pdf")
-    response["Cache-Control"] = "no-store, private"
-    return response
+    _group, sheet = _own_sheet(request, pk, sheet_pk)
+    return card_sheet_views.sheet_download(sheet, folder=cards.FOLDER)
 
 
 @coach_required

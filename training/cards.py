@@ -13,11 +13,3 @@ FOLDER = "staff-card-sheets"
 
 def sheet_path(file_name: str) -> Path:
     return shared.sheet_path(FOLDER, file_name)
-
-
-def sheet_write(*, sheet_id: int, pdf: bytes) -> str:
-    return shared.sheet_write(FOLDER, sheet_id=sheet_id, pdf=pdf)
-
-
-def sheet_remove(file_name: str) -> None:
-    shared.sheet_remove(FOLDER, file_name)

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import FocusFirstErrorMixin
+from accounts.forms import CardSheetFormBase, FocusFirstErrorMixin
 
 
 class StaffImportForm(FocusFirstErrorMixin, forms.Form):
@@ -20,20 +20,17 @@ class StaffImportForm(FocusFirstErrorMixin, forms.Form):
     )
 
 
-class CardSheetForm(FocusFirstErrorMixin, forms.Form):
+class CardSheetForm(CardSheetFormBase):
+    people_field = "staff"
+    confirm_label = _("Yes, give these people a new PIN. Their old PIN stops working.")
+
     staff = forms.ModelMultipleChoiceField(
         label=_("People on the sheet"),
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one person.")},
     )
-    confirm = forms.BooleanField(
-        label=_("Yes, give these people a new PIN. Their old PIN stops working."),
-        error_messages={"required": _("Tick the box to say you understand that the old PINs stop working.")},
-    )
 
-    def __init__(self, *args, staff, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["staff"].queryset = staff
         self.fields["staff"].label_from_instance = lambda member: f"{member.user} ({member.employee_number})"
-        self.fields["staff"].initial = list(staff.values_list("pk", flat=True))

@@ -16,6 +16,8 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, PageChooserPanel
 from wagtail.models import Orderable
 
+from accounts.models import CardSheetBase, CardSheetStatus
+
 from .storage import certificate_storage
 
 
@@ -286,37 +288,18 @@ class Certificate(models.Model):
         return f"{self.holder_name} {self.programme_title} {self.completed_on}"
 
 
-class CardSheetStatus(models.TextChoices):
-    WAITING = "waiting", _("Waiting")
-    BUSY = "busy", _("Being made")
-    READY = "ready", _("Ready")
-    FAILED = "failed", _("Failed")
-    REMOVED = "removed", _("Removed")
-
-
-class StaffCardSheet(models.Model):
+class StaffCardSheet(CardSheetBase):
     """A PDF sheet of sign-in cards for staff of one team, made by `training.tasks.card_sheet_render_task`.
 
     The task gives each person a new PIN (their old one stops working) and renders the cards with
-    `accounts.cards`. The PDF holds readable PINs: it lives under PRIVATE_MEDIA_ROOT (`training.cards`),
-    only the manager who asked downloads it, and it is removed a day later. `file_name` is empty until
-    the sheet is ready and again once it is removed.
+    `accounts.cards`. The fields every sheet has, and the rules for the PDF, are
+    `accounts.models.CardSheetBase`; the folder is `training.cards`.
     """
+
+    OWNER_FIELD = "manager"
+    SCOPE_FIELD = "team"
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="card_sheets")
     manager = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_card_sheets")
     staff = models.ManyToManyField(StaffMember, related_name="+")
     status = models.CharField(max_length=20, choices=CardSheetStatus.choices, default=CardSheetStatus.WAITING)
-    file_name = models.CharField(max_length=100, blank=True)
-    card_count = models.PositiveIntegerField(default=0)
-    page_count = models.PositiveIntegerField(default=0)
-    problem = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("sheet of sign-in cards")
-        ordering = ["-created_at", "-pk"]
-
-    def __str__(self):
-        return f"{self.team} {self.created_at:%Y-%m-%d %H:%M}"

@@ -24,15 +24,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts import card_sheets, roles
 from accounts import cards as account_cards
-from accounts import roles
 from accounts import services as account_services
 from accounts.models import User
 
 from . import cards, selectors
 from .deadlines import STAGE_DAYS, first_due, next_cycle, reminder_stage
 from .models import (
-    CardSheetStatus,
     Certificate,
     Enrolment,
     ProgrammeAssignment,
@@ -653,13 +652,6 @@ def certificates_missing() -> list[int]:
 
 # --- Sign-in card sheets for staff ------------------------------------------------------------------------
 
-CARD_SHEET_KEEP = timedelta(hours=24)  # a ready sheet (with readable PINs) is removed after this
-CARD_SHEET_STUCK = timedelta(hours=1)  # a sheet still not made after this failed (a worker died)
-
-
-class CardSheetProblem(Exception):
-    """A reason the manager can read and act on."""
-
 
 def card_sheet_request(*, manager, team: Team, staff) -> StaffCardSheet:
     """Ask for a sheet of sign-in cards for staff of a team the manager manages; the task makes it.
@@ -684,79 +676,39 @@ def card_sheet_request(*, manager, team: Team, staff) -> StaffCardSheet:
     return sheet
 
 
+def _sheet_cards(sheet: StaffCardSheet) -> tuple[list[account_cards.Card], str]:
+    """Each person's card with a new PIN, and the title, for `card_sheets.sheet_make` (in its transaction).
+
+    People who left the team (or the manager's teams) since the request are left out.
+    """
+    members = list(
+        selectors.card_sheet_staff(team=sheet.team)
+        .filter(pk__in=sheet.staff.values("pk"), team__managers=sheet.manager)
+        .select_related("user")
+    )
+    if not members:
+        raise card_sheets.SheetProblem(_("None of these people still works in this team."))
+    # Someone added in the admin (not by the import) may have no learner code yet.
+    account_services.learner_codes_ensure(user_ids=[member.user_id for member in members])
+    users = User.objects.select_related("learner_sign_in").in_bulk([member.user_id for member in members])
+    made = [account_cards.card_renew(learner=users[member.user_id]) for member in members]
+    return made, _("Sign-in cards: %(team)s") % {"team": sheet.team.name}
+
+
 def card_sheet_render(*, sheet_id: int) -> str:
     """Make the PDF of a waiting sheet and answer its status. Run by the Celery task, once per sheet.
 
     New PINs, the PDF and the status are written in one transaction: when rendering fails, nobody's old
-    PIN stops working. People who left the team (or the manager's teams) meanwhile are left out.
+    PIN stops working.
     """
-    taken = StaffCardSheet.objects.filter(pk=sheet_id, status=CardSheetStatus.WAITING).update(
-        status=CardSheetStatus.BUSY
-    )
-    if not taken:  # already made, removed, or taken by another delivery of the same message
-        return StaffCardSheet.objects.filter(pk=sheet_id).values_list("status", flat=True).first() or "gone"
-    sheet = StaffCardSheet.objects.select_related("team", "manager").get(pk=sheet_id)
-    language = sheet.manager.preferred_language or translation.get_language() or settings.LANGUAGE_CODE
-    if language not in dict(settings.LANGUAGES):
-        language = settings.LANGUAGE_CODE
-    file_name = ""
-    try:
-        with transaction.atomic():
-            members = list(
-                selectors.card_sheet_staff(team=sheet.team)
-                .filter(pk__in=sheet.staff.values("pk"), team__managers=sheet.manager)
-                .select_related("user")
-            )
-            if not members:
-                with translation.override(language):
-                    raise CardSheetProblem(_("None of these people still works in this team."))
-            # Someone added in the admin (not by the import) may have no learner code yet.
-            account_services.learner_codes_ensure(user_ids=[member.user_id for member in members])
-            users = User.objects.select_related("learner_sign_in").in_bulk([member.user_id for member in members])
-            made = [account_cards.card_renew(learner=users[member.user_id]) for member in members]
-            with translation.override(language):
-                title = _("Sign-in cards: %(team)s") % {"team": sheet.team.name}
-            pdf, pages = account_cards.sheet_render(cards=made, language=language, title=title)
-            file_name = cards.sheet_write(sheet_id=sheet.pk, pdf=pdf)
-            StaffCardSheet.objects.filter(pk=sheet.pk).update(
-                status=CardSheetStatus.READY,
-                file_name=file_name,
-                card_count=len(made),
-                page_count=pages,
-                finished_at=timezone.now(),
-            )
-        return CardSheetStatus.READY
-    except Exception as error:
-        cards.sheet_remove(file_name)
-        if isinstance(error, CardSheetProblem):
-            problem = str(error)
-        else:
-            logger.exception("Staff card sheet %s could not be made", sheet_id)
-            with translation.override(language):
-                problem = _("Something went wrong while making the sheet. Nobody got a new PIN. Try again.")
-        StaffCardSheet.objects.filter(pk=sheet.pk).update(
-            status=CardSheetStatus.FAILED, problem=problem[:300], finished_at=timezone.now()
-        )
-        return CardSheetStatus.FAILED
+    return card_sheets.sheet_make(model=StaffCardSheet, sheet_id=sheet_id, folder=cards.FOLDER, cards_for=_sheet_cards)
 
 
 def card_sheet_remove(*, manager, sheet: StaffCardSheet) -> None:
     """The manager printed the sheet: remove the file now instead of tomorrow."""
-    if sheet.manager_id != manager.pk:
-        raise ValidationError(_("You can only remove your own sheets."))
-    cards.sheet_remove(sheet.file_name)
-    StaffCardSheet.objects.filter(pk=sheet.pk).update(status=CardSheetStatus.REMOVED, file_name="")
+    card_sheets.sheet_remove(person=manager, sheet=sheet, folder=cards.FOLDER)
 
 
 def card_sheets_clean(*, now: datetime | None = None) -> int:
     """Celery beat, every hour: remove sheets older than a day; mark sheets a dead worker left as failed."""
-    now = now or timezone.now()
-    removed = 0
-    for sheet in StaffCardSheet.objects.filter(status=CardSheetStatus.READY, finished_at__lt=now - CARD_SHEET_KEEP):
-        cards.sheet_remove(sheet.file_name)
-        StaffCardSheet.objects.filter(pk=sheet.pk).update(status=CardSheetStatus.REMOVED, file_name="")
-        removed += 1
-    StaffCardSheet.objects.filter(
-        status__in=[CardSheetStatus.WAITING, CardSheetStatus.BUSY], created_at__lt=now - CARD_SHEET_STUCK
-    ).update(status=CardSheetStatus.FAILED, finished_at=now)
-    return removed
+    return card_sheets.sheets_clean(model=StaffCardSheet, folder=cards.FOLDER, now=now or timezone.now())

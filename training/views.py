@@ -23,9 +23,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts import card_sheet_views
+
 from . import cards, selectors, services
 from .forms import CardSheetForm, StaffImportForm
-from .models import CardSheetStatus
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -255,7 +256,7 @@ def team_card_sheets(request, pk: int):
     """Ask for a sheet (everyone on it gets a new PIN, so the manager confirms) and list earlier sheets."""
     team = _own_team(request, pk)
     choosable = selectors.card_sheet_staff(team=team)
-    form = CardSheetForm(request.POST or None, staff=choosable)
+    form = CardSheetForm(request.POST or None, people=choosable)
     if request.method == "POST" and form.is_valid():
         try:
             sheet = services.card_sheet_request(manager=request.user, team=team, staff=form.cleaned_data["staff"])
@@ -282,17 +283,8 @@ def card_sheet(request, pk: int, sheet_pk: int):
 @manager_required
 @require_safe
 def card_sheet_download(request, pk: int, sheet_pk: int):
-    team, sheet = _own_sheet(request, pk, sheet_pk)
-    if sheet.status != CardSheetStatus.READY or not sheet.file_name:
-        raise Http404
-    try:
-        handle = cards.sheet_path(sheet.file_name).open("rb")
-    except (OSError, ValueError) as error:
-        raise Http404 from error
-    name = f"oefenplein-cards-{slugify(team.name) or 'team'}-{timezone.localdate():%Y-%m-%d}.pdf"
-    response = FileResponse(handle, as_attachment=True, filename=name, content_type="application/pdf")
-    response["Cache-Control"] = "no-store, private"
-    return response
+    _team, sheet = _own_sheet(request, pk, sheet_pk)
+    return card_sheet_views.sheet_download(sheet, folder=cards.FOLDER)
 
 
 @manager_required

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from accounts import cards as account_cards
 from accounts import services as account_services
 from accounts.credentials import code_format
 from accounts.models import SignInKind
@@ -138,7 +139,7 @@ def test_kept_pins_that_expired_fail_clearly(coach, group):
 def test_a_failed_render_leaves_the_old_pins_working(coach, group, learners):
     old_pin = account_services.learner_secret_reset(learner=learners[0], kind=SignInKind.PIN).secret
     sheet = services.card_sheet_request(coach=coach, group=group, learners=learners)
-    with mock.patch.object(cards, "sheet_render", side_effect=RuntimeError("no fonts")):
+    with mock.patch.object(account_cards, "sheet_render", side_effect=RuntimeError("no fonts")):
         assert services.card_sheet_render(sheet_id=sheet.pk) == CardSheetStatus.FAILED
     assert sign_in_of(learners[0]).secret_check(old_pin)
     sheet.refresh_from_db()
