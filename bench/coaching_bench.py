@@ -35,10 +35,11 @@ import json
 import os
 import resource
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
+
+import common  # bench/common.py: the RESULTS.md section writer, step runner, database reset, machine facts
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
@@ -79,31 +80,20 @@ def env() -> dict[str, str]:
 # --- Steps (run inside Django) -----------------------------------------------------------------
 
 
-def _django() -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "learn.settings")
-    import django
-
-    django.setup()
-
-
 def setup() -> dict:
     import random
     from datetime import timedelta
 
     from django.contrib.auth.hashers import make_password
     from django.contrib.auth.models import Group
-    from django.db import transaction
     from django.utils import timezone
     from wagtail.models import Locale, Page, Site
-    from wagtail.rich_text import RichText
 
     from accounts import roles
     from accounts.credentials import CODE_ALPHABET
     from accounts.models import LearnerSignIn, SignInKind, User
     from coaching.models import Assignment, AssignmentKind, CoachGroup
-    from lessons.models import LessonPage, ModulePage
-    from progress.models import LessonProgress, LessonStatus, ModuleProgress
+    from progress.models import LessonProgress, ModuleProgress
 
     random.seed(7)
     started = time.perf_counter()
@@ -111,26 +101,14 @@ def setup() -> dict:
     root = Page.get_first_root_node()
     home = root.add_child(instance=Page(title="Bench", slug="bench-coaching", locale=locale))
     Site.objects.update_or_create(is_default_site=True, defaults={"root_page": home, "hostname": "testserver"})
-    modules = []
-    with transaction.atomic():
-        for number in range(1, MODULES + 1):
-            module = home.add_child(
-                instance=ModulePage(
-                    title=f"Benchmodule {number}", slug=f"module-{number}", intro="Meten.", topic="smartphone"
-                )
-            )
-            lessons = [
-                module.add_child(
-                    instance=LessonPage(
-                        title=f"Benchles {number}.{lesson:02d}",
-                        slug=f"les-{lesson:02d}",
-                        summary="Meten.",
-                        body=[("text", RichText("<p>Meten.</p>"))],
-                    )
-                )
-                for lesson in range(1, LESSONS_PER_MODULE + 1)
-            ]
-            modules.append((module, lessons))
+
+    def module_fields(number: int) -> dict:
+        return {"title": f"Benchmodule {number}", "slug": f"module-{number}", "intro": "Meten.", "topic": "smartphone"}
+
+    def lesson_fields(number: int, lesson: int) -> dict:
+        return common.text_lesson(f"Benchles {number}.{lesson:02d}", f"les-{lesson:02d}", "Meten.")
+
+    modules = common.add_modules(home, MODULES, LESSONS_PER_MODULE, module_fields, lesson_fields)
     pages_seconds = time.perf_counter() - started
 
     coaches = Group.objects.get_or_create(name=roles.COACHES)[0]
@@ -175,23 +153,21 @@ def setup() -> dict:
                 recent = index % 97 == 0 and lesson_number == 0
                 moment = now - timedelta(minutes=2 if recent else 60 * 24 + index % 500)
                 lesson_rows.append(
-                    LessonProgress(
-                        user=user,
-                        lesson_key=lesson.translation_key,
-                        module_key=module.translation_key,
-                        status=LessonStatus.COMPLETED if done else LessonStatus.IN_PROGRESS,
+                    common.lesson_record(
+                        user,
+                        module,
+                        lesson,
+                        done=done,
+                        moment=moment,
                         first_score=0.5,
                         best_score=1.0 if done else 0.5,
                         last_score=1.0 if done else 0.5,
-                        attempts=1 if done else 0,
                         hints=lesson_number % 2,
                         wrong_answers=4 if recent else 1,
                         time_spent_seconds=300,
                         question_count=3,
                         answers={"q0": {"first": True, "last": True}, "q1": {"first": False, "last": True}},
                         started_at=moment - timedelta(minutes=5),
-                        completed_at=moment if done else None,
-                        last_activity_at=moment,
                     )
                 )
             module_rows.append(
@@ -310,7 +286,7 @@ def dashboard() -> dict:
 
 def _summary(values: list[float]) -> dict:
     ordered = sorted(values)
-    p95 = ordered[max(0, -(-len(ordered) * 95 // 100) - 1)]  # nearest rank
+    p95 = common.percentile(ordered, 0.95)
     return {
         "p50": round(statistics.median(ordered), 1),
         "p95": round(p95, 1),
@@ -390,9 +366,7 @@ def log(message: str) -> None:
 
 
 def step(name: str, args: list[str], timeout: float = 900) -> str:
-    OUT.mkdir(parents=True, exist_ok=True)
-    proc = subprocess.run(args, cwd=ROOT, env=env(), capture_output=True, text=True, timeout=timeout)
-    (OUT / f"coaching-{name}.log").write_text(proc.stdout + proc.stderr)
+    proc = common.run_logged(args, env(), OUT / f"coaching-{name}.log", timeout)
     if proc.returncode != 0:
         raise SystemExit(f"step {name} failed, see bench/out/coaching-{name}.log:\n{proc.stderr[-3000:]}")
     return proc.stdout
@@ -406,31 +380,19 @@ def run_django_step(name: str) -> dict:
     raise SystemExit(f"step {name} printed no result")
 
 
-def reset_database() -> None:
-    import psycopg
-
-    with psycopg.connect(f"{PG_URL}/postgres", autocommit=True, connect_timeout=5) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
-
-
 def versions() -> dict:
-    import psycopg
-
-    with psycopg.connect(f"{PG_URL}/postgres", connect_timeout=5) as conn:
-        pg = conn.execute("SHOW server_version").fetchone()[0]
-    cpu = "?"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            cpu = line.split(":", 1)[1].strip()
-            break
-    return {"python": sys.version.split()[0], "postgresql": pg, "cpu": cpu, "cores": os.cpu_count()}
+    return {
+        "python": sys.version.split()[0],
+        "postgresql": common.postgres_version(f"{PG_URL}/postgres"),
+        "cpu": common.cpu_model(),
+        "cores": os.cpu_count(),
+    }
 
 
 def main() -> int:
     started = time.perf_counter()
     log(f"PostgreSQL database {DB_NAME}: drop and create")
-    reset_database()
+    common.reset_database(PG_URL, DB_NAME)
     log("migrate")
     step("migrate", [sys.executable, "manage.py", "migrate", "--noinput", "-v0"])
     log(f"setup: {LEARNERS} learners, {MODULES * LESSONS_PER_MODULE} lessons, groups")
@@ -447,7 +409,7 @@ def main() -> int:
     results["seconds"] = round(time.perf_counter() - started)
     (OUT / "coaching.json").write_text(json.dumps(results, indent=2))
     section = report(results)
-    write_section(section)
+    common.write_section(RESULTS, section)
     print(section)
     return 0
 
@@ -532,21 +494,9 @@ FINDINGS = [
 ]
 
 
-def write_section(section: str) -> None:
-    """Replace our own section of RESULTS.md (up to the next '## ' heading), or append it."""
-    text = RESULTS.read_text() if RESULTS.exists() else ""
-    start = text.find(SECTION)
-    if start == -1:
-        text = text.rstrip("\n") + "\n\n" + section
-    else:
-        end = text.find("\n## ", start + len(SECTION))
-        text = text[:start] + section + (text[end + 1 :] if end != -1 else "")
-    RESULTS.write_text(text)
-
-
 if __name__ == "__main__":
     if len(sys.argv) == 2 and sys.argv[1] in STEPS:
-        _django()
+        common.django_setup()
         print("BENCH_COACHING=" + json.dumps(STEPS[sys.argv[1]]()))
         sys.exit(0)
     if len(sys.argv) == 1:

@@ -1,8 +1,9 @@
 """H5P benchmark: import cost of a large package, and what a browser downloads for an H5P lesson.
 
 Run as `.venv/bin/python bench/h5p_bench.py`; it writes bench/RESULTS-h5p.md (logs under bench/out/h5p/).
-It reuses bench/run.py's helpers (environment, PostgreSQL/Redis reset, gunicorn, Chromium flags) and,
-like it, sends traffic only to 127.0.0.1 and stops its gunicorn (process group) also on error or Ctrl+C.
+It reuses bench/run.py's helpers (environment, PostgreSQL/Redis reset, the stack setup, gunicorn, Chromium
+flags) and bench/common.py's (DevTools byte recorder, run frame) and, like run.py, sends traffic only to
+127.0.0.1 and stops its gunicorn (process group) also on error or Ctrl+C.
 
 1. **Import.** A ~50 MB `.h5p` (the runnable H5P.OefenVraag library of tests/h5p/builders.py, incompressible
    random mp4/mp3/png files under content/, some compressible JSON) is written to a temp file. Each run is
@@ -30,7 +31,6 @@ import os
 import random
 import resource
 import shutil
-import signal
 import statistics
 import sys
 import tempfile
@@ -39,6 +39,7 @@ import zipfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import common  # bench/common.py: the Chromium byte recorder, the run frame
 import run as bench  # bench/run.py: environment, service resets, gunicorn, Chromium flags
 
 ROOT = bench.ROOT
@@ -132,11 +133,7 @@ def _hwm_reset() -> bool:
 
 
 def import_child(package: str, use_tracemalloc: bool) -> None:
-    import django
-
-    os.chdir(ROOT)
-    sys.path.insert(0, str(ROOT))
-    django.setup()
+    common.django_setup()
     import gc
     import tracemalloc
     from unittest import mock
@@ -326,7 +323,6 @@ def kind_of(row: dict) -> str:
 def chromium_load(port: int, path: str, site: str, player: str, *, wait_exercise: bool) -> dict:
     from playwright.sync_api import sync_playwright
 
-    requests: dict[str, dict] = {}
     pw_sizes: list[dict] = []
     # Without site isolation the player's frame (another site) shares the page's renderer, so the page's
     # CDP session sees its requests too; what is downloaded does not change.
@@ -336,44 +332,7 @@ def chromium_load(port: int, path: str, site: str, player: str, *, wait_exercise
         try:
             context = browser.new_context(locale="nl-BE", viewport={"width": 1280, "height": 900})
             page = context.new_page()
-            cdp = context.new_cdp_session(page)
-            cdp.send("Network.enable")
-            cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
-
-            def on_request(event):
-                entry = requests.setdefault(event["requestId"], {})
-                entry.update(url=event["request"]["url"], type=event.get("type", "Other"), frame=event.get("frameId"))
-
-            def on_response(event):
-                entry = requests.setdefault(event["requestId"], {})
-                headers = {k.lower(): v for k, v in event["response"]["headers"].items()}
-                entry.update(
-                    type=event.get("type", entry.get("type", "Other")),
-                    status=event["response"]["status"],
-                    mime=event["response"].get("mimeType", ""),
-                    encoding=headers.get("content-encoding", "identity"),
-                    cache_control=headers.get("cache-control", ""),
-                )
-
-            def on_finished(event):
-                requests.setdefault(event["requestId"], {})["encoded"] = int(event["encodedDataLength"])
-
-            def on_failed(event):
-                requests.setdefault(event["requestId"], {})["failed"] = event.get("errorText", "failed")
-
-            def on_extra(event):  # the headers as sent, Accept-Encoding included
-                headers = {k.lower(): v for k, v in event.get("headers", {}).items()}
-                requests.setdefault(event["requestId"], {})["accept_encoding"] = headers.get("accept-encoding", "")
-
-            def on_cached(event):  # answered from Blink's memory cache, which setCacheDisabled leaves on
-                requests.setdefault(event["requestId"], {})["memory_cache"] = True
-
-            cdp.on("Network.requestWillBeSent", on_request)
-            cdp.on("Network.responseReceived", on_response)
-            cdp.on("Network.loadingFinished", on_finished)
-            cdp.on("Network.loadingFailed", on_failed)
-            cdp.on("Network.requestServedFromCache", on_cached)
-            cdp.on("Network.requestWillBeSentExtraInfo", on_extra)
+            recorder = common.CdpRecorder(context, page)
 
             def on_pw_finished(request):
                 try:
@@ -404,21 +363,14 @@ def chromium_load(port: int, path: str, site: str, player: str, *, wait_exercise
         finally:
             browser.close()
     rows = []
-    for r in requests.values():
-        url = r.get("url", "")
-        if not url.startswith("http"):
-            continue
+    for r in recorder.http():
+        url = r["url"]
         origin = "site" if url.startswith(site + "/") else "player" if url.startswith(player + "/") else "other"
         row = {
             "origin": origin,
             "url": url.replace(site, "").replace(player, "{player}"),
             "full_url": url,
-            "type": r.get("type", "Other"),
-            "mime": r.get("mime", ""),
-            "status": r.get("status", r.get("failed", "?")),
-            "encoding": r.get("encoding", ""),
-            "cache_control": r.get("cache_control", ""),
-            "encoded": r.get("encoded", 0),
+            **recorder.response(r),
             "memory_cache": bool(r.get("memory_cache")) or (r.get("encoded", 0) == 0 and r.get("status") == 200),
         }
         row["kind"] = kind_of(row)
@@ -433,7 +385,7 @@ def chromium_load(port: int, path: str, site: str, player: str, *, wait_exercise
         "rows": rows,
         "totals": totals,
         "total": sum(row["encoded"] for row in rows),
-        "accept_encoding": next((r["accept_encoding"] for r in requests.values() if r.get("accept_encoding")), "?"),
+        "accept_encoding": recorder.accept_encoding("?"),
         "rendered": rendered,
         "playwright_total": sum(s["bytes"] for s in pw_sizes if s["url"].startswith("http")),
         "playwright_requests": sum(1 for s in pw_sizes if s["url"].startswith("http")),
@@ -768,122 +720,92 @@ def main() -> int:
         import_child(sys.argv[2], "--tracemalloc" in sys.argv)
         return 0
     OUT_DIR.mkdir(parents=True, exist_ok=True)
-    signal.signal(signal.SIGTERM, bench._interrupted)
+    return common.guarded(bench_run, one_line_unexpected=True)
+
+
+def bench_run(cleanup) -> int:
+    """The whole run; gunicorn, its log and the temp dir are registered on `cleanup` (common.guarded)."""
     timings: dict[str, float] = {}
     started_all = time.perf_counter()
-    temp = Path(tempfile.mkdtemp(prefix="oefenplein-h5p-bench-"))
-    server = None
-    log_file = open(OUT_DIR / "gunicorn.log", "w")  # noqa: SIM115 — closed in finally
-    try:
-        port = bench.free_port()
-        site, player = f"http://127.0.0.1:{port}", f"http://localhost:{port}"
-        env = bench.bench_env()
-        env.update(
-            {
-                "STATIC_ROOT": str(temp / "static"),
-                "MEDIA_ROOT": str(temp / "media"),
-                "SITE_ORIGIN": site,
-                "H5P_PLAYER_ORIGIN": player,
-                "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-            }
+    port = bench.free_port()
+    site, player = f"http://127.0.0.1:{port}", f"http://localhost:{port}"
+    env, temp = bench.temp_stack_env(cleanup, "oefenplein-h5p-bench-")
+    env.update({"SITE_ORIGIN": site, "H5P_PLAYER_ORIGIN": player, "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost"})
+    t0 = time.perf_counter()
+    bench.setup_stack(env)
+    timings["setup (database, static, demo content)"] = time.perf_counter() - t0
+
+    # 1. Import
+    t0 = time.perf_counter()
+    packages = {
+        "big": ("~50 MB: 2 mp4 + 4 mp3 + 8 png, JSON", PACKAGE_MB, False),
+        "quarter": ("~12.5 MB: the same files at a quarter of the size", PACKAGE_MB / 4, False),
+        "small": ("~50 MB: only 1 MiB files", PACKAGE_MB, True),
+    }
+    built = {}
+    for key, (_label, size, small) in packages.items():
+        built[key] = package_write(temp / f"{key}.h5p", size, small_files=small)
+        log(f"package {key}: {built[key]['archive_bytes']} bytes, {built[key]['members']} members")
+    timings["building the packages"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    runs = []
+    for i in range(RUNS):
+        result = import_run(env, built["big"], temp, use_tracemalloc=False, label=f"import-{i + 1}")
+        runs.append(result)
+        log(
+            f"import run {i + 1}: {result['import_seconds']:.2f} s, peaks "
+            + ", ".join(f"{n} {p['peak_rss_above_base_kib'] / 1024:.1f} MiB" for n, p in result["phases"].items())
         )
-        (temp / "media").mkdir()
-        t0 = time.perf_counter()
-        bench.reset_database()
-        bench.reset_redis()
-        bench.run_step("migrate", [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], env)
-        bench.run_step("collectstatic", [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], env)
-        bench.run_step("load_demo", [sys.executable, "manage.py", "load_demo", "--no-users"], env)
-        timings["setup (database, static, demo content)"] = time.perf_counter() - t0
+    variants = []
+    for key, (label, _size, _small) in packages.items():
+        result = import_run(env, built[key], temp, use_tracemalloc=True, label=f"import-tracemalloc-{key}")
+        variants.append({"key": key, "label": label, "package": built[key], "result": result})
+        log(f"tracemalloc {key}: " + ", ".join(
+            f"{n} {p['tracemalloc_peak_bytes'] / MIB:.1f} MiB" for n, p in result["phases"].items()
+        ))  # fmt: skip
+    imp = {"package": built["big"], "runs": runs, "tracemalloc": variants[0]["result"], "variants": variants}
+    timings["import runs"] = time.perf_counter() - t0
+    for key in built:
+        (temp / f"{key}.h5p").unlink()
 
-        # 1. Import
-        t0 = time.perf_counter()
-        packages = {
-            "big": ("~50 MB: 2 mp4 + 4 mp3 + 8 png, JSON", PACKAGE_MB, False),
-            "quarter": ("~12.5 MB: the same files at a quarter of the size", PACKAGE_MB / 4, False),
-            "small": ("~50 MB: only 1 MiB files", PACKAGE_MB, True),
-        }
-        built = {}
-        for key, (_label, size, small) in packages.items():
-            built[key] = package_write(temp / f"{key}.h5p", size, small_files=small)
-            log(f"package {key}: {built[key]['archive_bytes']} bytes, {built[key]['members']} members")
-        timings["building the packages"] = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        runs = []
-        for i in range(RUNS):
-            result = import_run(env, built["big"], temp, use_tracemalloc=False, label=f"import-{i + 1}")
-            runs.append(result)
-            log(
-                f"import run {i + 1}: {result['import_seconds']:.2f} s, peaks "
-                + ", ".join(f"{n} {p['peak_rss_above_base_kib'] / 1024:.1f} MiB" for n, p in result["phases"].items())
-            )
-        variants = []
-        for key, (label, _size, _small) in packages.items():
-            result = import_run(env, built[key], temp, use_tracemalloc=True, label=f"import-tracemalloc-{key}")
-            variants.append({"key": key, "label": label, "package": built[key], "result": result})
-            log(f"tracemalloc {key}: " + ", ".join(
-                f"{n} {p['tracemalloc_peak_bytes'] / MIB:.1f} MiB" for n, p in result["phases"].items()
-            ))  # fmt: skip
-        imp = {"package": built["big"], "runs": runs, "tracemalloc": variants[0]["result"], "variants": variants}
-        timings["import runs"] = time.perf_counter() - t0
-        for key in built:
-            (temp / f"{key}.h5p").unlink()
-
-        # 2. Transfer
-        t0 = time.perf_counter()
-        setup_env = {k: v for k, v in env.items() if k != "REDIS_URL"}  # eager Celery: the import runs now
-        lesson = setup_lesson(setup_env, "import")
-        if lesson["status"] != "ready":
-            raise bench.BenchError(f"minimal package not ready: {lesson}")
-        server = bench.start_gunicorn(env, port, log_file)
-        health = bench.wait_healthy(server, port)
-        log(f"gunicorn pid {server.pid} on {site} (player {player})")
-        without = chromium_load(port, lesson["lesson_url"], site, player, wait_exercise=False)
-        log(f"lesson without H5P: {without['total']} bytes")
-        lesson = {**lesson, **setup_lesson(env, "add-block")}  # REDIS_URL set: the publish retires cached pages
-        with_h5p = chromium_load(port, lesson["lesson_url"], site, player, wait_exercise=True)
-        log(f"lesson with H5P: {with_h5p['total']} bytes, rendered {with_h5p['rendered']}")
-        estimates = compressed_estimate(port, with_h5p["rows"], player)
-        transfer = {
-            "site": site,
-            "player": player,
-            "lesson": lesson,
-            "without_h5p": without,
-            "with_h5p": with_h5p,
-            "gzip_estimates": estimates,
-        }
-        timings["transfer (gunicorn, Chromium)"] = time.perf_counter() - t0
-        if server.poll() is not None:
-            raise bench.BenchError("gunicorn died during the run")
-        bench.stop_gunicorn(server)
-        server = None
-        timings["total"] = time.perf_counter() - started_all
-        data = {
-            "machine": bench.machine_facts(health),
-            "db": bench.DB_NAME,
-            "import": imp,
-            "import_findings": import_findings(imp),
-            "transfer": transfer,
-            "transfer_findings": transfer_findings(transfer),
-            "timings": timings,
-        }
-        (OUT_DIR / "results.json").write_text(json.dumps(data, indent=2, default=str))
-        write_results(data)
-        log(f"wrote {RESULTS_MD.relative_to(ROOT)} in {timings['total']:.0f} s")
-        return 0
-    except bench.BenchError as error:
-        log(f"FAILED: {error}")
-        return 1
-    except Exception as error:  # noqa: BLE001 — a browser timeout, a child's timeout: say what and stop cleanly
-        log(f"FAILED: {error.__class__.__name__}: {str(error).splitlines()[0][:300] if str(error) else ''}")
-        return 1
-    except KeyboardInterrupt as interrupt:
-        log(f"interrupted ({interrupt or 'Ctrl+C'}); stopping")
-        return 130
-    finally:
-        bench.stop_gunicorn(server)
-        log_file.close()
-        shutil.rmtree(temp, ignore_errors=True)
+    # 2. Transfer
+    t0 = time.perf_counter()
+    setup_env = {k: v for k, v in env.items() if k != "REDIS_URL"}  # eager Celery: the import runs now
+    lesson = setup_lesson(setup_env, "import")
+    if lesson["status"] != "ready":
+        raise bench.BenchError(f"minimal package not ready: {lesson}")
+    server, health = bench.start_server(env, port, cleanup)
+    log(f"player origin: {player}")
+    without = chromium_load(port, lesson["lesson_url"], site, player, wait_exercise=False)
+    log(f"lesson without H5P: {without['total']} bytes")
+    lesson = {**lesson, **setup_lesson(env, "add-block")}  # REDIS_URL set: the publish retires cached pages
+    with_h5p = chromium_load(port, lesson["lesson_url"], site, player, wait_exercise=True)
+    log(f"lesson with H5P: {with_h5p['total']} bytes, rendered {with_h5p['rendered']}")
+    estimates = compressed_estimate(port, with_h5p["rows"], player)
+    transfer = {
+        "site": site,
+        "player": player,
+        "lesson": lesson,
+        "without_h5p": without,
+        "with_h5p": with_h5p,
+        "gzip_estimates": estimates,
+    }
+    timings["transfer (gunicorn, Chromium)"] = time.perf_counter() - t0
+    bench.stop_server(server)
+    timings["total"] = time.perf_counter() - started_all
+    data = {
+        "machine": bench.machine_facts(health),
+        "db": bench.DB_NAME,
+        "import": imp,
+        "import_findings": import_findings(imp),
+        "transfer": transfer,
+        "transfer_findings": transfer_findings(transfer),
+        "timings": timings,
+    }
+    (OUT_DIR / "results.json").write_text(json.dumps(data, indent=2, default=str))
+    write_results(data)
+    log(f"wrote {RESULTS_MD.relative_to(ROOT)} in {timings['total']:.0f} s")
+    return 0
 
 
 if __name__ == "__main__":

@@ -28,16 +28,12 @@ from __future__ import annotations
 
 import json
 import os
-import re
-import shutil
-import signal
 import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 from urllib.parse import urlsplit
 
+import common  # bench/common.py: the RESULTS.md section writer, the run frame, the step runner
 import run as bench  # bench/run.py: environment, service resets, gunicorn, HTTP, machine facts
 
 ROOT = bench.ROOT
@@ -119,10 +115,7 @@ def lighthouse_attempt(url: str, name: str, number: int) -> dict:
     env["CHROME_PATH"] = str(bench.CHROMIUM)
     started = time.perf_counter()
     report_path.unlink(missing_ok=True)
-    proc = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=240)
-    (OUT_DIR / f"{name}-{number}.log").write_text(
-        f"$ {' '.join(args)}\n--- stdout\n{proc.stdout}\n--- stderr\n{proc.stderr}"
-    )
+    proc = common.run_logged(args, env, OUT_DIR / f"{name}-{number}.log", timeout=240)
     if proc.returncode != 0 or not report_path.exists():
         tail = "\n".join((proc.stdout + proc.stderr).splitlines()[-20:])
         raise bench.BenchError(f"lighthouse {name} run {number} failed (exit {proc.returncode})\n{tail}")
@@ -200,21 +193,7 @@ def median_run(runs: list[dict]) -> dict:
     return ordered[len(ordered) // 2]
 
 
-# --- RESULTS.md: only this section ---------------------------------------------------------------
-
-
-def section_write(section: str) -> None:
-    """Replace this benchmark's section of RESULTS.md, or append it; every other byte stays as it was."""
-    text = RESULTS_MD.read_text(encoding="utf-8") if RESULTS_MD.exists() else "# Benchmark results\n"
-    pattern = re.compile(rf"^{re.escape(SECTION_HEADING)}\n.*?(?=^## |\Z)", re.S | re.M)
-    match = pattern.search(text)
-    body = section.rstrip("\n")
-    if match:
-        rest = text[match.end() :]
-        text = text[: match.start()] + body + ("\n\n" if rest else "\n") + rest
-    else:
-        text = (text if text.endswith("\n") else text + "\n") + "\n" + body + "\n"
-    RESULTS_MD.write_text(text, encoding="utf-8")
+# --- RESULTS.md: only this section (common.write_section) ---------------------------------------
 
 
 def passes(row: dict) -> bool:
@@ -291,90 +270,69 @@ def section_lines(data: dict) -> list[str]:
 
 def main() -> int:
     OUT_DIR.mkdir(parents=True, exist_ok=True)
-    signal.signal(signal.SIGTERM, bench._interrupted)
-    temp = Path(tempfile.mkdtemp(prefix="oefenplein-lighthouse-bench-"))
-    server = None
-    log_file = open(OUT_DIR / "gunicorn.log", "w")  # noqa: SIM115 — closed in finally
-    try:
-        if not bench.CHROMIUM.exists():
-            raise bench.BenchError(f"{bench.CHROMIUM} not found: Lighthouse needs a browser")
-        if not LIGHTHOUSE.exists():
-            raise bench.BenchError(f"{LIGHTHOUSE} not found: run `npm ci`")
-        env = bench.bench_env()
-        env.update({"STATIC_ROOT": str(temp / "static"), "MEDIA_ROOT": str(temp / "media")})
-        (temp / "media").mkdir()
-        bench.reset_database()
-        bench.reset_redis()
-        bench.run_step("migrate", [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], env)
-        bench.run_step("collectstatic", [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], env)
-        bench.run_step("load_demo", [sys.executable, "manage.py", "load_demo", "--no-users"], env)
-        paths = page_paths(env)
+    return common.guarded(bench_run)
 
-        port = bench.free_port()
-        server = bench.start_gunicorn(env, port, log_file)
-        health = bench.wait_healthy(server, port)
-        log(f"gunicorn pid {server.pid} on 127.0.0.1:{port}")
 
-        version = lighthouse_version()
-        pages = {}
-        for name, (path, label) in paths.items():
-            url = f"http://127.0.0.1:{port}{path}"
-            bench.http_get(port, path, {"Accept-Encoding": "gzip, br", "Accept-Language": "nl"})  # fill the cache
-            runs = []
-            for number in range(1, RUNS + 1):
-                figures = lighthouse_run(url, name, number)
-                runs.append(figures)
-                log(
-                    f"{name} run {number}: performance {figures['performance']}, accessibility "
-                    f"{figures['accessibility']}, LCP {figures['lcp_ms']:.0f} ms, TBT {figures['tbt_ms']:.0f} ms, "
-                    f"CLS {figures['cls']:.3f}, {figures['total_bytes']:.0f} bytes in {figures['requests']} requests"
-                    + (f", FOREIGN {figures['foreign_requests']}" if figures["foreign_requests"] else "")
-                )
-            pages[name] = {"path": path, "label": label, "runs": runs, "median": median_run(runs)}
-        if server.poll() is not None:
-            raise bench.BenchError("gunicorn died during the run")
-        bench.stop_gunicorn(server)
-        server = None
-        node = subprocess.run(["node", "--version"], capture_output=True, text=True, timeout=30).stdout.strip()
-        data = {
-            "date": time.strftime("%Y-%m-%d %H:%M %Z"),
-            "machine": bench.machine_facts(health),
-            "db": bench.DB_NAME,
-            "redis": bench.REDIS_URL,
-            "lighthouse": version,
-            "node": node.lstrip("v"),
-            "browser": subprocess.run(
-                [str(bench.CHROMIUM), "--version"], capture_output=True, text=True, timeout=30
-            ).stdout.strip(),
-            "runs": RUNS,
-            "pages": pages,
-        }
-        (OUT_DIR / "results.json").write_text(json.dumps(data, indent=2, default=str))
-        section_write("\n".join(section_lines(data)))
-        log(f"wrote the section {SECTION_HEADING[3:]!r} of {RESULTS_MD.relative_to(ROOT)}")
-        print()
-        for name, page in pages.items():
-            row = page["median"]
-            print(
-                f"{name:10} performance {row['performance']:3} (runs {[run['performance'] for run in page['runs']]}) "
-                f"accessibility {row['accessibility']:3}  LCP {row['lcp_ms'] / 1000:.2f} s  TBT {row['tbt_ms']:.0f} ms"
-                f"  CLS {row['cls']:.3f}  {row['total_bytes']:,.0f} bytes  {'PASS' if passes(row) else 'FAIL'}"
+def bench_run(cleanup) -> int:
+    """The whole run; gunicorn, its log and the temp dir are registered on `cleanup` (common.guarded)."""
+    if not bench.CHROMIUM.exists():
+        raise bench.BenchError(f"{bench.CHROMIUM} not found: Lighthouse needs a browser")
+    if not LIGHTHOUSE.exists():
+        raise bench.BenchError(f"{LIGHTHOUSE} not found: run `npm ci`")
+    env, _temp = bench.temp_stack_env(cleanup, "oefenplein-lighthouse-bench-")
+    bench.setup_stack(env)
+    paths = page_paths(env)
+
+    port = bench.free_port()
+    server, health = bench.start_server(env, port, cleanup)
+
+    version = lighthouse_version()
+    pages = {}
+    for name, (path, label) in paths.items():
+        url = f"http://127.0.0.1:{port}{path}"
+        bench.http_get(port, path, {"Accept-Encoding": "gzip, br", "Accept-Language": "nl"})  # fill the cache
+        runs = []
+        for number in range(1, RUNS + 1):
+            figures = lighthouse_run(url, name, number)
+            runs.append(figures)
+            log(
+                f"{name} run {number}: performance {figures['performance']}, accessibility "
+                f"{figures['accessibility']}, LCP {figures['lcp_ms']:.0f} ms, TBT {figures['tbt_ms']:.0f} ms, "
+                f"CLS {figures['cls']:.3f}, {figures['total_bytes']:.0f} bytes in {figures['requests']} requests"
+                + (f", FOREIGN {figures['foreign_requests']}" if figures["foreign_requests"] else "")
             )
-        foreign = [url for page in pages.values() for run in page["runs"] for url in run["foreign_requests"]]
-        if foreign:
-            log(f"FAILED: requests outside 127.0.0.1: {sorted(set(foreign))}")
-            return 1
-        return 0
-    except bench.BenchError as error:
-        log(f"FAILED: {error}")
+        pages[name] = {"path": path, "label": label, "runs": runs, "median": median_run(runs)}
+    bench.stop_server(server)
+    node = subprocess.run(["node", "--version"], capture_output=True, text=True, timeout=30).stdout.strip()
+    data = {
+        "date": time.strftime("%Y-%m-%d %H:%M %Z"),
+        "machine": bench.machine_facts(health),
+        "db": bench.DB_NAME,
+        "redis": bench.REDIS_URL,
+        "lighthouse": version,
+        "node": node.lstrip("v"),
+        "browser": subprocess.run(
+            [str(bench.CHROMIUM), "--version"], capture_output=True, text=True, timeout=30
+        ).stdout.strip(),
+        "runs": RUNS,
+        "pages": pages,
+    }
+    (OUT_DIR / "results.json").write_text(json.dumps(data, indent=2, default=str))
+    common.write_section(RESULTS_MD, "\n".join(section_lines(data)))
+    log(f"wrote the section {SECTION_HEADING[3:]!r} of {RESULTS_MD.relative_to(ROOT)}")
+    print()
+    for name, page in pages.items():
+        row = page["median"]
+        print(
+            f"{name:10} performance {row['performance']:3} (runs {[run['performance'] for run in page['runs']]}) "
+            f"accessibility {row['accessibility']:3}  LCP {row['lcp_ms'] / 1000:.2f} s  TBT {row['tbt_ms']:.0f} ms"
+            f"  CLS {row['cls']:.3f}  {row['total_bytes']:,.0f} bytes  {'PASS' if passes(row) else 'FAIL'}"
+        )
+    foreign = [url for page in pages.values() for run in page["runs"] for url in run["foreign_requests"]]
+    if foreign:
+        log(f"FAILED: requests outside 127.0.0.1: {sorted(set(foreign))}")
         return 1
-    except KeyboardInterrupt as interrupt:
-        log(f"interrupted ({interrupt or 'Ctrl+C'}); stopping")
-        return 130
-    finally:
-        bench.stop_gunicorn(server)
-        log_file.close()
-        shutil.rmtree(temp, ignore_errors=True)
+    return 0
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import common  # bench/common.py: Django in a child, the modules and lessons a bench makes
 
 INGEST_PATH = "/api/progress/statements"
 MY_LEARNING_PATH = "/nl/my-learning/"
@@ -57,14 +57,6 @@ TARGET_MY_LEARNING_P95_MS = 100
 
 
 # --- Preparation (runs inside Django, in a subprocess with the bench environment) ---------------
-
-
-def _django_setup() -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "learn.settings")
-    import django
-
-    django.setup()
 
 
 def _learner(username: str, display_name: str):
@@ -199,7 +191,7 @@ def _records_for(user, modules: list) -> int:
     """
     from django.utils import timezone
 
-    from progress.models import LessonProgress, LessonStatus, ModuleProgress
+    from progress.models import LessonProgress, ModuleProgress
 
     start = timezone.now() - timedelta(days=60)
     module_rows, lesson_rows = [], []
@@ -211,23 +203,20 @@ def _records_for(user, modules: list) -> int:
             done = lesson_number < finished
             answers = {f"q{n}": {"first": n != 2, "last": True} for n in range(QUESTIONS_PER_LESSON)}
             lesson_rows.append(
-                LessonProgress(
-                    user=user,
-                    lesson_key=lesson.translation_key,
-                    module_key=module.translation_key,
-                    status=LessonStatus.COMPLETED if done else LessonStatus.IN_PROGRESS,
+                common.lesson_record(
+                    user,
+                    module,
+                    lesson,
+                    done=done,
+                    moment=moment,
                     first_score=2 / 3,
                     best_score=1.0,
                     last_score=1.0,
-                    attempts=1 if done else 0,
                     hints=1 if lesson_number % 3 == 0 else 0,
                     wrong_answers=1,
                     time_spent_seconds=240,
                     question_count=QUESTIONS_PER_LESSON,
                     answers=answers,
-                    started_at=moment,
-                    completed_at=moment if done else None,
-                    last_activity_at=moment,
                 )
             )
             last = (lesson.translation_key, moment)
@@ -324,39 +313,27 @@ def my_learning_setup() -> dict:
     Pages are made with Wagtail's `add_child` (treebeard inserts, live, no revision and no publish
     signal), the way tests/progress/test_my_learning.py makes them; see README for why real pages.
     """
-    from django.db import transaction
     from wagtail.models import Locale
-    from wagtail.rich_text import RichText
 
     from lessons import selectors as lesson_selectors
-    from lessons.models import LessonPage, ModulePage
+
+    def module_fields(number: int) -> dict:
+        return {
+            "title": f"Benchmodule {number:02d}",
+            "slug": f"benchmodule-{number:02d}",
+            "intro": "Een module om te meten.",
+            "topic": "smartphone",
+            "sort_order": 900,
+        }
+
+    def lesson_fields(number: int, lesson: int) -> dict:
+        return common.text_lesson(
+            f"Benchles {number:02d}.{lesson:02d}", f"benchles-{lesson:02d}", "Een les om te meten."
+        )
 
     started = time.perf_counter()
     catalogue = lesson_selectors.catalogue_page(locale=Locale.objects.get(language_code="nl"))
-    modules = []
-    with transaction.atomic():
-        for number in range(1, MODULES + 1):
-            module = catalogue.add_child(
-                instance=ModulePage(
-                    title=f"Benchmodule {number:02d}",
-                    slug=f"benchmodule-{number:02d}",
-                    intro="Een module om te meten.",
-                    topic="smartphone",
-                    sort_order=900,
-                )
-            )
-            lessons = [
-                module.add_child(
-                    instance=LessonPage(
-                        title=f"Benchles {number:02d}.{lesson:02d}",
-                        slug=f"benchles-{lesson:02d}",
-                        summary="Een les om te meten.",
-                        body=[("text", RichText("<p>Een les om te meten.</p>"))],
-                    )
-                )
-                for lesson in range(1, LESSONS_PER_MODULE + 1)
-            ]
-            modules.append((module, lessons))
+    modules = common.add_modules(catalogue, MODULES, LESSONS_PER_MODULE, module_fields, lesson_fields)
     pages_seconds = time.perf_counter() - started
 
     many = _learner("bench-many", "Veel modules")
@@ -382,7 +359,7 @@ def prepare_main(argv: list[str]) -> int:
     if len(argv) != 2 or argv[1] not in steps:
         print(f"usage: {argv[0]} {'|'.join(steps)}", file=sys.stderr)
         return 2
-    _django_setup()
+    common.django_setup()
     result = steps[argv[1]]()
     print("BENCH_PROGRESS=" + json.dumps(result))
     return 0

@@ -15,11 +15,13 @@ WhiteNoise), loads the demo content, then measures:
   * last, the learning records (bench/progress_bench.py): statement ingest by 10 signed-in learners,
     and the "My learning" page of a learner with records in 50 modules x 10 lessons.
 
-It writes bench/RESULTS.md (and raw data plus logs under bench/out/, which git ignores) and always
-stops the gunicorn it started. Method: bench/README.md. Knobs (environment): BENCH_DURATION (s, 20),
-BENCH_WARMUP (s, 3), BENCH_CONNECTIONS (10), BENCH_LOADGEN (auto|wrk|python), BENCH_GUNICORN_EXTRA
-(more gunicorn options, to try a change), BENCH_PG_URL
-(postgres://postgres@127.0.0.1:5432), BENCH_REDIS_URL (redis://127.0.0.1:6379/2).
+It writes its own sections of bench/RESULTS.md, "Machine" to "Timings of this run" (through
+bench/common.py: the other scripts' sections, and the file's title and introduction once there, stay
+as they are), raw data plus logs under bench/out/ (which git ignores), and always stops the gunicorn
+it started. Method: bench/README.md. Knobs (environment): BENCH_DURATION (s, 20), BENCH_WARMUP (s, 3),
+BENCH_CONNECTIONS (10), BENCH_LOADGEN (auto|wrk|python), BENCH_GUNICORN_EXTRA (more gunicorn options,
+to try a change), BENCH_PG_URL (postgres://postgres@127.0.0.1:5432), BENCH_REDIS_URL
+(redis://127.0.0.1:6379/2).
 """
 
 from __future__ import annotations
@@ -30,7 +32,6 @@ import gzip
 import html.parser
 import http.client
 import json
-import math
 import os
 import platform
 import re
@@ -40,6 +41,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import zlib
@@ -47,7 +49,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+import common  # bench/common.py: results sections, Chromium byte recorder, run frame, step runner
 import progress_bench  # bench/progress_bench.py: statement ingest and "My learning" (same stack, same run)
+from common import BenchError, log, percentile  # noqa: F401 — also used by the other scripts as bench.<name>
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "bench"
@@ -111,14 +115,6 @@ CHROMIUM_ARGS = [
 ]
 
 
-class BenchError(RuntimeError):
-    pass
-
-
-def log(message: str) -> None:
-    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
-
-
 # --- Environment and setup -----------------------------------------------------------------------
 
 
@@ -151,8 +147,7 @@ def bench_env() -> dict[str, str]:
 def run_step(name: str, args: list[str], env: dict[str, str], timeout: float = 300) -> str:
     started = time.perf_counter()
     log_path = OUT_DIR / f"{name}.log"
-    proc = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
-    log_path.write_text(f"$ {' '.join(args)}\n--- stdout\n{proc.stdout}\n--- stderr\n{proc.stderr}")
+    proc = common.run_logged(args, env, log_path, timeout)
     if proc.returncode != 0:
         tail = "\n".join((proc.stdout + proc.stderr).splitlines()[-30:])
         raise BenchError(f"{name} failed (exit {proc.returncode}); log {log_path}\n{tail}")
@@ -161,11 +156,7 @@ def run_step(name: str, args: list[str], env: dict[str, str], timeout: float = 3
 
 
 def reset_database() -> None:
-    import psycopg
-
-    with psycopg.connect(f"{PG_URL}/postgres", autocommit=True, connect_timeout=5) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
+    common.reset_database(PG_URL, DB_NAME)
     log(f"PostgreSQL database {DB_NAME}: dropped and created")
 
 
@@ -263,6 +254,47 @@ def wait_healthy(proc: subprocess.Popen, port: int, timeout: float = 60) -> dict
             last = repr(error)
         time.sleep(0.25)
     raise BenchError(f"/healthz did not answer 200 within {timeout:.0f} s ({last})")
+
+
+# --- The production-like stack of a run (this file's and the other scripts') --------------------------
+
+
+def temp_stack_env(cleanup, prefix: str) -> tuple[dict[str, str], Path]:
+    """bench_env() with static and media files in a temp dir of this run, removed when the run ends."""
+    temp = Path(cleanup.enter_context(tempfile.TemporaryDirectory(prefix=prefix, ignore_cleanup_errors=True)))
+    return {**bench_env(), "STATIC_ROOT": str(temp / "static"), "MEDIA_ROOT": str(temp / "media")}, temp
+
+
+def setup_stack(env: dict[str, str]) -> None:
+    """Database and Redis db made anew, empty static and media dirs, migrate, collectstatic, demo content."""
+    reset_database()
+    reset_redis()
+    for directory in (Path(env["STATIC_ROOT"]), Path(env["MEDIA_ROOT"])):
+        shutil.rmtree(directory, ignore_errors=True)
+        directory.mkdir(parents=True)
+    run_step("migrate", [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], env)
+    run_step("collectstatic", [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], env)
+    run_step("load_demo", [sys.executable, "manage.py", "load_demo", "--no-users"], env)
+
+
+def start_server(env: dict[str, str], port: int, cleanup) -> tuple[subprocess.Popen, dict]:
+    """gunicorn on 127.0.0.1:port once /healthz answers 200; stopped when the run ends, whatever happens.
+
+    Returns the process and the /healthz answer. Its output goes to OUT_DIR/gunicorn.log.
+    """
+    log_file = cleanup.enter_context((OUT_DIR / "gunicorn.log").open("w"))
+    server = start_gunicorn(env, port, log_file)
+    cleanup.callback(stop_gunicorn, server)
+    health = wait_healthy(server, port)
+    log(f"gunicorn pid {server.pid} on 127.0.0.1:{port}: /healthz {health['status']}")
+    return server, health
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    """Stop gunicorn once the measurements are done; if it died during them, the figures do not count."""
+    if server.poll() is not None:
+        raise BenchError(f"gunicorn died during the run; see {OUT_DIR / 'gunicorn.log'}")
+    stop_gunicorn(server)
 
 
 def process_cpu() -> dict[int, tuple[str, int, float, str]]:
@@ -459,14 +491,6 @@ class LoadResult:
     cpu: dict = field(default_factory=dict)  # % of one core per consumer (see CpuMeter)
     connections_per_worker: list = field(default_factory=list)  # sampled halfway through the window
     statuses: dict = field(default_factory=dict)
-
-
-def percentile(sorted_values: list[float], fraction: float) -> float:
-    """Nearest-rank percentile."""
-    if not sorted_values:
-        return float("nan")
-    rank = max(1, math.ceil(fraction * len(sorted_values)))
-    return sorted_values[rank - 1]
 
 
 class _Stats:
@@ -835,44 +859,13 @@ def chromium_transfer(port: int, path: str) -> dict:
         from playwright.sync_api import sync_playwright
     except ImportError as error:
         return {"skipped": f"playwright not importable ({error})"}
-    requests: dict[str, dict] = {}
     url = f"http://127.0.0.1:{port}{path}"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         try:
             context = browser.new_context(locale="nl-BE", viewport={"width": 1280, "height": 900})
             page = context.new_page()
-            cdp = context.new_cdp_session(page)
-            cdp.send("Network.enable")
-            cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
-
-            def on_request(event):
-                requests.setdefault(event["requestId"], {})["url"] = event["request"]["url"]
-                requests[event["requestId"]]["type"] = event.get("type", "Other")
-
-            def on_request_extra(event):  # the headers as sent, Accept-Encoding included
-                headers = {k.lower(): v for k, v in event.get("headers", {}).items()}
-                requests.setdefault(event["requestId"], {})["accept_encoding"] = headers.get("accept-encoding", "")
-
-            def on_response(event):
-                entry = requests.setdefault(event["requestId"], {})
-                entry["type"] = event.get("type", entry.get("type", "Other"))
-                entry["status"] = event["response"]["status"]
-                entry["encoding"] = {k.lower(): v for k, v in event["response"]["headers"].items()}.get(
-                    "content-encoding", "identity"
-                )
-
-            def on_finished(event):
-                requests.setdefault(event["requestId"], {})["encoded"] = int(event["encodedDataLength"])
-
-            def on_failed(event):
-                requests.setdefault(event["requestId"], {})["failed"] = event.get("errorText", "failed")
-
-            cdp.on("Network.requestWillBeSent", on_request)
-            cdp.on("Network.requestWillBeSentExtraInfo", on_request_extra)
-            cdp.on("Network.responseReceived", on_response)
-            cdp.on("Network.loadingFinished", on_finished)
-            cdp.on("Network.loadingFailed", on_failed)
+            recorder = common.CdpRecorder(context, page)
             page.goto(url, wait_until="load", timeout=30_000)
             page.wait_for_load_state("networkidle", timeout=15_000)
             page.wait_for_timeout(300)
@@ -882,19 +875,17 @@ def chromium_transfer(port: int, path: str) -> dict:
     rows = [
         {
             "type": r.get("type", "Other"),
-            "url": r.get("url", "").replace(f"http://127.0.0.1:{port}", ""),
+            "url": r["url"].replace(f"http://127.0.0.1:{port}", ""),
             "status": r.get("status", r.get("failed", "?")),
             "encoding": r.get("encoding", ""),
             "encoded": r.get("encoded", 0),
         }
-        for r in requests.values()
-        if r.get("url", "").startswith("http")
+        for r in recorder.http()
     ]
     counted = [r for r in rows if r["type"] not in ("Image", "Media")]
-    accept = next((r.get("accept_encoding") for r in requests.values() if r.get("accept_encoding")), "")
     return {
         "browser": f"Chromium {version}",
-        "accept_encoding": accept,
+        "accept_encoding": recorder.accept_encoding(""),
         "rows": rows,
         "counted_bytes": sum(r["encoded"] for r in counted),
         "excluded_bytes": sum(r["encoded"] for r in rows if r not in counted),
@@ -909,22 +900,18 @@ def machine_facts(health: dict | None) -> dict:
         match = re.search(pattern, text, re.MULTILINE)
         return match.group(1).strip() if match else default
 
-    cpuinfo = Path("/proc/cpuinfo").read_text()
     meminfo = Path("/proc/meminfo").read_text()
     mem_kib = int(first(r"^MemTotal:\s*(\d+)", meminfo, "0"))
     facts = {
         "date": subprocess.run(["date"], capture_output=True, text=True).stdout.strip(),
         "nproc": subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip(),
-        "cpu": first(r"^model name\s*:\s*(.+)$", cpuinfo),
+        "cpu": common.cpu_model(),
         "memory": f"{mem_kib / 1024 / 1024:.1f} GiB",
         "kernel": platform.release(),
         "python": platform.python_version(),
     }
     try:
-        import psycopg
-
-        with psycopg.connect(f"{PG_URL}/{DB_NAME}", connect_timeout=5) as conn:
-            facts["postgresql"] = conn.execute("SHOW server_version").fetchone()[0]
+        facts["postgresql"] = common.postgres_version(f"{PG_URL}/{DB_NAME}")
     except Exception as error:  # noqa: BLE001
         facts["postgresql"] = f"? ({error.__class__.__name__})"
     try:
@@ -969,6 +956,7 @@ def cpu_row(label: str, c: dict) -> str:
 
 
 def write_results(data: dict) -> None:
+    """This run's sections of RESULTS.md (the title and introduction only if the file has none yet)."""
     m = data["machine"]
     t = data["targets"]
     lines = [
@@ -1152,7 +1140,7 @@ def write_results(data: dict) -> None:
     lines += ["## Timings of this run", ""]
     lines += [f"- {name}: {seconds:.1f} s" for name, seconds in data["timings"].items()]
     lines.append("")
-    RESULTS_MD.write_text("\n".join(lines))
+    common.write_sections(RESULTS_MD, "\n".join(lines))
 
 
 # --- Main ----------------------------------------------------------------------------------------
@@ -1174,147 +1162,121 @@ def choose_loadgen() -> tuple[str, str]:
     )
 
 
-def _interrupted(signum, _frame):
-    raise KeyboardInterrupt(f"signal {signum}")
-
-
 def main() -> int:
     OUT_DIR.mkdir(parents=True, exist_ok=True)
+    return common.guarded(bench_run)
+
+
+def bench_run(cleanup) -> int:
+    """The whole run; gunicorn and its log are registered on `cleanup` (see common.guarded)."""
     timings: dict[str, float] = {}
     started_all = time.perf_counter()
-    signal.signal(signal.SIGTERM, _interrupted)  # `kill` of the bench still stops gunicorn (finally)
     env = bench_env()
     tool, loadgen_note = choose_loadgen()
     log(f"load generator: {tool}")
-    server = None
-    log_file = open(OUT_DIR / "gunicorn.log", "w")  # noqa: SIM115 — closed in finally
+    t0 = time.perf_counter()
+    setup_stack(env)
+    targets = find_targets(env)
+    log(f"lesson {targets['lesson_url']} ({targets['lesson_title']}), catalogue {targets['catalogue_url']}")
+    timings["setup (database, static, demo content)"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    port = free_port()
+    server, health = start_server(env, port, cleanup)
+    timings["gunicorn start until /healthz 200"] = time.perf_counter() - t0
+
+    headers = dict(BROWSER_HEADERS)
+    bypass_headers = {**headers, "Cookie": BYPASS_COOKIE}
+    for path in (targets["lesson_url"], targets["catalogue_url"]):
+        status, _response, _body = http_get(port, path, headers)
+        if status != 200:
+            raise BenchError(f"{path} answered {status}")
+
+    t0 = time.perf_counter()
+    sequential = {
+        "lesson_cached": sequential_latency(port, targets["lesson_url"], headers),
+        "lesson_bypass": sequential_latency(port, targets["lesson_url"], bypass_headers, count=40),
+        "catalogue_cached": sequential_latency(port, targets["catalogue_url"], headers),
+        "catalogue_bypass": sequential_latency(port, targets["catalogue_url"], bypass_headers, count=40),
+    }
+    for name, figures in sequential.items():
+        log(f"unloaded {name}: p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms")
+    entries = page_cache_entries()
+    log(f"page cache entries in Redis: {entries}")
+    timings["unloaded latency probes"] = time.perf_counter() - t0
+
+    meter = CpuMeter(server.pid)
+    meter.start()
+    time.sleep(1.5)
+    idle_before = meter.stop()
+    log(f"machine before the load tests: {idle_before['machine']}% busy ({idle_before['top_others'] or 'idle'})")
+
+    t0 = time.perf_counter()
+    window = {"port": port, "server_pid": server.pid, "tool": tool, "connections": CONNECTIONS}
+    load = {
+        "lesson": measure("lesson (nl)", path=targets["lesson_url"], headers=headers, duration=DURATION,
+                          warmup=WARMUP, **window),
+        "catalogue": measure("catalogue (nl)", path=targets["catalogue_url"], headers=headers,
+                             duration=DURATION, warmup=WARMUP, **window),
+        "lesson_bypass": measure("lesson (nl), page cache bypassed", path=targets["lesson_url"],
+                                 headers=bypass_headers, duration=BYPASS_DURATION, warmup=min(WARMUP, 2),
+                                 **window),
+    }  # fmt: skip
+    timings["load tests"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    crawl = crawl_transfer(port, targets["lesson_url"])
+    log(f"transfer (crawl): {crawl['counted_body_bytes']} body bytes + {crawl['counted_header_bytes']} header bytes")
     try:
-        t0 = time.perf_counter()
-        reset_database()
-        reset_redis()
-        for directory in (STATIC_ROOT, MEDIA_ROOT):
-            shutil.rmtree(directory, ignore_errors=True)
-            directory.mkdir(parents=True)
-        run_step("migrate", [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], env)
-        run_step("collectstatic", [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], env)
-        run_step("load_demo", [sys.executable, "manage.py", "load_demo", "--no-users"], env)
-        targets = find_targets(env)
-        log(f"lesson {targets['lesson_url']} ({targets['lesson_title']}), catalogue {targets['catalogue_url']}")
-        timings["setup (database, static, demo content)"] = time.perf_counter() - t0
+        chromium = chromium_transfer(port, targets["lesson_url"])
+    except Exception as error:  # noqa: BLE001 — the browser figure is a bonus; report why it is missing
+        chromium = {"error": f"{error.__class__.__name__}: {str(error).splitlines()[0][:200]}"}
+    log(f"transfer (chromium): {chromium.get('counted_bytes', chromium.get('skipped') or chromium.get('error'))}")
+    timings["transfer measurements"] = time.perf_counter() - t0
 
-        t0 = time.perf_counter()
-        port = free_port()
-        server = start_gunicorn(env, port, log_file)
-        health = wait_healthy(server, port)
-        log(f"gunicorn pid {server.pid} on 127.0.0.1:{port}: /healthz {health['status']}")
-        timings["gunicorn start until /healthz 200"] = time.perf_counter() - t0
+    # Last, because it adds 550 pages to the Dutch catalogue that the figures above must not see.
+    progress = progress_bench.measure_progress(sys.modules[__name__], env, port, server.pid, tool, timings)
 
-        headers = dict(BROWSER_HEADERS)
-        bypass_headers = {**headers, "Cookie": BYPASS_COOKIE}
-        for path in (targets["lesson_url"], targets["catalogue_url"]):
-            status, _response, _body = http_get(port, path, headers)
-            if status != 200:
-                raise BenchError(f"{path} answered {status}")
-
-        t0 = time.perf_counter()
-        sequential = {
-            "lesson_cached": sequential_latency(port, targets["lesson_url"], headers),
-            "lesson_bypass": sequential_latency(port, targets["lesson_url"], bypass_headers, count=40),
-            "catalogue_cached": sequential_latency(port, targets["catalogue_url"], headers),
-            "catalogue_bypass": sequential_latency(port, targets["catalogue_url"], bypass_headers, count=40),
-        }
-        for name, figures in sequential.items():
-            log(f"unloaded {name}: p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms")
-        entries = page_cache_entries()
-        log(f"page cache entries in Redis: {entries}")
-        timings["unloaded latency probes"] = time.perf_counter() - t0
-
-        meter = CpuMeter(server.pid)
-        meter.start()
-        time.sleep(1.5)
-        idle_before = meter.stop()
-        log(f"machine before the load tests: {idle_before['machine']}% busy ({idle_before['top_others'] or 'idle'})")
-
-        t0 = time.perf_counter()
-        common = {"port": port, "server_pid": server.pid, "tool": tool, "connections": CONNECTIONS}
-        load = {
-            "lesson": measure("lesson (nl)", path=targets["lesson_url"], headers=headers, duration=DURATION,
-                              warmup=WARMUP, **common),
-            "catalogue": measure("catalogue (nl)", path=targets["catalogue_url"], headers=headers,
-                                 duration=DURATION, warmup=WARMUP, **common),
-            "lesson_bypass": measure("lesson (nl), page cache bypassed", path=targets["lesson_url"],
-                                     headers=bypass_headers, duration=BYPASS_DURATION, warmup=min(WARMUP, 2),
-                                     **common),
-        }  # fmt: skip
-        timings["load tests"] = time.perf_counter() - t0
-
-        t0 = time.perf_counter()
-        crawl = crawl_transfer(port, targets["lesson_url"])
-        log(
-            f"transfer (crawl): {crawl['counted_body_bytes']} body bytes + {crawl['counted_header_bytes']} header bytes"
-        )
-        try:
-            chromium = chromium_transfer(port, targets["lesson_url"])
-        except Exception as error:  # noqa: BLE001 — the browser figure is a bonus; report why it is missing
-            chromium = {"error": f"{error.__class__.__name__}: {str(error).splitlines()[0][:200]}"}
-        log(f"transfer (chromium): {chromium.get('counted_bytes', chromium.get('skipped') or chromium.get('error'))}")
-        timings["transfer measurements"] = time.perf_counter() - t0
-
-        # Last, because it adds 550 pages to the Dutch catalogue that the figures above must not see.
-        progress = progress_bench.measure_progress(sys.modules[__name__], env, port, server.pid, tool, timings)
-
-        if server.poll() is not None:
-            raise BenchError(f"gunicorn died during the run; see {OUT_DIR / 'gunicorn.log'}")
-        stop_gunicorn(server)
-        server = None
-        timings["total"] = time.perf_counter() - started_all
-        data = {
-            "machine": machine_facts(health),
-            "targets": targets,
-            "gunicorn_cmd": (OUT_DIR / "gunicorn.cmd").read_text().strip().replace(str(VENV_BIN) + "/", ".venv/bin/"),
-            "loadgen": tool,
-            "loadgen_note": loadgen_note,
-            "sequential": sequential,
-            "page_cache_entries": entries,
-            "idle_before": idle_before,
-            "load": {name: asdict(result) for name, result in load.items()},
-            "transfer": {"crawl": crawl, "chromium": chromium},
-            "progress": progress,
-            "timings": timings,
-        }
-        (OUT_DIR / "results.json").write_text(json.dumps(data, indent=2, default=str))
-        write_results(data)
-        log(f"wrote {RESULTS_MD.relative_to(ROOT)} in {timings['total']:.0f} s total")
-        lesson = load["lesson"]
-        print()
-        print(f"lesson:    {lesson.rps:.0f} req/s, p50 {lesson.p50_ms:.1f} ms, p95 {lesson.p95_ms:.1f} ms, "
-              f"errors {lesson.errors}   (target >= {TARGET_RPS} req/s, p95 <= {TARGET_P95_MS} ms)")  # fmt: skip
-        cat = load["catalogue"]
-        print(f"catalogue: {cat.rps:.0f} req/s, p50 {cat.p50_ms:.1f} ms, p95 {cat.p95_ms:.1f} ms, errors {cat.errors}")
-        print(f"transfer:  {crawl['counted_body_bytes']} bytes compressed (crawl, bodies), "
-              f"{chromium.get('counted_bytes', 'n/a')} bytes (Chromium)   (target <= {TARGET_KB} KB)")  # fmt: skip
-        ingest = progress["ingest"]
-        print(f"ingest:    {ingest['statements_per_s']:.0f} statements/s, batch p50 {ingest['p50_ms']:.1f} ms, "
-              f"p95 {ingest['p95_ms']:.1f} ms, errors {ingest['errors']}, COUNT(*) "
-              f"{'verified' if ingest['count_verified'] else 'MISMATCH'}   "
-              f"(target >= {progress_bench.TARGET_STATEMENTS_PER_S} statements/s)")  # fmt: skip
-        learning = progress["my_learning"]
-        for connections, result in learning["load"].items():
-            print(f"my learning ({connections} conn.): {result['rps']:.0f} req/s, p50 {result['p50_ms']:.1f} ms, "
-                  f"p95 {result['p95_ms']:.1f} ms, errors {result['errors']}   "
-                  f"(target p95 <= {progress_bench.TARGET_MY_LEARNING_P95_MS} ms)")  # fmt: skip
-        print(f"my learning SQL queries: {learning['many']['queries']} ({learning['many']['modules']} modules) vs "
-              f"{learning['few']['queries']} ({learning['few']['modules']} modules)")  # fmt: skip
-        return 0
-    except BenchError as error:
-        log(f"FAILED: {error}")
-        return 1
-    except KeyboardInterrupt as interrupt:
-        log(f"interrupted ({interrupt or 'Ctrl+C'}); stopping")
-        return 130
-    finally:
-        stop_gunicorn(server)
-        log_file.close()
+    stop_server(server)
+    timings["total"] = time.perf_counter() - started_all
+    data = {
+        "machine": machine_facts(health),
+        "targets": targets,
+        "gunicorn_cmd": (OUT_DIR / "gunicorn.cmd").read_text().strip().replace(str(VENV_BIN) + "/", ".venv/bin/"),
+        "loadgen": tool,
+        "loadgen_note": loadgen_note,
+        "sequential": sequential,
+        "page_cache_entries": entries,
+        "idle_before": idle_before,
+        "load": {name: asdict(result) for name, result in load.items()},
+        "transfer": {"crawl": crawl, "chromium": chromium},
+        "progress": progress,
+        "timings": timings,
+    }
+    (OUT_DIR / "results.json").write_text(json.dumps(data, indent=2, default=str))
+    write_results(data)
+    log(f"wrote its sections of {RESULTS_MD.relative_to(ROOT)} in {timings['total']:.0f} s total")
+    lesson = load["lesson"]
+    print()
+    print(f"lesson:    {lesson.rps:.0f} req/s, p50 {lesson.p50_ms:.1f} ms, p95 {lesson.p95_ms:.1f} ms, "
+          f"errors {lesson.errors}   (target >= {TARGET_RPS} req/s, p95 <= {TARGET_P95_MS} ms)")  # fmt: skip
+    cat = load["catalogue"]
+    print(f"catalogue: {cat.rps:.0f} req/s, p50 {cat.p50_ms:.1f} ms, p95 {cat.p95_ms:.1f} ms, errors {cat.errors}")
+    print(f"transfer:  {crawl['counted_body_bytes']} bytes compressed (crawl, bodies), "
+          f"{chromium.get('counted_bytes', 'n/a')} bytes (Chromium)   (target <= {TARGET_KB} KB)")  # fmt: skip
+    ingest = progress["ingest"]
+    print(f"ingest:    {ingest['statements_per_s']:.0f} statements/s, batch p50 {ingest['p50_ms']:.1f} ms, "
+          f"p95 {ingest['p95_ms']:.1f} ms, errors {ingest['errors']}, COUNT(*) "
+          f"{'verified' if ingest['count_verified'] else 'MISMATCH'}   "
+          f"(target >= {progress_bench.TARGET_STATEMENTS_PER_S} statements/s)")  # fmt: skip
+    learning = progress["my_learning"]
+    for connections, result in learning["load"].items():
+        print(f"my learning ({connections} conn.): {result['rps']:.0f} req/s, p50 {result['p50_ms']:.1f} ms, "
+              f"p95 {result['p95_ms']:.1f} ms, errors {result['errors']}   "
+              f"(target p95 <= {progress_bench.TARGET_MY_LEARNING_P95_MS} ms)")  # fmt: skip
+    print(f"my learning SQL queries: {learning['many']['queries']} ({learning['many']['modules']} modules) vs "
+          f"{learning['few']['queries']} ({learning['few']['modules']} modules)")  # fmt: skip
+    return 0
 
 
 if __name__ == "__main__":

@@ -5,9 +5,10 @@ transferred, at most 60 KB (60 000 bytes) for every built-in scenario, in Dutch 
 section "Simulators: bytes to start a scenario" of bench/RESULTS.md (only that section: every other byte of
 the file stays as it was), raw data and logs under bench/out/simulator/.
 
-It reuses bench/run.py's helpers (environment, PostgreSQL/Redis reset, gunicorn, HTTP, Chromium flags,
-machine facts) and h5p_bench.py's response classification, and like them sends traffic only to 127.0.0.1
-and stops its gunicorn (process group) also on error or Ctrl+C.
+It reuses bench/run.py's helpers (environment, PostgreSQL/Redis reset, the stack setup, gunicorn, HTTP,
+Chromium flags, machine facts), bench/common.py's (DevTools byte recorder, RESULTS.md section writer, run
+frame) and h5p_bench.py's response classification, and like them sends traffic only to 127.0.0.1 and stops
+its gunicorn (process group) also on error or Ctrl+C.
 
 1. **Stack.** Database `oefenplein_bench_simulator` dropped and created, Redis db 5 flushed (its own, so it
    can run beside another bench), `migrate`, `collectstatic`
@@ -35,14 +36,11 @@ import gzip
 import json
 import os
 import re
-import shutil
-import signal
 import sys
-import tempfile
 import time
-from pathlib import Path
 from urllib.parse import urlsplit
 
+import common  # bench/common.py: the RESULTS.md section writer, the Chromium byte recorder, the run frame
 import h5p_bench  # bench/h5p_bench.py: classification of a response (HTML, JS, CSS, fonts, ...)
 import run as bench  # bench/run.py: environment, service resets, gunicorn, HTTP, Chromium flags
 
@@ -169,51 +167,13 @@ def first_screen_wait(page, started: float) -> dict:
 
 def chromium_start_load(browser, port: int, path: str, language: str) -> dict:
     """One play page with an empty cache: every response (CDP), and when the first screen was drawn."""
-    requests: dict[str, dict] = {}
     problems: list[str] = []
     context = browser.new_context(
         locale=BROWSER_LOCALE.get(language, language), viewport={"width": 1280, "height": 900}
     )
     try:
         page = context.new_page()
-        cdp = context.new_cdp_session(page)
-        cdp.send("Network.enable")
-        cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
-
-        def on_request(event):
-            entry = requests.setdefault(event["requestId"], {})
-            entry.update(url=event["request"]["url"], type=event.get("type", "Other"))
-
-        def on_response(event):
-            entry = requests.setdefault(event["requestId"], {})
-            headers = {k.lower(): v for k, v in event["response"]["headers"].items()}
-            entry.update(
-                type=event.get("type", entry.get("type", "Other")),
-                status=event["response"]["status"],
-                mime=event["response"].get("mimeType", ""),
-                encoding=headers.get("content-encoding", "identity"),
-                cache_control=headers.get("cache-control", ""),
-            )
-
-        def on_finished(event):
-            requests.setdefault(event["requestId"], {})["encoded"] = int(event["encodedDataLength"])
-
-        def on_failed(event):
-            requests.setdefault(event["requestId"], {})["failed"] = event.get("errorText", "failed")
-
-        def on_extra(event):  # the headers as sent, Accept-Encoding included
-            headers = {k.lower(): v for k, v in event.get("headers", {}).items()}
-            requests.setdefault(event["requestId"], {})["accept_encoding"] = headers.get("accept-encoding", "")
-
-        def on_cached(event):  # answered from Blink's memory cache, which setCacheDisabled leaves on
-            requests.setdefault(event["requestId"], {})["memory_cache"] = True
-
-        cdp.on("Network.requestWillBeSent", on_request)
-        cdp.on("Network.responseReceived", on_response)
-        cdp.on("Network.loadingFinished", on_finished)
-        cdp.on("Network.loadingFailed", on_failed)
-        cdp.on("Network.requestServedFromCache", on_cached)
-        cdp.on("Network.requestWillBeSentExtraInfo", on_extra)
+        recorder = common.CdpRecorder(context, page)
         page.on("pageerror", lambda error: problems.append(f"page error: {str(error)[:200]}"))
         page.on(
             "console",
@@ -232,18 +192,10 @@ def chromium_start_load(browser, port: int, path: str, language: str) -> dict:
     finally:
         context.close()
     rows = []
-    for r in requests.values():
-        url = r.get("url", "")
-        if not url.startswith("http"):
-            continue
+    for r in recorder.http():
         row = {
-            "url": url.replace(f"http://127.0.0.1:{port}", ""),
-            "type": r.get("type", "Other"),
-            "mime": r.get("mime", ""),
-            "status": r.get("status", r.get("failed", "?")),
-            "encoding": r.get("encoding", ""),
-            "cache_control": r.get("cache_control", ""),
-            "encoded": r.get("encoded", 0),
+            "url": r["url"].replace(f"http://127.0.0.1:{port}", ""),
+            **recorder.response(r),
             "memory_cache": bool(r.get("memory_cache")),
         }
         row["kind"] = h5p_bench.kind_of(row)
@@ -262,7 +214,7 @@ def chromium_start_load(browser, port: int, path: str, language: str) -> dict:
         "start_bytes": start_bytes,
         "total_bytes": sum(row["encoded"] for row in rows),
         "requests": len(rows),
-        "accept_encoding": next((r["accept_encoding"] for r in requests.values() if r.get("accept_encoding")), "?"),
+        "accept_encoding": recorder.accept_encoding("?"),
     }
 
 
@@ -319,23 +271,6 @@ def engine_file_sizes(port: int, loads: list[dict]) -> dict:
             entry.update(url="(not loaded by the page)", gzip=gz(data), served_bytes=len(data))
         sizes[name] = entry
     return sizes
-
-
-# --- RESULTS.md: only this section ---------------------------------------------------------------
-
-
-def section_write(section: str) -> None:
-    """Replace this benchmark's section of RESULTS.md, or append it; every other byte stays as it was."""
-    text = RESULTS_MD.read_text(encoding="utf-8") if RESULTS_MD.exists() else "# Benchmark results\n"
-    pattern = re.compile(rf"^{re.escape(SECTION_HEADING)}\n.*?(?=^## |\Z)", re.S | re.M)
-    match = pattern.search(text)
-    body = section.rstrip("\n")
-    if match:
-        rest = text[match.end() :]
-        text = text[: match.start()] + body + ("\n\n" if rest else "\n") + rest
-    else:
-        text = (text if text.endswith("\n") else text + "\n") + "\n" + body + "\n"
-    RESULTS_MD.write_text(text, encoding="utf-8")
 
 
 def section_lines(data: dict) -> list[str]:
@@ -505,116 +440,92 @@ def findings(loads: list[dict]) -> list[str]:
 
 def main() -> int:
     OUT_DIR.mkdir(parents=True, exist_ok=True)
-    signal.signal(signal.SIGTERM, bench._interrupted)
+    return common.guarded(bench_run, one_line_unexpected=True)
+
+
+def bench_run(cleanup) -> int:
+    """The whole run; gunicorn, its log and the temp dir are registered on `cleanup` (common.guarded)."""
     timings: dict[str, float] = {}
     started_all = time.perf_counter()
-    temp = Path(tempfile.mkdtemp(prefix="oefenplein-simulator-bench-"))
-    server = None
-    log_file = open(OUT_DIR / "gunicorn.log", "w")  # noqa: SIM115 — closed in finally
-    try:
-        if not bench.CHROMIUM.exists():
-            raise bench.BenchError(f"{bench.CHROMIUM} not found: this benchmark needs a browser")
-        from playwright.sync_api import sync_playwright
+    if not bench.CHROMIUM.exists():
+        raise bench.BenchError(f"{bench.CHROMIUM} not found: this benchmark needs a browser")
+    from playwright.sync_api import sync_playwright
 
-        env = bench.bench_env()
-        env.update({"STATIC_ROOT": str(temp / "static"), "MEDIA_ROOT": str(temp / "media")})
-        (temp / "media").mkdir()
-        t0 = time.perf_counter()
-        bench.reset_database()
-        bench.reset_redis()
-        bench.run_step("migrate", [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], env)
-        bench.run_step("collectstatic", [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], env)
-        bench.run_step("load_demo", [sys.executable, "manage.py", "load_demo", "--no-users"], env)
+    env, _temp = bench.temp_stack_env(cleanup, "oefenplein-simulator-bench-")
+    t0 = time.perf_counter()
+    bench.setup_stack(env)
+    facts = facts_sorted(scenario_facts(env))
+    if not all(fact["in_database"] for fact in facts):
+        bench.run_step("load_scenarios", [sys.executable, "manage.py", "load_scenarios"], env)
         facts = facts_sorted(scenario_facts(env))
-        if not all(fact["in_database"] for fact in facts):
-            bench.run_step("load_scenarios", [sys.executable, "manage.py", "load_scenarios"], env)
-            facts = facts_sorted(scenario_facts(env))
-        missing = [f"{fact['slug']} ({fact['language']})" for fact in facts if not fact["in_database"]]
-        if missing:
-            raise bench.BenchError(f"scenarios missing after loading: {', '.join(missing)}")
-        timings["setup (database, static, demo content)"] = time.perf_counter() - t0
+    missing = [f"{fact['slug']} ({fact['language']})" for fact in facts if not fact["in_database"]]
+    if missing:
+        raise bench.BenchError(f"scenarios missing after loading: {', '.join(missing)}")
+    timings["setup (database, static, demo content)"] = time.perf_counter() - t0
 
-        t0 = time.perf_counter()
-        port = bench.free_port()
-        server = bench.start_gunicorn(env, port, log_file)
-        health = bench.wait_healthy(server, port)
-        log(f"gunicorn pid {server.pid} on 127.0.0.1:{port}")
-        timings["gunicorn start until /healthz 200"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    port = bench.free_port()
+    server, health = bench.start_server(env, port, cleanup)
+    timings["gunicorn start until /healthz 200"] = time.perf_counter() - t0
 
-        t0 = time.perf_counter()
-        loads = []
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=str(bench.CHROMIUM), args=bench.CHROMIUM_ARGS, headless=True
-            )
-            try:
-                version = browser.version
-                for fact in facts:
-                    load = chromium_start_load(browser, port, fact["url"], fact["language"])
-                    load.update(slug=fact["slug"], facts=fact)
-                    if not load["parts"]["HTML"]:
-                        raise bench.BenchError(f"{fact['url']}: the document was not seen ({load['rows'][:3]})")
-                    loads.append(load)
-                    verdict = "PASS" if load["start_bytes"] <= TARGET_BYTES else "FAIL"
-                    drawn = "drawn" if load["rendered"]["ok"] else f"NOT drawn ({load['rendered']['reason']})"
-                    log(
-                        f"{fact['slug']:8} {fact['language']}: (a) {load['start_bytes']} bytes {verdict}, "
-                        f"whole load {load['total_bytes']} bytes in {load['requests']} requests, first screen {drawn}"
-                    )
-            finally:
-                browser.close()
-        timings["Chromium loads"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    loads = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(bench.CHROMIUM), args=bench.CHROMIUM_ARGS, headless=True
+        )
+        try:
+            version = browser.version
+            for fact in facts:
+                load = chromium_start_load(browser, port, fact["url"], fact["language"])
+                load.update(slug=fact["slug"], facts=fact)
+                if not load["parts"]["HTML"]:
+                    raise bench.BenchError(f"{fact['url']}: the document was not seen ({load['rows'][:3]})")
+                loads.append(load)
+                verdict = "PASS" if load["start_bytes"] <= TARGET_BYTES else "FAIL"
+                drawn = "drawn" if load["rendered"]["ok"] else f"NOT drawn ({load['rendered']['reason']})"
+                log(
+                    f"{fact['slug']:8} {fact['language']}: (a) {load['start_bytes']} bytes {verdict}, "
+                    f"whole load {load['total_bytes']} bytes in {load['requests']} requests, first screen {drawn}"
+                )
+        finally:
+            browser.close()
+    timings["Chromium loads"] = time.perf_counter() - t0
 
-        t0 = time.perf_counter()
-        for load in loads:
-            load["document"] = document_sizes(port, load["path"], load["language"])
-        engine = engine_file_sizes(port, loads)
-        timings["gzip -6 sizes"] = time.perf_counter() - t0
-        if server.poll() is not None:
-            raise bench.BenchError("gunicorn died during the run")
-        bench.stop_gunicorn(server)
-        server = None
-        timings["total"] = time.perf_counter() - started_all
-        data = {
-            "machine": bench.machine_facts(health),
-            "db": bench.DB_NAME,
-            "browser": f"Chromium {version}",
-            "accept_encoding": next((x["accept_encoding"] for x in loads if x["accept_encoding"] != "?"), "?"),
-            "target_bytes": TARGET_BYTES,
-            "loads": loads,
-            "engine_files": engine,
-            "findings": findings(loads),
-            "timings": timings,
-        }
-        (OUT_DIR / "results.json").write_text(json.dumps(data, indent=2, default=str))
-        section_write("\n".join(section_lines(data)))
-        log(f"wrote the section {SECTION_HEADING[3:]!r} of {RESULTS_MD.relative_to(ROOT)} in {timings['total']:.0f} s")
-        print()
-        print(f"{'scenario':10} {'lang':4} {'HTML':>6} {'engine':>6} {'guard':>6} {'css':>6} {'(a)':>7}  target   (b)")
-        for load in loads:
-            p = load["parts"]
-            verdict = "PASS" if load["start_bytes"] <= TARGET_BYTES else "FAIL"
-            print(
-                f"{load['slug']:10} {load['language']:4} {p['HTML']:>6} {p['engine.js']:>6} {p['guard.js']:>6} "
-                f"{p['simulator.css']:>6} {load['start_bytes']:>7}  {verdict:6} {load['total_bytes']:>6}"
-                + ("" if load["rendered"]["ok"] else "  (first screen NOT drawn)")
-            )
-        passed = all(load["start_bytes"] <= TARGET_BYTES for load in loads)
-        print(f"simulators: engine + scenario data <= {TARGET_BYTES} bytes: {'PASS' if passed else 'FAIL'}")
-        return 0
-    except bench.BenchError as error:
-        log(f"FAILED: {error}")
-        return 1
-    except KeyboardInterrupt as interrupt:
-        log(f"interrupted ({interrupt or 'Ctrl+C'}); stopping")
-        return 130
-    except Exception as error:  # noqa: BLE001 — a browser timeout, a child's timeout: say what and stop cleanly
-        log(f"FAILED: {error.__class__.__name__}: {str(error).splitlines()[0][:300] if str(error) else ''}")
-        return 1
-    finally:
-        bench.stop_gunicorn(server)
-        log_file.close()
-        shutil.rmtree(temp, ignore_errors=True)
+    t0 = time.perf_counter()
+    for load in loads:
+        load["document"] = document_sizes(port, load["path"], load["language"])
+    engine = engine_file_sizes(port, loads)
+    timings["gzip -6 sizes"] = time.perf_counter() - t0
+    bench.stop_server(server)
+    timings["total"] = time.perf_counter() - started_all
+    data = {
+        "machine": bench.machine_facts(health),
+        "db": bench.DB_NAME,
+        "browser": f"Chromium {version}",
+        "accept_encoding": next((x["accept_encoding"] for x in loads if x["accept_encoding"] != "?"), "?"),
+        "target_bytes": TARGET_BYTES,
+        "loads": loads,
+        "engine_files": engine,
+        "findings": findings(loads),
+        "timings": timings,
+    }
+    (OUT_DIR / "results.json").write_text(json.dumps(data, indent=2, default=str))
+    common.write_section(RESULTS_MD, "\n".join(section_lines(data)))
+    log(f"wrote the section {SECTION_HEADING[3:]!r} of {RESULTS_MD.relative_to(ROOT)} in {timings['total']:.0f} s")
+    print()
+    print(f"{'scenario':10} {'lang':4} {'HTML':>6} {'engine':>6} {'guard':>6} {'css':>6} {'(a)':>7}  target   (b)")
+    for load in loads:
+        p = load["parts"]
+        verdict = "PASS" if load["start_bytes"] <= TARGET_BYTES else "FAIL"
+        print(
+            f"{load['slug']:10} {load['language']:4} {p['HTML']:>6} {p['engine.js']:>6} {p['guard.js']:>6} "
+            f"{p['simulator.css']:>6} {load['start_bytes']:>7}  {verdict:6} {load['total_bytes']:>6}"
+            + ("" if load["rendered"]["ok"] else "  (first screen NOT drawn)")
+        )
+    passed = all(load["start_bytes"] <= TARGET_BYTES for load in loads)
+    print(f"simulators: engine + scenario data <= {TARGET_BYTES} bytes: {'PASS' if passed else 'FAIL'}")
+    return 0
 
 
 if __name__ == "__main__":

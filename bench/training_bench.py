@@ -1,6 +1,6 @@
 """Staff training benchmark: a reminder run for 10,000 staff in 20 departments, and 100 certificates.
 
-Run as `.venv/bin/python bench/training_bench.py` (also the last step of `make bench`). It reuses
+Run as `.venv/bin/python bench/training_bench.py` (also a step of `make bench`). It reuses
 bench/run.py's helpers (environment, PostgreSQL/Redis reset) on a database of its own
 (`oefenplein_bench_training`) and Redis db 4, so it never touches a developer's data or another bench.
 
@@ -17,8 +17,8 @@ bench/run.py's helpers (environment, PostgreSQL/Redis reset) on a database of it
    clock runs from sending `training.completions_check` (which marks them and enqueues 100
    `training.certificate_make` tasks to the same worker) until 100 certificates have their PDF.
 
-Writes a "Staff training" section at the end of bench/RESULTS.md (replacing only that section) and logs
-under bench/out/training/. Knobs: BENCH_TRAINING_DB, BENCH_TRAINING_REDIS_URL, BENCH_PG_URL,
+Writes the "Staff training" section of bench/RESULTS.md (replacing only that section, or appending it at the
+end) and logs under bench/out/training/. Knobs: BENCH_TRAINING_DB, BENCH_TRAINING_REDIS_URL, BENCH_PG_URL,
 BENCH_TRAINING_STAFF (10000), BENCH_TRAINING_CERTIFICATES (100).
 """
 
@@ -31,6 +31,7 @@ import sys
 import time
 from pathlib import Path
 
+import common  # bench/common.py: Django in a child, the RESULTS.md section writer
 import run as bench  # bench/run.py: environment, service resets
 
 ROOT = bench.ROOT
@@ -46,17 +47,9 @@ bench.OUT_DIR = OUT_DIR
 log = bench.log
 
 
-def _django():
-    sys.path.insert(0, str(ROOT))
-    os.chdir(ROOT)
-    import django
-
-    django.setup()
-
-
 def setup_child() -> None:
     """Departments, teams, staff and the programme, in bulk (the import's row checks are not measured here)."""
-    _django()
+    common.django_setup()
     import uuid
     from datetime import timedelta
 
@@ -107,7 +100,7 @@ def setup_child() -> None:
 
 def certificates_setup_child() -> None:
     """Finished progress for the programme's items, for the first N staff (as the ingest would leave it)."""
-    _django()
+    common.django_setup()
     from django.utils import timezone
 
     from progress.models import LessonProgress, LessonStatus, ModuleProgress
@@ -148,7 +141,7 @@ def certificates_setup_child() -> None:
 
 
 def count_child(what: str) -> None:
-    _django()
+    common.django_setup()
     from training.models import Certificate, Enrolment, ReminderDelivery
 
     if what == "certificates":
@@ -201,21 +194,12 @@ def timed_task(client, name: str) -> tuple[float, object]:
 
 
 def write_results(data: dict) -> None:
-    results = bench.RESULTS_MD
-    text = results.read_text() if results.exists() else "# Benchmark results\n"
-    marker = "\n## Staff training"
-    if marker in text:
-        start = text.index(marker)
-        rest = text[start + len(marker) :]
-        following = rest.find("\n## ")
-        text = text[:start] + (rest[following:] if following >= 0 else "\n")
     reminders, certificates = data["reminders"], data["certificates"]
 
     def verdict(seconds: float) -> str:
         return "**met**" if seconds <= TARGET_SECONDS else "**missed**"
 
     lines = [
-        "",
         "## Staff training",
         "",
         f"Written by `bench/training_bench.py` on {time.strftime('%a %b %d %H:%M:%S UTC %Y', time.gmtime())}. "
@@ -246,8 +230,8 @@ def write_results(data: dict) -> None:
         f"{data['load_end']}. Other work on these cores slows every figure; compare runs on a quiet machine.",
         "",
     ]
-    results.write_text(text.rstrip("\n") + "\n" + "\n".join(lines))
-    log(f"wrote the Staff training section of {results}")
+    common.write_section(bench.RESULTS_MD, "\n".join(lines))
+    log(f"wrote the Staff training section of {bench.RESULTS_MD}")
 
 
 def main() -> int:
