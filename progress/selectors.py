@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from uuid import UUID
 
 from django.conf import settings
-from django.db.models import Avg, Count, F, Max, Q, Sum
+from django.db.models import Avg, Case, Count, F, Field, Max, Q, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import get_language_info
 from wagtail.models import Page
@@ -391,35 +391,57 @@ def group_progress(*, user_ids, lesson_keys=(), module_keys=(), simulator_keys=(
     return cells
 
 
+def _key_number(field: str, keys: list):
+    """SQL: the position of `field` in `keys`. Read back as small integers instead of UUIDs, because
+    turning tens of thousands of UUID strings into objects was most of a status filter's time. The
+    plain `Field` output has no converter: the database's integer is used as it comes, rather than
+    passed through a per-row Python conversion (the other half of that time)."""
+    return Case(
+        *[When(**{field: key}, then=Value(number)) for number, key in enumerate(keys)],
+        output_field=Field(),
+    )
+
+
 def group_statuses(*, user_ids, lesson_keys=(), module_keys=(), simulator_keys=()) -> dict:
     """{(user id, translation key): LessonStatus value} for many learners, in at most three queries.
 
     The light sibling of `group_progress` for a status filter over a whole group: only the status is
-    read, as plain tuples, so 2,000 learners x 30 items stay quick. `user_ids` may be a queryset (kept
-    as a subquery). Missing pairs are not started. The statuses are the ones `group_progress` gives.
+    read, as plain tuples of numbers, so 2,000 learners x 30 items stay quick. `user_ids` may be a
+    queryset (kept as a subquery). Missing pairs are not started. The statuses are the ones
+    `group_progress` gives.
     """
     if not hasattr(user_ids, "query"):
         user_ids = list(user_ids)
+    lesson_keys, module_keys, simulator_keys = list(lesson_keys), list(module_keys), list(simulator_keys)
     statuses: dict = {}
     if simulator_keys:
-        for user_id, key, passed in (
-            SimulatorAttempt.objects.filter(user_id__in=user_ids, scenario_key__in=list(simulator_keys))
+        for user_id, number, passed in (
+            SimulatorAttempt.objects.filter(user_id__in=user_ids, scenario_key__in=simulator_keys)
             .values("user_id", "scenario_key")
-            .annotate(n_passed=Count("id", filter=Q(passed=True)))
-            .values_list("user_id", "scenario_key", "n_passed")
+            .annotate(
+                key_number=_key_number("scenario_key", simulator_keys), n_passed=Count("id", filter=Q(passed=True))
+            )
+            .values_list("user_id", "key_number", "n_passed")
             .order_by()
         ):
-            statuses[(user_id, key)] = LessonStatus.COMPLETED if passed else LessonStatus.IN_PROGRESS
+            statuses[(user_id, simulator_keys[number])] = LessonStatus.COMPLETED if passed else LessonStatus.IN_PROGRESS
     if lesson_keys:
-        for user_id, key, status in LessonProgress.objects.filter(
-            user_id__in=user_ids, lesson_key__in=list(lesson_keys)
-        ).values_list("user_id", "lesson_key", "status"):
-            statuses[(user_id, key)] = status
+        for user_id, number, status in (
+            LessonProgress.objects.filter(user_id__in=user_ids, lesson_key__in=lesson_keys)
+            .annotate(key_number=_key_number("lesson_key", lesson_keys))
+            .values_list("user_id", "key_number", "status")
+        ):
+            statuses[(user_id, lesson_keys[number])] = status
     if module_keys:
-        for user_id, key, completed_at in ModuleProgress.objects.filter(
-            user_id__in=user_ids, module_key__in=list(module_keys)
-        ).values_list("user_id", "module_key", "completed_at"):
-            statuses[(user_id, key)] = LessonStatus.COMPLETED if completed_at else LessonStatus.IN_PROGRESS
+        for user_id, number, completed in (
+            ModuleProgress.objects.filter(user_id__in=user_ids, module_key__in=module_keys)
+            .annotate(
+                key_number=_key_number("module_key", module_keys),
+                completed=Case(When(completed_at__isnull=False, then=Value(True)), default=Value(False)),
+            )
+            .values_list("user_id", "key_number", "completed")
+        ):
+            statuses[(user_id, module_keys[number])] = LessonStatus.COMPLETED if completed else LessonStatus.IN_PROGRESS
     return statuses
 
 
