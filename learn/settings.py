@@ -10,6 +10,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -182,8 +183,13 @@ PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "privat
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "training.sms.LogSmsBackend")
 CELERY_BEAT_SCHEDULE.update(
     {
-        # Once a day: new staff get their programmes, finished ones their certificates, then reminders.
-        "training-reminders": {"task": "training.reminders_run", "schedule": 60 * 60 * 24},
+        # Once a day at a fixed hour (Brussels time, CELERY_TIMEZONE): new staff get their programmes,
+        # finished ones their certificates, then reminders. A fixed hour rather than "every 24 hours from
+        # whenever beat started", so an SMS never arrives in the middle of the night.
+        "training-reminders": {
+            "task": "training.reminders_run",
+            "schedule": crontab(hour=int(os.environ.get("TRAINING_REMINDER_HOUR", "8")), minute=0),
+        },
         # The safety net for certificates whose completion event was missed (a worker was down, say).
         "training-completions": {"task": "training.completions_check", "schedule": 60 * 60},
         # Every hour: sheets of sign-in cards for staff (with readable PINs) older than a day are removed.

@@ -131,3 +131,29 @@ def test_someone_who_moved_to_a_department_without_the_programme_gets_no_reminde
     services.reminders_run(today=date(2026, 12, 6))
     assert not ReminderDelivery.objects.filter(enrolment__staff=moved).exists()
     assert ReminderDelivery.objects.count() == 2
+
+
+def test_the_daily_reminder_run_happens_in_the_morning_in_brussels_not_24_hours_after_beat_started():
+    """Beat runs reminders at a fixed hour of the day (TRAINING_REMINDER_HOUR, 08:00 Brussels time by
+    default), so an SMS or e-mail never goes out in the middle of the night."""
+    import copy
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from django.conf import settings
+
+    from learn.celery import app
+
+    brussels = ZoneInfo("Europe/Brussels")
+    schedule = copy.copy(settings.CELERY_BEAT_SCHEDULE["training-reminders"]["schedule"])
+    schedule.app = app
+    at_night = datetime(2026, 11, 27, 2, 0, tzinfo=brussels)  # beat (re)started at 02:00
+    schedule.nowfun = lambda: at_night
+    assert not schedule.is_due(at_night).is_due  # not right away
+    next_run = at_night + schedule.remaining_estimate(at_night)
+    assert next_run.astimezone(brussels) == datetime(2026, 11, 27, 8, 0, tzinfo=brussels)
+    after_run = datetime(2026, 11, 27, 8, 0, tzinfo=brussels)
+    schedule.nowfun = lambda: after_run
+    assert (after_run + schedule.remaining_estimate(after_run)).astimezone(brussels) == datetime(
+        2026, 11, 28, 8, 0, tzinfo=brussels
+    )
