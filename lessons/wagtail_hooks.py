@@ -7,13 +7,16 @@ accessibility check of a short list of rules. This module switches more of Wagta
 alt-text rule with the vague words editors tend to write. Our own checks of the stored content
 (lessons/checks.py: readability per language, long and hard sentences, alt text, captions, vague
 link texts) are shown in a panel of the lesson editor (lessons/panels.py) and as a warning after
-each save.
+each save. The report "Easy-language checks" (lessons/reports.py) lists the same checks for every
+lesson in every language, since translations are edited where neither the panel nor the warning shows.
 """
 
 from django.contrib import messages
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.userbar import ContentCheckerItem
 
 from .checks import VAGUE_ALT_TEXTS, lesson_report
@@ -147,3 +150,39 @@ def warn_after_creating_a_lesson(request, page):
 @hooks.register("after_edit_page")
 def warn_after_editing_a_lesson(request, page):
     _warn_about_lesson(request, page)
+
+
+# --- Report "Easy-language checks" -----------------------------------------------------------------
+
+
+@hooks.register("register_admin_urls")
+def easy_language_report_urls():
+    from .reports import LessonChecksReportView
+
+    return [
+        path("reports/easy-language/", LessonChecksReportView.as_view(), name="lessons_easy_language_report"),
+        path(
+            "reports/easy-language/results/",
+            LessonChecksReportView.as_view(results_only=True),
+            name="lessons_easy_language_report_results",
+        ),
+    ]
+
+
+class EasyLanguageReportMenuItem(MenuItem):
+    def is_shown(self, request):
+        from .reports import user_may_see_report
+
+        # The same rule as the view, so nobody sees a menu item that leads to a refusal.
+        return user_may_see_report(request.user)
+
+
+@hooks.register("register_reports_menu_item")
+def easy_language_report_menu_item():
+    return EasyLanguageReportMenuItem(
+        gettext_lazy("Easy-language checks"),
+        reverse("lessons_easy_language_report"),
+        name="easy-language-checks",
+        icon_name="doc-full",
+        order=1300,
+    )
