@@ -26,6 +26,16 @@ class GroupForm(FocusFirstErrorMixin, forms.Form):
         self.fields["help_point"].queryset = help_points
 
 
+class CoachAddForm(FocusFirstErrorMixin, forms.Form):
+    username = forms.CharField(
+        label=_("User name of the other coach"),
+        max_length=150,
+        help_text=_("They see this group, its learners and their progress, as you do."),
+        error_messages={"required": _("Write the user name of the other coach.")},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}),
+    )
+
+
 class LearnersAddForm(FocusFirstErrorMixin, forms.Form):
     learners = forms.ModelMultipleChoiceField(
         label=_("Your learners who are not in this group yet"),

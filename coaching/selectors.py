@@ -81,6 +81,10 @@ def group_learners(*, group) -> QuerySet:
     return group.learners.select_related("learner_sign_in").order_by(Lower("display_name"), "pk")
 
 
+def group_coaches(*, group) -> QuerySet:
+    return group.coaches.order_by(Lower("display_name"), Lower("username"), "pk")
+
+
 def group_learners_addable(*, coach, group) -> QuerySet:
     """The coach's own learners (accounts' `created_by`) who are not in the group yet."""
     return coach_learners(coach=coach).exclude(pk__in=group.learners.values("pk"))

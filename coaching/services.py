@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from accounts import card_sheets
 from accounts import services as account_services
 from accounts.models import SignInKind, User
-from accounts.selectors import coach_learners
+from accounts.selectors import coach_learners, user_is_coach
 
 from . import cards
 from .models import Assignment, AssignmentKind, CardSheet, CardSheetSecrets, CoachGroup
@@ -36,6 +36,35 @@ def group_create(*, coach: User, name: str, help_point=None) -> CoachGroup:
         group = CoachGroup.objects.create(name=name, help_point=help_point)
         group.coaches.add(coach)
     return group
+
+
+def group_coach_add(*, coach: User, group: CoachGroup, username: str) -> User:
+    """Share the group with a fellow coach (a volunteer taking over on Thursdays, say), by user name.
+
+    An unknown name and a person who is not a coach get the same answer, so this cannot be used to
+    find out who has an account.
+    """
+    _coach_check(coach=coach, group=group)
+    fellow = User.objects.filter(username__iexact=username.strip(), is_active=True).first()
+    if fellow is None or not user_is_coach(user=fellow):
+        raise ValidationError({"username": _("There is no coach with this user name. Check the spelling.")})
+    if group.coaches.filter(pk=fellow.pk).exists():
+        raise ValidationError({"username": _("%(name)s is already a coach of this group.") % {"name": fellow}})
+    group.coaches.add(fellow)
+    return fellow
+
+
+def group_leave(*, coach: User, group: CoachGroup) -> None:
+    """The coach stops coaching the group; the group, its learners and tasks stay with the other coaches."""
+    _coach_check(coach=coach, group=group)
+    with transaction.atomic():
+        # Lock the group so two coaches leaving at once cannot leave it with nobody.
+        CoachGroup.objects.select_for_update().filter(pk=group.pk).first()
+        if group.coaches.count() < 2:
+            raise ValidationError(
+                _("You are the only coach of this group. Add another coach first, so the learners keep a coach.")
+            )
+        group.coaches.remove(coach)
 
 
 def group_learners_add(*, coach: User, group: CoachGroup, learners) -> None:

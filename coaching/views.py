@@ -22,7 +22,15 @@ from accounts.credentials import code_format
 from accounts.views import coach_required
 
 from . import cards, selectors, services
-from .forms import AssignmentForm, CardSheetForm, GroupForm, LearnersAddForm, LearnersCreateForm, StatusFilterForm
+from .forms import (
+    AssignmentForm,
+    CardSheetForm,
+    CoachAddForm,
+    GroupForm,
+    LearnersAddForm,
+    LearnersCreateForm,
+    StatusFilterForm,
+)
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -85,6 +93,36 @@ def group_learners(request, pk: int):
         "can_add": addable.exists(),
     }
     return render(request, "coaching/group_learners.html", context)
+
+
+@coach_required
+@require_http_methods(["GET", "POST"])
+def group_coaches(request, pk: int):
+    group = _own_group(request, pk)
+    form = CoachAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            fellow = services.group_coach_add(coach=request.user, group=group, username=form.cleaned_data["username"])
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("%(name)s is now also a coach of this group.") % {"name": fellow})
+            return redirect("coaching:group_coaches", pk=group.pk)
+    context = {"group": group, "coaches": selectors.group_coaches(group=group), "form": form}
+    return render(request, "coaching/group_coaches.html", context)
+
+
+@coach_required
+@require_POST
+def group_leave(request, pk: int):
+    group = _own_group(request, pk)
+    try:
+        services.group_leave(coach=request.user, group=group)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect("coaching:group_coaches", pk=group.pk)
+    messages.success(request, _("You no longer coach %(name)s.") % {"name": group.name})
+    return redirect("coaching:group_list")
 
 
 @coach_required

@@ -361,6 +361,7 @@ def coach_pages(site, world: World, language: str) -> list[Visit]:
         Visit("group-new", _url(language, "coaching:group_create")),
         Visit("group-dashboard", _url(language, "coaching:group_dashboard", pk=group)),
         Visit("group-learners", _url(language, "coaching:group_learners", pk=group)),
+        Visit("group-coaches", _url(language, "coaching:group_coaches", pk=group)),
         Visit("group-learners-new", _url(language, "coaching:group_learners_create", pk=group)),
         Visit("group-learners-made", action=lambda page, site, language: _learners_made(page, site, language, group)),
         Visit("assignment-new", _url(language, "coaching:assignment_create", pk=group)),

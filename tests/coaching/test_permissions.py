@@ -35,6 +35,9 @@ def urls(group, coach, module, learners):
         ("get", reverse("coaching:group_dashboard", kwargs=g)),
         ("get", reverse("coaching:group_dashboard", kwargs=g) + "?fragment=1"),
         ("get", reverse("coaching:group_learners", kwargs=g)),
+        ("get", reverse("coaching:group_coaches", kwargs=g)),
+        ("post", reverse("coaching:group_coaches", kwargs=g)),
+        ("post", reverse("coaching:group_leave", kwargs=g)),
         ("post", reverse("coaching:group_learners", kwargs=g)),
         ("get", reverse("coaching:group_learners_create", kwargs=g)),
         ("post", reverse("coaching:group_learners_create", kwargs=g)),
@@ -54,9 +57,12 @@ GENERAL = ["coaching:group_list", "coaching:group_create"]
 def test_another_coachs_group_assignment_and_learner_ids_answer_404(client, other_coach, urls, group, learners):
     client.force_login(other_coach)
     for method, url in urls:
-        response = getattr(client, method)(url, {"names": "Eva", "learners": [learners[0].pk]})
+        response = getattr(client, method)(
+            url, {"names": "Eva", "learners": [learners[0].pk], "username": other_coach.username}
+        )
         assert response.status_code == 404, (method, url, response.status_code)
     assert group.learners.count() == 2 and group.assignments.count() == 1
+    assert other_coach not in group.coaches.all()  # another coach cannot add themselves
 
 
 def test_a_learner_of_another_group_cannot_be_removed_through_my_group(coach_client, coach, group):
