@@ -131,13 +131,14 @@ def test_anonymous_people_are_sent_to_sign_in(client, pin_learner):
         assert response["Location"].startswith("/en/account/login/?next="), url
 
 
-@pytest.mark.parametrize("who", ["learner", "manager"])
+@pytest.mark.parametrize("who", ["learner", "manager", "redacteur", "coordinator"])
 def test_people_who_are_not_coaches_get_403(client, pin_learner, who):
+    """The learner themself, a training manager, an editor and the programme coordinator (demo users)."""
     demo_users_ensure()
     if who == "learner":
         client.force_login(pin_learner.learner)
     else:
-        assert client.login(username="manager", password="oefen-manager-2026")
+        assert client.login(username=who, password=f"oefen-{who}-2026")
     urls = [("get", COACH), ("get", f"{COACH}learners/new/"), ("post", f"{COACH}learners/new/")]
     for method, url in urls + learner_urls(pin_learner.learner.pk):
         assert getattr(client, method)(url).status_code == 403, url

@@ -108,3 +108,22 @@ def test_the_account_page_links_to_download_and_delete(client, pin_learner):
     html = client.get("/en/account/").content.decode()
     assert 'href="/en/account/my-data/"' in html and 'href="/en/account/delete/"' in html
     assert 'href="/en/account/coach/"' not in html
+
+
+def test_nobody_else_gets_a_learners_data_whatever_their_role(client, pin_learner, lesson):
+    """The download and "My learning" always answer for the person signed in: the learner's coach, a
+    manager, an editor or the coordinator get their own (empty) data, never the learner's."""
+    from django.urls import reverse
+
+    from accounts.demo import demo_users_ensure
+
+    demo_users_ensure()
+    ids = learn_something(pin_learner.learner, lesson, count=2)
+    for username in ("coach", "manager", "redacteur", "coordinator", "leerling"):
+        assert client.login(username=username, password=f"oefen-{username}-2026"), username
+        body = b"".join(client.get("/en/account/my-data/").streaming_content).decode()
+        data = json.loads(body)
+        assert data["profile"]["learner_id"] != str(pin_learner.learner.public_id), username
+        assert not any(statement_id in body for statement_id in ids), username
+        assert "Marie" not in client.get(reverse("progress:my_learning")).content.decode(), username
+        client.logout()

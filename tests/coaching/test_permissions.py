@@ -82,7 +82,7 @@ def test_learners_get_403_on_every_coach_page(client, urls, learners):
         assert getattr(client, method)(url).status_code == 403, url
 
 
-@pytest.mark.parametrize("role", [roles.TRAINING_MANAGERS, roles.EDITORS])
+@pytest.mark.parametrize("role", [roles.TRAINING_MANAGERS, roles.EDITORS, roles.PROGRAMME_COORDINATORS])
 def test_other_roles_get_403_on_every_coach_page(client, urls, django_user_model, role):
     user = django_user_model.objects.create_user(f"user-{len(role)}", password="een-goed-wachtwoord", is_staff=True)
     user.groups.add(Group.objects.get_or_create(name=role)[0])
