@@ -200,6 +200,15 @@ CELERY_BEAT_SCHEDULE.update(
 # --- Learning records ---------------------------------------------------------------------------
 # The IRI namespace of this site's xAPI activities and learners. It names things; nothing fetches it.
 XAPI_ACTIVITY_BASE = os.environ.get("XAPI_ACTIVITY_BASE", "https://oefenplein.mechelen.be/xapi")
+# Per learner and per window (progress/throttle.py): at most this many batches and statements sent to
+# the endpoint; over it the answer is 429 with Retry-After. 0 switches a limit off. A real learner sends
+# one small batch per answer or simulator action, and a queue that was offline in batches of 50.
+PROGRESS_RATE_WINDOW_SECONDS = int(os.environ.get("PROGRESS_RATE_WINDOW_SECONDS", "60"))
+PROGRESS_RATE_BATCHES = int(os.environ.get("PROGRESS_RATE_BATCHES", "120"))
+PROGRESS_RATE_STATEMENTS = int(os.environ.get("PROGRESS_RATE_STATEMENTS", "1000"))
+# A statement may be this much older than the account: practice done as a guest on the same device just
+# before the account was made is added to it (progress.js). Anything older is refused.
+PROGRESS_GUEST_PRACTICE_SECONDS = int(os.environ.get("PROGRESS_GUEST_PRACTICE_SECONDS", str(24 * 60 * 60)))
 
 # --- H5P player ----------------------------------------------------------------------------------
 # H5P content runs its own JavaScript, so the player and its files are served from another origin

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import LessonProgress, LessonStatus, ModuleProgress, SimulatorAttempt, Statement
 from .signals import learning_completed
-from .xapi import VERB_BASE, PreparedStatement, StatementRejected, statement_prepare
+from .xapi import VERB_BASE, PreparedStatement, StatementRejected, statement_matches, statement_prepare
 
 MAX_BATCH = 50
 COMPLETED = VERB_BASE + "completed"
@@ -21,7 +22,7 @@ EXTENSION_BASE = "https://oefenplein.mechelen.be/xapi/ext/"
 
 
 class StatementConflict(Exception):
-    """A statement id that already belongs to somebody else."""
+    """A statement id that is already stored for somebody else, or for this learner with other content."""
 
 
 @dataclass
@@ -35,7 +36,8 @@ def statements_ingest(*, user, statements: list) -> IngestResult:
 
     All or nothing: one bad statement rejects the whole batch (StatementRejected), so a retry of
     the corrected batch never leaves half of it behind. Statement ids already stored for this
-    learner are skipped, which makes retries after a lost response safe.
+    learner with the same content are skipped, which makes retries after a lost response safe; the
+    same id with other content is a StatementConflict.
     """
     if len(statements) > MAX_BATCH:
         raise ValueError(f"at most {MAX_BATCH} statements per batch")
@@ -43,18 +45,21 @@ def statements_ingest(*, user, statements: list) -> IngestResult:
     actor = str(user.public_id)
     prepared: dict = {}
     for index, raw in enumerate(statements):
-        statement = statement_prepare(raw=raw, index=index, actor_name=actor, now=now)
+        statement = statement_prepare(raw=raw, index=index, actor_name=actor, now=now, joined=user.date_joined)
         if statement.id in prepared and prepared[statement.id].data != statement.data:
-            raise StatementRejected(index, "The same id is used for two different statements.")
+            raise StatementRejected(index, _("The same id is used for two different statements."))
         prepared[statement.id] = statement
 
     with transaction.atomic():
         # One learner's batches are applied one after another, so two retries of the same batch
         # can never both count.
         get_user_model().objects.select_for_update().filter(pk=user.pk).first()
-        existing = dict(Statement.objects.filter(id__in=prepared.keys()).values_list("id", "user_id"))
-        if any(owner != user.pk for owner in existing.values()):
-            raise StatementConflict("A statement id is already used.")
+        existing = {}
+        for key, owner, data in Statement.objects.filter(id__in=prepared.keys()).values_list("id", "user_id", "data"):
+            # A retry is the same content; the same id for anything else is refused, not skipped.
+            if owner != user.pk or not statement_matches(stored=data, statement=prepared[key]):
+                raise StatementConflict("A statement id is already used for other content.")
+            existing[key] = owner
         new = [statement for statement in prepared.values() if statement.id not in existing]
         try:
             Statement.objects.bulk_create([_row(user, statement) for statement in new])

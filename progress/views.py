@@ -1,4 +1,10 @@
-"""The learning-record endpoint (POST a JSON statement or a list of them) and the learner's own pages."""
+"""The learning-record endpoint (POST a JSON statement or a list of them) and the learner's own pages.
+
+The endpoint's answers, which learn/static/learn/js/progress.js acts on: 200 {stored, duplicates};
+401 not signed in; 415 not application/json; 429 too much at once (Retry-After: seconds; progress/throttle.py);
+413 too big; 400 a bad statement ({error, index}: the whole batch is refused); 409 a statement id already
+stored with other content (or for somebody else). Every refusal stores nothing.
+"""
 
 import json
 
@@ -13,6 +19,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from . import selectors
 from .services import MAX_BATCH, StatementConflict, statements_ingest
+from .throttle import BATCHES, STATEMENTS, rate_count
 from .xapi import StatementRejected
 
 MAX_BODY_BYTES = 256 * 1024
@@ -22,10 +29,23 @@ def _error(status: int, reason: str, **extra) -> JsonResponse:
     return JsonResponse({"error": reason, **extra}, status=status)
 
 
+def _slow_down(seconds: int) -> JsonResponse:
+    """429 with Retry-After: the browser's queue keeps the statements and waits that long."""
+    reason = _("You are sending a lot at once. Your progress is kept; it is sent again in a moment.")
+    response = _error(429, reason, detail=reason, retry_after=seconds)
+    response["Retry-After"] = str(seconds)
+    return response
+
+
 @require_POST
 def statements_endpoint(request):
     if not request.user.is_authenticated:
         return _error(401, _("Sign in to save your progress."))
+    if request.content_type != "application/json":
+        return _error(415, _("Send the statements as JSON, with the content type application/json."))
+    wait = rate_count(user_id=request.user.pk, kind=BATCHES)
+    if wait:
+        return _slow_down(wait)
     try:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
@@ -47,12 +67,15 @@ def statements_endpoint(request):
         return _error(400, _("The batch is empty."))
     if len(statements) > MAX_BATCH:
         return _error(413, _("Send at most %(n)s statements at a time.") % {"n": MAX_BATCH})
+    wait = rate_count(user_id=request.user.pk, kind=STATEMENTS, amount=len(statements))
+    if wait:
+        return _slow_down(wait)
     try:
         result = statements_ingest(user=request.user, statements=statements)
     except StatementRejected as rejected:
         return _error(400, rejected.reason, index=rejected.index)
     except StatementConflict:
-        return _error(409, _("A statement with this id already exists."))
+        return _error(409, _("Another statement with this id is already stored."))
     return JsonResponse({"stored": result.stored, "duplicates": result.duplicates})
 
 

@@ -1,10 +1,13 @@
 """Strict xAPI statement checks: ralph-malph's pydantic models plus this site's own rules."""
 
+import json
 import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from pydantic import ValidationError as PydanticValidationError
@@ -19,7 +22,16 @@ ACCEPTED_VERBS = {
 }
 HINTS_EXTENSION = "https://oefenplein.mechelen.be/xapi/ext/hints"
 MAX_DURATION = timedelta(hours=1)  # one statement never claims more time than this
-MAX_CLOCK_SKEW = timedelta(days=1)
+# A browser's clock may run a little fast; a statement from further in the future is refused.
+MAX_CLOCK_SKEW = timedelta(minutes=5)
+# All extensions of one statement together (result, context, object definition), as compact UTF-8 JSON.
+# The simulator engine sends about 300 bytes; nothing on this site needs more than a few.
+MAX_EXTENSIONS_BYTES = 4 * 1024
+# The score range of an activity kind, where the site knows it: a simulator scores out of 100.
+# A resolver can give its own with extra["score_min"] / extra["score_max"].
+KNOWN_SCORE_RANGE = {"simulator": (0, 100)}
+# Set by the server: left out when a retry is compared with the statement stored under its id.
+SERVER_FIELDS = ("actor", "authority", "stored", "version")
 DURATION_PATTERN = re.compile(r"^P(?:(?P<d>\d+)D)?(?:T(?:(?P<h>\d+)H)?(?:(?P<m>\d+)M)?(?:(?P<s>\d+(?:\.\d+)?)S)?)?$")
 
 
@@ -43,13 +55,18 @@ class PreparedStatement:
     hints: int
     timestamp: datetime
     data: dict
+    # Whether the browser sent the timestamp; if not, the server's time went in (and differs on a retry).
+    timestamp_given: bool = True
 
 
-def statement_prepare(*, raw, index: int, actor_name: str, now: datetime | None = None) -> PreparedStatement:
+def statement_prepare(
+    *, raw, index: int, actor_name: str, now: datetime | None = None, joined: datetime | None = None
+) -> PreparedStatement:
     """Check one statement from the browser and put the server's facts in it.
 
-    The actor always comes from the session (`actor_name`), never from the client; for questions
-    the server decides whether the answer is right.
+    The actor always comes from the session (`actor_name`): a statement may leave it out or name
+    this learner, never somebody else. For questions the server decides whether the answer is right.
+    `joined` is when the learner's account was made: nothing happened long before that.
     """
     now = now or timezone.now()
     if not isinstance(raw, dict):
@@ -61,11 +78,23 @@ def statement_prepare(*, raw, index: int, actor_name: str, now: datetime | None 
         raise StatementRejected(
             index, _("Every statement needs an id (a UUID) so that it is stored only once.")
         ) from None
+    for field in ("actor", "authority"):
+        if statement.get(field) is not None and not _names_learner(statement[field], actor_name):
+            raise StatementRejected(
+                index,
+                _("%(field)s: a statement can only be about you, the person who is signed in.") % {"field": field},
+            )
+    if _extensions_bytes(statement) > MAX_EXTENSIONS_BYTES:
+        raise StatementRejected(
+            index, _("The extensions of a statement can be at most %(n)s kB.") % {"n": MAX_EXTENSIONS_BYTES // 1024}
+        )
     for server_field in ("stored", "authority", "version"):
         statement.pop(server_field, None)
     statement["id"] = str(statement_id)
     statement["actor"] = {"objectType": "Agent", "account": {"homePage": activity_base(), "name": actor_name}}
-    statement.setdefault("timestamp", now.isoformat())
+    timestamp_given = statement.get("timestamp") is not None
+    if not timestamp_given:
+        statement["timestamp"] = now.isoformat()
     try:
         model = BaseXapiStatement(**statement)
     except PydanticValidationError as error:
@@ -90,6 +119,11 @@ def statement_prepare(*, raw, index: int, actor_name: str, now: datetime | None 
         timestamp = timestamp.replace(tzinfo=UTC)
     if timestamp > now + MAX_CLOCK_SKEW:
         raise StatementRejected(index, _("The time of this statement is in the future."))
+    if joined is not None and timestamp < joined - timedelta(seconds=settings.PROGRESS_GUEST_PRACTICE_SECONDS):
+        raise StatementRejected(index, _("The time of this statement is before your account was made."))
+    model_score = model.result.score if model.result is not None else None
+    if model_score is not None:
+        _score_check(model_score, activity, index)
 
     data = model.model_dump(mode="json", exclude_none=True)
     result = data.get("result") or {}
@@ -107,9 +141,6 @@ def statement_prepare(*, raw, index: int, actor_name: str, now: datetime | None 
         )
     elif activity.kind == "simulator" and not (data.get("context") or {}).get("registration"):
         raise StatementRejected(index, _("A simulator statement needs context.registration (the attempt)."))
-    elif activity.kind == "h5p" and score is not None and not 0 <= float(score) <= 1:
-        # xAPI allows -1..1; an H5P score is never negative. The score stays the browser's claim.
-        raise StatementRejected(index, _("result.score.scaled: a score is between 0 and 1."))
     return PreparedStatement(
         id=statement_id,
         verb=verb,
@@ -120,7 +151,72 @@ def statement_prepare(*, raw, index: int, actor_name: str, now: datetime | None 
         hints=_hints(result.get("extensions") or {}),
         timestamp=timestamp,
         data=data,
+        timestamp_given=timestamp_given,
     )
+
+
+def statement_matches(*, stored: dict, statement: PreparedStatement) -> bool:
+    """Whether `statement` is a retry of the one stored under its id: the same content as checked and
+    stored, leaving out what the server sets (the actor, the time when the browser sent none, and a
+    question's result, which the server works out from the response)."""
+    ignore = set(SERVER_FIELDS) | (set() if statement.timestamp_given else {"timestamp"})
+
+    def content(data: dict) -> dict:
+        kept = {key: value for key, value in data.items() if key not in ignore}
+        if statement.activity.kind == "question" and isinstance(kept.get("result"), dict):
+            kept["result"] = {key: value for key, value in kept["result"].items() if key not in ("success", "score")}
+        return kept
+
+    return content(stored) == content(statement.data)
+
+
+def _names_learner(agent, actor_name: str) -> bool:
+    """An Agent identified by this site's account for this learner, and nothing else."""
+    if not isinstance(agent, dict) or set(agent) - {"objectType", "account", "name"}:
+        return False
+    account = agent.get("account")
+    return (
+        agent.get("objectType", "Agent") == "Agent"
+        and isinstance(account, dict)
+        and set(account) == {"homePage", "name"}
+        and str(account["homePage"]).rstrip("/") == activity_base()
+        and str(account["name"]) == actor_name
+    )
+
+
+def _extensions_bytes(statement: dict) -> int:
+    """The size of all extensions of a statement, as compact UTF-8 JSON."""
+    found = []
+    for part in ("result", "context"):
+        section = statement.get(part)
+        if isinstance(section, dict):
+            found.append(section.get("extensions"))
+    target = statement.get("object")
+    definition = target.get("definition") if isinstance(target, dict) else None
+    if isinstance(definition, dict):
+        found.append(definition.get("extensions"))
+    return sum(
+        len(json.dumps(item, ensure_ascii=False, separators=(",", ":")).encode()) for item in found if item is not None
+    )
+
+
+def _score_check(score, activity: Activity, index: int) -> None:
+    """A score within its own range and within what the activity allows (xAPI itself allows -1..1)."""
+    if score.scaled is not None and not 0 <= score.scaled <= 1:
+        raise StatementRejected(index, _("result.score.scaled: a score is between 0 and 1."))
+    if score.min is not None and score.max is not None and score.min > score.max:
+        raise StatementRejected(index, _("result.score: the lowest score is higher than the highest."))
+    if score.raw is None:
+        return
+    if (score.min is not None and score.raw < score.min) or (score.max is not None and score.raw > score.max):
+        raise StatementRejected(index, _("result.score.raw: the score is not between the lowest and the highest."))
+    low, high = KNOWN_SCORE_RANGE.get(activity.kind, (None, None))
+    low = activity.extra.get("score_min", low)
+    high = activity.extra.get("score_max", high)
+    if (low is not None and score.raw < Decimal(low)) or (high is not None and score.raw > Decimal(high)):
+        raise StatementRejected(
+            index, _("result.score.raw: this activity scores from %(low)s to %(high)s.") % {"low": low, "high": high}
+        )
 
 
 def _duration_seconds(value) -> int:

@@ -80,13 +80,24 @@ def test_the_server_decides_if_an_answer_is_right(signed_in, learner, lesson):
     assert progress.wrong_answers == 1 and progress.first_score == 0.0
 
 
-def test_actor_always_comes_from_the_session(signed_in, learner, lesson, django_user_model):
+def test_actor_always_comes_from_the_session(signed_in, learner, lesson, django_user_model, settings):
     other = django_user_model.objects.create_user("someone-else")
     forged = statement(
         lesson_activity_id(lesson),
         actor={"objectType": "Agent", "account": {"homePage": "https://x.example", "name": str(other.public_id)}},
     )
-    assert post(signed_in, [forged]).status_code == 200
+    refused = post(signed_in, [forged])
+    assert refused.status_code == 400 and "actor" in refused.json()["error"]
+    assert Statement.objects.count() == 0
+
+    own = statement(
+        lesson_activity_id(lesson),
+        actor={
+            "objectType": "Agent",
+            "account": {"homePage": settings.XAPI_ACTIVITY_BASE, "name": str(learner.public_id)},
+        },
+    )
+    assert post(signed_in, [own]).status_code == 200
     stored = Statement.objects.get()
     assert stored.user == learner
     assert stored.data["actor"]["account"]["name"] == str(learner.public_id)

@@ -8,6 +8,7 @@ import uuid
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from progress.models import LessonProgress, SimulatorAttempt, Statement
 from sandboxes.activities import scenario_activity_id
@@ -133,6 +134,39 @@ def test_a_simulator_statement_without_an_attempt_is_refused(signed_in, minimal_
     response = post(signed_in, [statement])
     assert response.status_code == 400
     assert Statement.objects.count() == 0
+
+
+def test_what_the_engine_sends_at_the_end_is_accepted(signed_in, learner, minimal_scenario):
+    """engine.js's "passed": score out of 100, a duration with tenths, its counts as extensions, the browser's time."""
+    attempt = Attempt(scenario_activity_id(minimal_scenario))
+    end = attempt.end(True, claimed_score=85)
+    end["result"]["duration"] = "PT95.3S"
+    end["result"]["completion"] = True
+    end["result"]["extensions"] = {EXT + "hints": 1, EXT + "wrong": 1, EXT + "safety": 0}
+    batch = [attempt.start(), attempt.action("sms", "next", "right"), end]
+    for statement in batch:
+        statement["timestamp"] = timezone.now().isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    response = post(signed_in, batch)
+    assert response.status_code == 200, response.content
+    assert post(signed_in, batch).json() == {"stored": 0, "duplicates": 3}
+
+
+@pytest.mark.parametrize(
+    "score",
+    [
+        {"scaled": 0.75, "raw": 150, "min": 0, "max": 200},  # within its own range, over the simulator's 100
+        {"scaled": 0, "raw": -10, "min": -20, "max": 100},
+    ],
+)
+def test_a_score_outside_the_simulators_range_is_refused(signed_in, minimal_scenario, score):
+    attempt = Attempt(scenario_activity_id(minimal_scenario))
+    post(signed_in, [attempt.start()])
+    before = (Statement.objects.count(), SimulatorAttempt.objects.get().actions)
+    end = attempt.end(True)
+    end["result"]["score"] = score
+    response = post(signed_in, [attempt.action("sms", "next", "right"), end])
+    assert response.status_code == 400 and response.json()["index"] == 1
+    assert (Statement.objects.count(), SimulatorAttempt.objects.get().actions) == before
 
 
 def test_an_unknown_scenario_is_refused(signed_in, minimal_scenario):
