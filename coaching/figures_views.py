@@ -16,9 +16,9 @@ from django.utils import timezone, translation
 from django.views.decorators.cache import never_cache
 
 from accounts import roles
+from learn.spreadsheets import row_neutralise
 
 from . import figures
-from .views import _safe_cell
 
 
 def coordinator_required(view):
@@ -47,5 +47,5 @@ def programme_figures_csv(request):
     response.write("\ufeff")
     writer = csv.writer(response)
     for row in figures.csv_rows(report):
-        writer.writerow([_safe_cell(value) for value in row])
+        writer.writerow(row_neutralise(row=row))
     return response

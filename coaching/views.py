@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts import card_sheet_views
 from accounts.credentials import code_format
 from accounts.views import coach_required
+from learn.spreadsheets import row_neutralise
 
 from . import cards, selectors, services
 from .forms import (
@@ -31,8 +32,6 @@ from .forms import (
     LearnersCreateForm,
     StatusFilterForm,
 )
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _own_group(request, pk: int):
@@ -234,13 +233,6 @@ def group_dashboard(request, pk: int):
     return render(request, "coaching/group_dashboard.html", context)
 
 
-def _safe_cell(value):
-    """Spreadsheet programs run a cell that starts with = + - @ as a formula: make it plain text."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return "" if value is None else value
-
-
 class _Echo:
     def write(self, value):
         return value
@@ -259,9 +251,9 @@ def group_export_csv(request, pk: int):
         writer = csv.writer(_Echo())
         yield "\ufeff"  # so spreadsheet programs read the file as UTF-8
         with translation.override(language):
-            yield writer.writerow([_safe_cell(value) for value in selectors.export_header()])
+            yield writer.writerow(row_neutralise(row=selectors.export_header()))
             for row in selectors.group_export_rows(group=group, language=language):
-                yield writer.writerow([_safe_cell(value) for value in row])
+                yield writer.writerow(row_neutralise(row=row))
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_export_name(group, "csv")}"'
@@ -276,9 +268,9 @@ def group_export_xlsx(request, pk: int):
     group = _own_group(request, pk)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_("Progress")[:31])
-    sheet.append(selectors.export_header())
+    sheet.append(row_neutralise(row=selectors.export_header()))
     for row in selectors.group_export_rows(group=group, language=translation.get_language()):
-        sheet.append([_safe_cell(value) for value in row])
+        sheet.append(row_neutralise(row=row))
     # FileResponse closes the file when the download is sent.
     output = tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024)  # noqa: SIM115
     workbook.save(output)

@@ -23,6 +23,8 @@ from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.reports import ReportView
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
+from learn.spreadsheets import cell_neutralise
+
 from .checks import FieldReport, LessonReport, lesson_report
 from .models import LessonPage
 
@@ -227,6 +229,11 @@ class LessonChecksReportView(ReportView):
 
     def get_filename(self):
         return f"easy-language-checks-{datetime.date.today():%Y-%m-%d}"
+
+    def preprocess_field_value(self, field, value, export_format):
+        # Titles are typed by people: the one formula rule of every export (learn/spreadsheets.py).
+        # Wagtail's own export only guards Excel cells, not CSV.
+        return cell_neutralise(value=super().preprocess_field_value(field, value, export_format))
 
     def get_queryset(self):
         editable = self.permission_policy.instances_user_has_any_permission_for(self.request.user, EDIT_ACTIONS)

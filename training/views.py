@@ -24,11 +24,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import card_sheet_views
+from learn.spreadsheets import row_neutralise
 
 from . import cards, selectors, services
 from .forms import CardSheetForm, StaffImportForm
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def manager_required(view):
@@ -81,13 +80,6 @@ def department_compliance(request, pk: int):
     return render(request, "training/department_compliance.html", {"department": department, "teams": teams})
 
 
-def _safe_cell(value):
-    """Spreadsheet programs run a cell that starts with = + - @ as a formula: make it plain text."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return "" if value is None else value
-
-
 class _Echo:
     def write(self, value):
         return value
@@ -104,9 +96,9 @@ def _csv_response(rows, name: str):
         writer = csv.writer(_Echo())
         yield "\ufeff"  # so spreadsheet programs read the file as UTF-8
         with translation.override(language):
-            yield writer.writerow([_safe_cell(value) for value in selectors.export_header()])
+            yield writer.writerow(row_neutralise(row=selectors.export_header()))
             for row in selectors.export_rows(rows=rows):
-                yield writer.writerow([_safe_cell(value) for value in row])
+                yield writer.writerow(row_neutralise(row=row))
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_export_name(name, "csv")}"'
@@ -119,9 +111,9 @@ def _xlsx_response(rows, name: str):
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_("Training")[:31])
-    sheet.append(selectors.export_header())
+    sheet.append(row_neutralise(row=selectors.export_header()))
     for row in selectors.export_rows(rows=rows):
-        sheet.append([_safe_cell(value) for value in row])
+        sheet.append(row_neutralise(row=row))
     output = tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024)  # noqa: SIM115 — FileResponse closes it
     workbook.save(output)
     output.seek(0)

@@ -14,6 +14,7 @@ from wagtail.models import Locale
 from coaching import services
 from coaching.models import AssignmentKind
 from progress.models import LessonProgress, LessonStatus
+from tests.formula_cases import FORMULA_CASES, FORMULA_IDS
 
 HEADER = [
     "Learner name",
@@ -82,3 +83,39 @@ def test_xlsx_opens_in_openpyxl(coach_client, group, lessons, finished):
     assert rows[0] == HEADER
     marie = next(row for row in rows if row[0] == "'=HYPERLINK(1)")
     assert marie[2:8] == [english_title(lessons[0]), "Finished", 50, 100, 1, 2]
+
+
+# --- No formulas: the one rule of learn/spreadsheets.py, through the real downloads ----------------
+
+
+def csv_rows(response) -> list[list[str]]:
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text, newline="")))
+
+
+def xlsx_rows(response) -> list[list]:
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    sheet = workbook.active
+    assert not [cell.coordinate for row in sheet.iter_rows() for cell in row if cell.data_type == "f"]
+    return [[cell.value for cell in row] for row in sheet.iter_rows()]
+
+
+@pytest.mark.parametrize("typed,exported", FORMULA_CASES, ids=FORMULA_IDS)
+def test_no_cell_of_the_csv_is_a_formula(coach_client, group, finished, typed, exported):
+    finished.display_name = typed
+    finished.save()
+    response = coach_client.get(reverse("coaching:group_export_csv", kwargs={"pk": group.pk}))
+    names = [row[0] for row in csv_rows(response)[1:]]
+    assert exported in names
+
+
+@pytest.mark.parametrize("typed,exported", FORMULA_CASES, ids=FORMULA_IDS)
+def test_no_cell_of_the_xlsx_is_a_formula_and_numbers_stay_numbers(coach_client, group, finished, typed, exported):
+    finished.display_name = typed
+    finished.save()
+    with translation.override("en"):
+        response = coach_client.get(reverse("coaching:group_export_xlsx", kwargs={"pk": group.pk}))
+    rows = xlsx_rows(response)
+    # Excel files keep a carriage return as a line break.
+    marie = next(row for row in rows[1:] if row[0] in (exported, exported.replace("\r", "\n")))
+    assert marie[4:8] == [50, 100, 1, 2]

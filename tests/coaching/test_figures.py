@@ -16,6 +16,7 @@ from coaching import services as coaching_services
 from lessons.models import HelpPoint
 from progress import figures as progress_figures
 from progress.models import LessonProgress, LessonStatus, ModuleProgress, SimulatorAttempt
+from tests.formula_cases import FORMULA_CASES, FORMULA_IDS
 
 from .conftest import make_learner
 
@@ -211,3 +212,15 @@ def test_the_demo_has_a_coordinator(db):
     from accounts.models import User
 
     assert User.objects.get(username="coordinator").has_role(roles.PROGRAMME_COORDINATORS)
+
+
+@pytest.mark.parametrize("typed,exported", FORMULA_CASES, ids=FORMULA_IDS)
+def test_no_cell_of_the_csv_is_a_formula(coordinator_client, programme, typed, exported):
+    """Help point names are typed by editors: the one rule of learn/spreadsheets.py."""
+    point = programme["points"][0]
+    point.name = typed
+    point.save()
+    with translation.override("nl"):
+        url = reverse("figures:programme_csv")
+    rows = list(csv.reader(io.StringIO(coordinator_client.get(url).content.decode("utf-8-sig"), newline="")))
+    assert exported in [row[1] for row in rows]

@@ -4,17 +4,22 @@ Translations are edited in wagtail-localize's editor, without the checks panel, 
 where their text is checked. Its numbers must be those of lessons/checks.py for the same text.
 """
 
+import csv
+import io
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import translation
+from openpyxl import load_workbook
 from wagtail.admin.menu import reports_menu
 
 from accounts.demo import demo_users_ensure
 from lessons import checks
 from lessons.models import LessonPage
+from tests.formula_cases import FORMULA_CASES, FORMULA_IDS
 
 REPORT = "/admin/reports/easy-language/"
 # 30 words in one sentence: over the limit of lessons/checks.py whatever the language.
@@ -202,3 +207,24 @@ def test_an_anonymous_visitor_is_sent_to_sign_in(client, demo_site):
     response = client.get(REPORT)
     assert response.status_code == 302
     assert "/login/" in response["Location"]
+
+
+# --- The download never carries a formula -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("typed,exported", FORMULA_CASES, ids=FORMULA_IDS)
+def test_no_cell_of_the_download_is_a_formula(editor_client, lesson, typed, exported):
+    """Titles are typed by editors: the one rule of learn/spreadsheets.py, in CSV (Wagtail guards only Excel)."""
+    LessonPage.objects.filter(pk=lesson.pk).update(title=typed)
+    response = editor_client.get(REPORT, {"export": "csv", "locale": "nl"})
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode(), newline="")))
+    assert exported in [row[0] for row in rows]
+
+    response = editor_client.get(REPORT, {"export": "xlsx", "locale": "nl"})
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert not [cell.coordinate for row in sheet.iter_rows() for cell in row if cell.data_type == "f"]
+    titles = [row[0].value for row in sheet.iter_rows()]
+    assert exported in titles or exported.replace("\r", "\n") in titles  # Excel keeps \r as a line break
+    # Numbers stay numbers: the readability score column holds numbers (or nothing).
+    scores = [row[3].value for row in list(sheet.iter_rows())[1:]]
+    assert any(isinstance(score, int | float) for score in scores)
