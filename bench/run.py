@@ -139,6 +139,9 @@ def bench_env() -> dict[str, str]:
             "OEFENPLEIN_VAR_DIR": str(ROOT / "var" / "bench"),
             "LOG_LEVEL": "WARNING",
             "PYTHONUNBUFFERED": "1",
+            # 10 bench learners stand for a whole site's load: the per-learner rate limit is off.
+            "PROGRESS_RATE_BATCHES": "0",
+            "PROGRESS_RATE_STATEMENTS": "0",
         }
     )
     return env
