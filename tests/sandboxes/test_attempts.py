@@ -188,3 +188,85 @@ def test_the_lesson_page_plays_its_simulator(client, lesson_with_simulator):
     html = client.get(lesson_with_simulator.url).content.decode()
     assert "data-sim" in html
     assert "/lesson/" in html and "/simulator/" in html
+
+
+# The server replays every ended attempt over the scenario (sandboxes/replay.py) -------------------
+
+
+def test_a_passed_claim_without_actions_is_stored_as_failed_with_score_0(signed_in, learner, minimal_scenario):
+    from progress.signals import learning_completed
+
+    heard = []
+
+    def listener(**kwargs):
+        heard.append(kwargs["scenario_keys"])
+
+    learning_completed.connect(listener)
+    try:
+        attempt = Attempt(scenario_activity_id(minimal_scenario))
+        with_commit = post(signed_in, [attempt.start(), attempt.end(True)])
+    finally:
+        learning_completed.disconnect(listener)
+    assert with_commit.status_code == 200
+    row = SimulatorAttempt.objects.get(user=learner)
+    assert (row.passed, row.score, row.trail) == (False, 0, [])
+    # The stored end statement says the server's verdict, not the browser's claim.
+    end = Statement.objects.get(user=learner, verb=VERB + "failed")
+    assert end.success is False and end.data["result"]["score"]["raw"] == 0
+    assert not Statement.objects.filter(user=learner, verb=VERB + "passed").exists()
+    assert all(str(minimal_scenario.translation_key) not in keys for keys in heard)
+
+
+def test_an_impossible_trail_does_not_pass(signed_in, learner, minimal_scenario):
+    attempt = Attempt(scenario_activity_id(minimal_scenario))
+    post(signed_in, [attempt.start(), attempt.action("end", "ok", "right"), attempt.end(True)])
+    row = SimulatorAttempt.objects.get(user=learner)
+    assert (row.passed, row.score) == (False, 0)
+    assert row.trail == [{"screen": "end", "element": "ok", "outcome": "right"}]
+
+
+def test_the_trail_is_kept_across_batches_and_replayed_when_the_attempt_ends(signed_in, learner, minimal_scenario):
+    attempt = Attempt(scenario_activity_id(minimal_scenario))
+    post(signed_in, [attempt.start(), attempt.action("sms", "hint", "hint")])
+    row = SimulatorAttempt.objects.get(user=learner)
+    assert row.passed is None and row.score is None
+    post(signed_in, [attempt.action("sms", "next", "right"), attempt.end(True, claimed_score=100)])
+    row.refresh_from_db()
+    assert [step["outcome"] for step in row.trail] == ["hint", "right"]
+    assert (row.passed, row.score) == (True, 95)
+    end = Statement.objects.get(user=learner, verb=VERB + "passed")
+    assert end.data["result"]["score"]["raw"] == 95 and end.score_scaled == 0.95
+
+
+def test_after_a_safety_stop_the_learner_goes_on_and_the_safety_error_stays(signed_in, learner, minimal_scenario):
+    attempt = Attempt(scenario_activity_id(minimal_scenario))
+    post(signed_in, [attempt.start(), attempt.action("sms", "share", "safety"), attempt.end(False)])
+    # Going on at the screen of the mistake, in the same attempt, to the end.
+    post(signed_in, [attempt.action("sms", "resume", "resume"), attempt.action("sms", "next", "right")])
+    row = SimulatorAttempt.objects.get(user=learner)
+    assert [step["outcome"] for step in row.trail] == ["safety", "resume", "right"]
+    assert (row.safety_errors, row.actions, row.passed, row.score) == (1, 2, False, 0)
+    assert Statement.objects.filter(user=learner, verb=VERB + "failed").count() == 1
+    html = signed_in.get(reverse("progress:my_learning")).content.decode()
+    assert "Not done yet" in html or "Nog niet klaar" in html
+    assert row.mistakes == {"sms": 1}
+
+
+def test_a_fake_pass_in_a_lesson_counts_as_wrong_for_the_lesson(signed_in, learner, lesson_with_simulator):
+    from lessons.activities import simulator_activity_id
+
+    block = next(block for block in lesson_with_simulator.body if block.block_type == "simulator")
+    attempt = Attempt(simulator_activity_id(lesson_with_simulator, block.id))
+    assert post(signed_in, [attempt.start(), attempt.end(True)]).status_code == 200
+    progress = LessonProgress.objects.get(user=learner, lesson_key=lesson_with_simulator.translation_key)
+    assert progress.answers[block.id]["last"] is False
+    assert SimulatorAttempt.objects.get(user=learner).passed is False
+
+
+def test_the_language_played_is_kept(signed_in, learner, minimal_scenario):
+    attempt = Attempt(scenario_activity_id(minimal_scenario))
+    start = attempt.start()
+    start["context"]["language"] = "ar"
+    post(signed_in, [start, attempt.action("sms", "next", "right"), attempt.end(True)])
+    row = SimulatorAttempt.objects.get(user=learner)
+    assert (row.language, row.passed, row.score) == ("ar", True, 100)
