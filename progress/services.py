@@ -1,5 +1,6 @@
 """The only way learning records are written. Activities (quiz, lesson, simulator, H5P) all come here."""
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -271,6 +272,11 @@ def _extension(statement: PreparedStatement, name: str, *, part: str = "result")
 
 
 MAX_TRAIL = 1000  # sandboxes/replay.py does not replay a longer trail: such an attempt never passes
+TRAIL_ID = re.compile(r"^[a-z0-9_-]{1,40}$")
+
+
+def _trail_id(value) -> str:
+    return value if isinstance(value, str) and TRAIL_ID.match(value) else "?"
 
 
 def _attempt_apply(row: SimulatorAttempt, statement: PreparedStatement) -> None:
@@ -285,9 +291,10 @@ def _attempt_apply(row: SimulatorAttempt, statement: PreparedStatement) -> None:
         outcome = _extension(statement, "outcome")
         screen = str(_extension(statement, "screen") or "")[:40]
         if len(row.trail) <= MAX_TRAIL:
-            # Ids and the outcome only: what a learner typed is never in a statement, nor here.
-            element = str(_extension(statement, "element") or "")[:40]
-            step = {"screen": screen, "element": element, "outcome": str(outcome)[:10]}
+            # Ids and the outcome only: what a learner typed is never in a statement, nor here. Anything
+            # that is not an id is kept as "?", which the replay never accepts.
+            element = _trail_id(_extension(statement, "element"))
+            step = {"screen": _trail_id(screen), "element": element, "outcome": _trail_id(outcome)}
             row.trail = [*row.trail, step]
         if outcome == "resume":  # going on after a safety Stop (sandboxes/replay.py) is not an action
             return

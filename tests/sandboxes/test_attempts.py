@@ -284,3 +284,11 @@ def test_the_language_played_is_kept(signed_in, learner, minimal_scenario):
     post(signed_in, [start, attempt.action("sms", "next", "right"), attempt.end(True)])
     row = SimulatorAttempt.objects.get(user=learner)
     assert (row.language, row.passed, row.score) == ("ar", True, 100)
+
+
+def test_only_ids_are_kept_in_the_trail(signed_in, learner, minimal_scenario):
+    attempt = Attempt(scenario_activity_id(minimal_scenario))
+    post(signed_in, [attempt.start(), attempt.action("sms", "Maria 0470 00 00 01", "right"), attempt.end(True)])
+    row = SimulatorAttempt.objects.get(user=learner)
+    assert row.trail == [{"screen": "sms", "element": "?", "outcome": "right"}]
+    assert (row.passed, row.score) == (False, 0)
