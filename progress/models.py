@@ -108,8 +108,9 @@ class ModuleProgress(models.Model):
 class SimulatorAttempt(models.Model):
     """One attempt at a simulator scenario (one xAPI registration), kept up to date from its statements.
 
-    The counts come from the learner's own actions as the server received them, and the score is
-    worked out here from them, so a browser cannot claim a clean run it did not have.
+    The counts come from the learner's own actions as the server received them. Whether the attempt
+    passed, and its score, come from replaying its `trail` over the scenario on the server
+    (progress/attempts.py, sandboxes/replay.py), so a browser cannot claim a run it did not have.
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="simulator_attempts")
@@ -129,6 +130,10 @@ class SimulatorAttempt(models.Model):
     duration_seconds = models.PositiveIntegerField(default=0)
     # {screen id: wrong actions and safety errors on that screen}: where a group gets stuck.
     mistakes = models.JSONField(default=dict)
+    # Every recorded action in the order done: [{"screen", "element", "outcome"}]. Never what was typed.
+    trail = models.JSONField(default=list)
+    # The language the scenario was played in (its texts differ per language, its graph does not).
+    language = models.CharField(max_length=10, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "registration"], name="one_row_per_simulator_attempt")]

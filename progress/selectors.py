@@ -151,6 +151,8 @@ class SimulatorEntry:
     passed: int
     best_score: int | None
     last_activity_at: object
+    # Over every attempt: a safety error stays in the learner's result, also after a clean try.
+    safety_errors: int = 0
 
     @property
     def done(self) -> bool:
@@ -192,6 +194,11 @@ def simulator_summaries(*, user_ids, scenario_keys=None) -> dict:
             "last": row["n_last"],
         }
     return summary
+
+
+def simulator_tried(*, user, scenario_key) -> bool:
+    """Whether the learner started an attempt at this scenario before (anywhere: free practice or a lesson)."""
+    return SimulatorAttempt.objects.filter(user=user, scenario_key=scenario_key).exists()
 
 
 def simulator_mistake_screens(*, user_ids, scenario_keys, limit: int = 5) -> dict:
@@ -253,6 +260,7 @@ def my_learning(*, user, language: str, request=None) -> MyLearning:
                 passed=row["passed"],
                 best_score=row["best_score"],
                 last_activity_at=row["last"],
+                safety_errors=row["safety"] or 0,
             )
             for (_user, key), row in sorted(simulators.items(), key=lambda item: item[1]["last"], reverse=True)
             if key in pages

@@ -1,5 +1,6 @@
 """The only way learning records are written. Activities (quiz, lesson, simulator, H5P) all come here."""
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -61,12 +62,14 @@ def statements_ingest(*, user, statements: list) -> IngestResult:
                 raise StatementConflict("A statement id is already used for other content.")
             existing[key] = owner
         new = [statement for statement in prepared.values() if statement.id not in existing]
+        # First: the server's verdict on simulator attempts replaces the browser's claim in the end
+        # statements, before they are stored and before the lesson and training count them.
+        _simulators_apply(user=user, statements=new)
         try:
             Statement.objects.bulk_create([_row(user, statement) for statement in new])
         except IntegrityError as error:  # another learner's statement with the same id, just now
             raise StatementConflict("A statement id is already used.") from error
         _aggregates_apply(user=user, statements=new)
-        _simulators_apply(user=user, statements=new)
         completions = [s.activity for s in new if s.verb == COMPLETED and s.activity.lesson_key]
         passed = {s.activity.extra["scenario_key"] for s in new if s.verb == PASSED and s.activity.kind == "simulator"}
         if completions or passed:
@@ -200,7 +203,13 @@ def _lesson_apply(row: LessonProgress, statement: PreparedStatement) -> None:
 
 
 def _simulators_apply(*, user, statements: list[PreparedStatement]) -> None:
-    """Keep each simulator attempt's row (one per xAPI registration) up to date."""
+    """Keep each simulator attempt's row (one per xAPI registration) up to date, and judge the ended ones.
+
+    An ended attempt is replayed on the server (progress/attempts.py): it passes only when its recorded
+    actions reach every goal through allowed steps without a safety error. The end statements of this
+    batch are then made to say the server's verdict and score, so the stored record, the lesson and
+    the training certificates all count what the server saw, never what the browser claimed.
+    """
     simulator_statements = sorted((s for s in statements if s.activity.kind == "simulator"), key=lambda s: s.timestamp)
     if not simulator_statements:
         return
@@ -210,6 +219,7 @@ def _simulators_apply(*, user, statements: list[PreparedStatement]) -> None:
         for row in SimulatorAttempt.objects.select_for_update().filter(user=user, registration__in=registrations)
     }
     created = {}
+    ends = defaultdict(list)
     for statement in simulator_statements:
         registration = _registration(statement)
         row = rows.get(registration) or created.get(registration)
@@ -224,6 +234,13 @@ def _simulators_apply(*, user, statements: list[PreparedStatement]) -> None:
             )
             created[registration] = row
         _attempt_apply(row, statement)
+        if statement.verb in (PASSED, FAILED):
+            ends[registration].append(statement)
+    for registration, row in {**rows, **created}.items():
+        if row.completed_at is not None:
+            _attempt_judge(row)
+        for statement in ends.get(registration, ()):
+            _end_statement_correct(statement, row)
     SimulatorAttempt.objects.bulk_create(created.values())
     if rows:
         _rows_update(
@@ -232,6 +249,7 @@ def _simulators_apply(*, user, statements: list[PreparedStatement]) -> None:
             unique_fields=["user", "registration"],
             fields=[
                 "mode",
+                "language",
                 "last_activity_at",
                 "completed_at",
                 "passed",
@@ -242,6 +260,7 @@ def _simulators_apply(*, user, statements: list[PreparedStatement]) -> None:
                 "safety_errors",
                 "duration_seconds",
                 "mistakes",
+                "trail",
             ],
         )
 
@@ -257,14 +276,33 @@ def _extension(statement: PreparedStatement, name: str, *, part: str = "result")
     return (section.get("extensions") or {}).get(EXTENSION_BASE + name)
 
 
+MAX_TRAIL = 1000  # sandboxes/replay.py does not replay a longer trail: such an attempt never passes
+TRAIL_ID = re.compile(r"^[a-z0-9_-]{1,40}$")
+
+
+def _trail_id(value) -> str:
+    return value if isinstance(value, str) and TRAIL_ID.match(value) else "?"
+
+
 def _attempt_apply(row: SimulatorAttempt, statement: PreparedStatement) -> None:
     row.last_activity_at = max(row.last_activity_at, statement.timestamp)
     mode = _extension(statement, "mode", part="context")
     if mode in ("guided", "practice", "test"):
         row.mode = mode
+    language = (statement.data.get("context") or {}).get("language")
+    if isinstance(language, str) and not row.language:
+        row.language = language.split("-")[0][:10].lower()
     if statement.verb == INTERACTED:
         outcome = _extension(statement, "outcome")
         screen = str(_extension(statement, "screen") or "")[:40]
+        if len(row.trail) <= MAX_TRAIL:
+            # Ids and the outcome only: what a learner typed is never in a statement, nor here. Anything
+            # that is not an id is kept as "?", which the replay never accepts.
+            element = _trail_id(_extension(statement, "element"))
+            step = {"screen": _trail_id(screen), "element": element, "outcome": _trail_id(outcome)}
+            row.trail = [*row.trail, step]
+        if outcome == "resume":  # going on after a safety Stop (sandboxes/replay.py) is not an action
+            return
         if outcome == "hint":
             row.hints += max(statement.hints, 1)
         else:
@@ -277,11 +315,35 @@ def _attempt_apply(row: SimulatorAttempt, statement: PreparedStatement) -> None:
     elif statement.verb in (PASSED, FAILED) and row.completed_at is None:
         row.completed_at = statement.timestamp
         row.duration_seconds = statement.duration_seconds
+        # The browser's claim, for now: _attempt_judge keeps it only when the replay agrees.
         row.passed = statement.verb == PASSED
-    if row.completed_at is not None:
-        # The server's own score from the counted actions: a safety error means the task is done again.
-        row.passed = bool(row.passed) and row.safety_errors == 0
-        row.score = max(0, 100 - 10 * row.wrong_actions - 5 * row.hints) if row.passed else 0
+
+
+def _attempt_judge(row: SimulatorAttempt) -> None:
+    """Passed only when the browser said so and the server's replay of the trail agrees; the server's score."""
+    from .attempts import attempt_judge
+
+    verdict = attempt_judge(
+        kind="simulator", scenario_key=str(row.scenario_key), language=row.language, trail=row.trail
+    )
+    row.passed = bool(row.passed) and verdict.passed and row.safety_errors == 0
+    row.score = verdict.score if row.passed else 0
+
+
+def _end_statement_correct(statement: PreparedStatement, row: SimulatorAttempt) -> None:
+    """Make an end statement say the server's verdict, the way questions get the server's answer."""
+    passed = bool(row.passed)
+    verb = PASSED if passed else FAILED
+    score = (row.score or 0) if passed else 0
+    statement.verb = verb
+    statement.success = passed
+    statement.score_scaled = score / 100
+    data = statement.data
+    data["verb"] = {"id": verb, "display": {"en-US": verb.rsplit("/", 1)[-1]}}
+    result = data.setdefault("result", {})
+    result["success"] = passed
+    result["completion"] = passed
+    result["score"] = {"scaled": score / 100, "raw": score, "min": 0, "max": 100}
 
 
 def _h5p_outcome(activity, statement: PreparedStatement) -> bool | None:

@@ -109,3 +109,12 @@ def scenario_screen_titles_for(*, translation_keys, language: str) -> dict:
             continue
         chosen[row.translation_key] = row
     return {key: {block.value["id"]: block.value["title"] for block in row.screens} for key, row in chosen.items()}
+
+
+def scenario_tried(*, user, scenario) -> str:
+    """For the player's first-try rule: "1" tried before, "0" never, "" a guest (the browser knows)."""
+    if user is None or not user.is_authenticated:
+        return ""
+    from progress.selectors import simulator_tried
+
+    return "1" if simulator_tried(user=user, scenario_key=scenario.translation_key) else "0"

@@ -6,7 +6,7 @@ from django.utils import translation
 from django.views.decorators.http import require_GET
 
 from .activities import scenario_activity_id
-from .selectors import scenario_for_language, scenario_runtime, scenarios_for_language
+from .selectors import scenario_for_language, scenario_runtime, scenario_tried, scenarios_for_language
 
 MODES = ("guided", "practice", "test")
 # The player needs nothing from anywhere else: everything comes from this site, no frames at all.
@@ -51,6 +51,8 @@ def play(request, slug: str):
             "activity_id": scenario_activity_id(scenario),
             "mode": mode,
             "player_id": f"sim-{scenario.slug}",
+            # No mode asked for: the first try is guided (engine.js).
+            "tried": scenario_tried(user=request.user, scenario=scenario),
         },
     )
     response["Content-Security-Policy"] = SIMULATOR_CSP

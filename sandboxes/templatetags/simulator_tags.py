@@ -1,13 +1,13 @@
 from django import template
 from django.utils import translation
 
-from sandboxes.selectors import scenario_by_key, scenario_runtime
+from sandboxes.selectors import scenario_by_key, scenario_runtime, scenario_tried
 
 register = template.Library()
 
 
-@register.simple_tag
-def lesson_simulator(page, block_id, scenario):
+@register.simple_tag(takes_context=True)
+def lesson_simulator(context, page, block_id, scenario):
     """What a lesson's simulator block needs: the scenario in the page's language and its activity id.
 
     The activity id is empty in the admin's block preview (no page), so nothing is recorded there.
@@ -26,4 +26,5 @@ def lesson_simulator(page, block_id, scenario):
         "runtime": scenario_runtime(localized),
         "activity_id": activity,
         "player_id": f"sim-{block_id or localized.slug}",
+        "tried": scenario_tried(user=getattr(context.get("request"), "user", None), scenario=localized),
     }

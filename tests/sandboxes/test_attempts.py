@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from progress.models import LessonProgress, SimulatorAttempt, Statement
 from sandboxes.activities import scenario_activity_id
@@ -80,8 +80,8 @@ def test_an_attempt_is_counted_from_its_actions(signed_in, learner, minimal_scen
     attempt = Attempt(scenario_activity_id(minimal_scenario), mode="test")
     batch = [
         attempt.start(),
-        attempt.action("sms", "code", "wrong"),
-        attempt.action("sms", "code", "wrong"),
+        attempt.action("sms", "next", "wrong"),  # the code field was not right yet
+        attempt.action("sms", "next", "wrong"),
         attempt.action("sms", "next", "right"),
         attempt.end(True),
     ]
@@ -222,3 +222,106 @@ def test_the_lesson_page_plays_its_simulator(client, lesson_with_simulator):
     html = client.get(lesson_with_simulator.url).content.decode()
     assert "data-sim" in html
     assert "/lesson/" in html and "/simulator/" in html
+
+
+# The server replays every ended attempt over the scenario (sandboxes/replay.py) -------------------
+
+
+def test_a_passed_claim_without_actions_is_stored_as_failed_with_score_0(signed_in, learner, minimal_scenario):
+    from progress.signals import learning_completed
+
+    heard = []
+
+    def listener(**kwargs):
+        heard.append(kwargs["scenario_keys"])
+
+    learning_completed.connect(listener)
+    try:
+        attempt = Attempt(scenario_activity_id(minimal_scenario))
+        with_commit = post(signed_in, [attempt.start(), attempt.end(True)])
+    finally:
+        learning_completed.disconnect(listener)
+    assert with_commit.status_code == 200
+    row = SimulatorAttempt.objects.get(user=learner)
+    assert (row.passed, row.score, row.trail) == (False, 0, [])
+    # The stored end statement says the server's verdict, not the browser's claim.
+    end = Statement.objects.get(user=learner, verb=VERB + "failed")
+    assert end.success is False and end.data["result"]["score"]["raw"] == 0
+    assert not Statement.objects.filter(user=learner, verb=VERB + "passed").exists()
+    assert all(str(minimal_scenario.translation_key) not in keys for keys in heard)
+
+
+def test_an_impossible_trail_does_not_pass(signed_in, learner, minimal_scenario):
+    attempt = Attempt(scenario_activity_id(minimal_scenario))
+    post(signed_in, [attempt.start(), attempt.action("end", "ok", "right"), attempt.end(True)])
+    row = SimulatorAttempt.objects.get(user=learner)
+    assert (row.passed, row.score) == (False, 0)
+    assert row.trail == [{"screen": "end", "element": "ok", "outcome": "right"}]
+
+
+def test_the_trail_is_kept_across_batches_and_replayed_when_the_attempt_ends(signed_in, learner, minimal_scenario):
+    attempt = Attempt(scenario_activity_id(minimal_scenario))
+    post(signed_in, [attempt.start(), attempt.action("sms", "hint", "hint")])
+    row = SimulatorAttempt.objects.get(user=learner)
+    assert row.passed is None and row.score is None
+    post(signed_in, [attempt.action("sms", "next", "right"), attempt.end(True, claimed_score=100)])
+    row.refresh_from_db()
+    assert [step["outcome"] for step in row.trail] == ["hint", "right"]
+    assert (row.passed, row.score) == (True, 95)
+    end = Statement.objects.get(user=learner, verb=VERB + "passed")
+    assert end.data["result"]["score"]["raw"] == 95 and end.score_scaled == 0.95
+
+
+def test_after_a_safety_stop_the_learner_goes_on_and_the_safety_error_stays(signed_in, learner, minimal_scenario):
+    attempt = Attempt(scenario_activity_id(minimal_scenario))
+    post(signed_in, [attempt.start(), attempt.action("sms", "share", "safety"), attempt.end(False)])
+    # Going on at the screen of the mistake, in the same attempt, to the end.
+    post(signed_in, [attempt.action("sms", "resume", "resume"), attempt.action("sms", "next", "right")])
+    row = SimulatorAttempt.objects.get(user=learner)
+    assert [step["outcome"] for step in row.trail] == ["safety", "resume", "right"]
+    assert (row.safety_errors, row.actions, row.passed, row.score) == (1, 2, False, 0)
+    assert Statement.objects.filter(user=learner, verb=VERB + "failed").count() == 1
+    assert row.mistakes == {"sms": 1}
+    # A clean try afterwards passes, and the learner's result still shows the safety error.
+    clean = Attempt(scenario_activity_id(minimal_scenario))
+    post(signed_in, [clean.start(), clean.action("sms", "next", "right"), clean.end(True)])
+    assert SimulatorAttempt.objects.get(registration=clean.registration).passed is True
+    with translation.override("en"):
+        html = signed_in.get(reverse("progress:my_learning")).content.decode()
+    assert "Best score: 100 out of 100" in html
+    assert "You made 1 safety error. A try with a safety error does not count." in html
+    # The coach's view reads the same attempts: the safety error is counted with the mistakes.
+    from progress.selectors import group_progress, simulator_mistake_screens
+
+    key = minimal_scenario.translation_key
+    cell = group_progress(user_ids=[learner.pk], simulator_keys=[key])[(learner.pk, key)]
+    assert (cell.attempts, cell.wrong_answers) == (2, 1)
+    assert simulator_mistake_screens(user_ids=[learner.pk], scenario_keys=[key])[key] == [("sms", 1)]
+
+
+def test_a_fake_pass_in_a_lesson_counts_as_wrong_for_the_lesson(signed_in, learner, lesson_with_simulator):
+    from lessons.activities import simulator_activity_id
+
+    block = next(block for block in lesson_with_simulator.body if block.block_type == "simulator")
+    attempt = Attempt(simulator_activity_id(lesson_with_simulator, block.id))
+    assert post(signed_in, [attempt.start(), attempt.end(True)]).status_code == 200
+    progress = LessonProgress.objects.get(user=learner, lesson_key=lesson_with_simulator.translation_key)
+    assert progress.answers[block.id]["last"] is False
+    assert SimulatorAttempt.objects.get(user=learner).passed is False
+
+
+def test_the_language_played_is_kept(signed_in, learner, minimal_scenario):
+    attempt = Attempt(scenario_activity_id(minimal_scenario))
+    start = attempt.start()
+    start["context"]["language"] = "ar"
+    post(signed_in, [start, attempt.action("sms", "next", "right"), attempt.end(True)])
+    row = SimulatorAttempt.objects.get(user=learner)
+    assert (row.language, row.passed, row.score) == ("ar", True, 100)
+
+
+def test_only_ids_are_kept_in_the_trail(signed_in, learner, minimal_scenario):
+    attempt = Attempt(scenario_activity_id(minimal_scenario))
+    post(signed_in, [attempt.start(), attempt.action("sms", "Maria 0470 00 00 01", "right"), attempt.end(True)])
+    row = SimulatorAttempt.objects.get(user=learner)
+    assert row.trail == [{"screen": "sms", "element": "?", "outcome": "right"}]
+    assert (row.passed, row.score) == (False, 0)

@@ -61,3 +61,33 @@ def test_an_unknown_mode_falls_back_to_letting_the_learner_choose(client, demo_s
     response = client.get(url("sandboxes:play", "nl", "train") + "?mode=<script>")
     assert response.status_code == 200
     assert "<script>" not in response.content.decode().split("<main", 1)[-1].split("data-sim", 1)[0]
+
+
+def test_the_player_says_whether_the_learner_tried_the_scenario_before(client, demo_site, django_user_model):
+    """No mode asked for: the engine starts a first try guided. The server knows a learner's tries; for a
+    guest the attribute is empty and the browser keeps its own note."""
+    import uuid
+
+    from django.utils import timezone
+
+    from progress.models import SimulatorAttempt
+    from sandboxes.models import Scenario
+
+    def tried():
+        html = client.get(url("sandboxes:play", "nl", "train")).content.decode()
+        return html.split('data-tried="', 1)[1].split('"', 1)[0]
+
+    assert tried() == ""
+    learner = django_user_model.objects.create_user("amal", password="een-goed-wachtwoord")
+    client.force_login(learner)
+    assert tried() == "0"
+    scenario = Scenario.objects.get(slug="train", locale__language_code="nl")
+    now = timezone.now()
+    SimulatorAttempt.objects.create(
+        user=learner,
+        registration=uuid.uuid4(),
+        scenario_key=scenario.translation_key,
+        started_at=now,
+        last_activity_at=now,
+    )
+    assert tried() == "1"

@@ -6,6 +6,13 @@
  * attempt goes to the learning record through recordAttemptEvent (xAPI, via progress.js), and nothing
  * the learner types is ever put in a statement or in storage. Text fields pass the safe-input guard
  * (guard.js) before their value is looked at. No request leaves the page: there is no fetch here.
+ *
+ * The server replays each attempt's actions over the scenario (sandboxes/replay.py) and its score is the
+ * one that counts; `score()` here is the same rule, and the browser tests check that both agree. After a
+ * safety Stop the learner goes on in the same attempt (at the screen of the mistake, or from the start):
+ * a "resume" action tells the server, and the attempt keeps its safety error, so it does not count.
+ * Without a mode asked for, the first try of a scenario is guided (data-tried from the server for a
+ * learner, this browser's own note for a guest), later ones are practice.
  */
 (function () {
   "use strict";
@@ -14,6 +21,7 @@
   var VERBS = "http://adlnet.gov/expapi/verbs/";
   var MODES = ["guided", "practice", "test"];
   var CHOICES = { list: 1, slots: 1, permission: 1, cookies: 1, request: 1 };
+  var TRIED = "oefenplein.sim-tried.v1"; /* slugs of the scenarios a guest tried in this browser */
 
   var rtl = false;
 
@@ -124,14 +132,37 @@
     var pid = root.getAttribute("data-player") || "sim";
     var staticBase = root.getAttribute("data-static") || "/static/";
     var lang = (root.closest("[lang]") || document.documentElement).getAttribute("lang") || "nl";
-    var mode = MODES.indexOf(root.getAttribute("data-mode")) >= 0 ? root.getAttribute("data-mode") : "practice";
+    var mode = MODES.indexOf(root.getAttribute("data-mode")) >= 0 ? root.getAttribute("data-mode") : firstTry() ? "guided" : "practice";
     var guard = window.OefenpleinGuard || function () { return null; };
     rtl = (root.closest("[dir]") || document.documentElement).getAttribute("dir") === "rtl";
     var screens = {};
     sc.screens.forEach(function (screen) { screens[screen.id] = screen; });
     var serial = 0;
     var A = null; /* the attempt */
-    var targets = {}, fields = {}, updaters = [], clock = 0, pinPress = null;
+    var targets = {}, fields = {}, updaters = [], clock = 0, pinPress = null, guided = null;
+
+    /* "1": the learner tried this scenario before (the server knows); "0": never; "": a guest, so this browser. */
+    function firstTry() {
+      var tried = root.getAttribute("data-tried");
+      if (tried === "1" || tried === "0") return tried === "0";
+      return triedHere().indexOf(sc.slug) < 0;
+    }
+
+    function triedHere() {
+      try {
+        return JSON.parse(localStorage.getItem(TRIED)) || [];
+      } catch (error) {
+        return [];
+      }
+    }
+
+    function noteTried() {
+      var list = triedHere();
+      if (list.indexOf(sc.slug) >= 0) return;
+      try {
+        localStorage.setItem(TRIED, JSON.stringify(list.concat([sc.slug]).slice(-100)));
+      } catch (error) { /* storage off: every visit is a first try */ }
+    }
 
     function nid(part) {
       serial += 1;
@@ -147,7 +178,8 @@
         id: uuid(),
         verb: { id: VERBS + verb, display: { "en-US": verb } },
         object: { objectType: "Activity", id: activity },
-        context: { registration: A.reg, extensions: context },
+        /* The language says which translation the server replays the attempt over. */
+        context: { registration: A.reg, language: lang, extensions: context },
       };
       var ext = {};
       var elapsed = Date.now() - A.t0;
@@ -179,6 +211,7 @@
     function begin() {
       if (A.started) return;
       A.started = true;
+      noteTried();
       recordAttemptEvent({ type: "start" });
     }
 
@@ -206,8 +239,9 @@
     var hintBox = el("div", { cls: "sim-panel sim-hint" }, [hintButton, hintText]);
     var feedback = el("div", { cls: "sim-feedback", role: "status", "aria-live": "polite", "aria-atomic": "true" });
     var endHeading = el("h3", { tabindex: "-1", text: S.done });
+    var endNote = el("p", { cls: "sim-end-note", hidden: true, text: S.notCounted });
     var endFacts = el("dl", { cls: "sim-facts" });
-    var endBox = el("section", { cls: "sim-panel sim-end", hidden: true }, [endHeading, endFacts]);
+    var endBox = el("section", { cls: "sim-panel sim-end", hidden: true }, [endHeading, endNote, endFacts]);
     var title = el("h2", { id: nid("title"), cls: "sim-title", tabindex: "-1" });
     var body = el("div", { cls: "sim-screen" });
     var stopText = el("p", { id: nid("stop") });
@@ -215,9 +249,12 @@
     var stop = el("div", {
       role: "alertdialog", cls: "sim-stop", tabindex: "-1", hidden: true,
       "aria-labelledby": stopHeading.id, "aria-describedby": stopText.id,
-    }, [stopHeading, stopText, sc.safety ? el("p", { text: sc.safety }) : null, el("button", {
-      type: "button", cls: "sim-btn", text: S.restart, click: function () { reset(true); },
-    })]);
+    }, [stopHeading, stopText, sc.safety ? el("p", { text: sc.safety }) : null, el("p", { text: S.stopCounts }),
+      el("div", { cls: "sim-choices" }, [
+        el("button", { type: "button", cls: "sim-btn", text: S.stepAgain, click: function () { resume(false); } }),
+        el("button", { type: "button", cls: "sim-btn sim-btn-secondary", text: S.fromStart, click: function () { resume(true); } }),
+      ]),
+    ]);
     var device = el("section", { cls: "sim-device sim-" + (sc.frame || "phone"), "aria-label": sc.app.name }, [
       sc.frame === "web" ? el("div", { cls: "sim-browser", "aria-hidden": "true" }, [el("span"), el("span"), el("span")]) : null,
       el("p", { cls: "sim-mark", text: S.mark }),
@@ -296,6 +333,7 @@
 
     function refresh() {
       updaters.forEach(function (update) { update(); });
+      placeGuide();
       goalList.textContent = "";
       sc.goals.forEach(function (goal) {
         var reached = !!A.goals[goal.id];
@@ -365,12 +403,14 @@
       if (outcome === "wrong") return wrong(element, action.feedback);
       Object.keys(action.set || {}).forEach(function (key) { A.state[key] = action.set[key]; });
       recordAttemptEvent({ type: "action", element: element, outcome: outcome });
+      advance(element);
+      A.doneHere[element] = true;
       if (action.goal) reach(action.goal);
       if (action.goto) show(action.goto, true);
       else refresh();
       say(action.feedback || (A.reached ? S.goalDone + " " + A.reached : ""), action.feedback ? outcome : "right");
       A.reached = "";
-      if (sc.goals.every(function (goal) { return A.goals[goal.id]; })) finish(true);
+      if (sc.goals.every(function (goal) { return A.goals[goal.id]; })) finish();
     }
 
     function wrong(element, text) {
@@ -379,11 +419,50 @@
       say(mode === "test" ? S.notRight : S.notRight + " " + (text || S.tryAgain), "wrong");
     }
 
+    /* A safety error ends what counts of the attempt at once (the record says "failed"); the learner
+       may still go on practising in it from the Stop: see resume(). */
     function unsafe(action, element) {
       A.safety += 1;
       recordAttemptEvent({ type: "action", element: element, outcome: "safety" });
       stopText.textContent = action.feedback || "";
-      finish(false);
+      A.over = A.stopped = true;
+      end(false);
+      body.inert = true;
+      body.hidden = true;
+      stop.hidden = false;
+      say("");
+      stop.focus();
+    }
+
+    /* After a Stop: the screen of the mistake again, as it was just before it, or the start (a fresh
+       walk). Same attempt: its safety error stays, so it does not count, and the record says so. */
+    function resume(fromStart) {
+      if (!A.stopped) return;
+      A.over = A.stopped = false;
+      if (fromStart) {
+        A.state = Object.assign({}, sc.state || {});
+        A.goals = {};
+        A.step = 0;
+      }
+      A.screen = fromStart ? sc.start : A.screen;
+      recordAttemptEvent({ type: "action", element: "resume", outcome: "resume" });
+      stop.hidden = true;
+      body.hidden = false;
+      body.inert = false;
+      show(A.screen, true);
+      say(S.afterStop, "guard");
+    }
+
+    /* The rule of FORMAT.md ("Modes"); the server's sandboxes/replay.py attempt_score is the one that counts. */
+    function score() {
+      return A.safety ? 0 : Math.max(0, 100 - 10 * A.wrong - 5 * A.hints);
+    }
+
+    function end(passed) {
+      if (A.ended) return;
+      A.ended = true;
+      A.score = score();
+      recordAttemptEvent({ type: "end", passed: passed });
     }
 
     function hint() {
@@ -398,25 +477,25 @@
       say(screens[A.screen].hint, "hint");
     }
 
-    function finish(passed) {
+    /* Every goal reached. After a safety error (and going on) the try is over but does not count. */
+    function finish() {
+      var passed = A.safety === 0;
       A.over = true;
-      A.score = Math.max(0, 100 - 10 * A.wrong - 5 * A.hints);
       body.inert = true;
-      recordAttemptEvent({ type: "end", passed: passed });
-      if (!passed) {
-        body.hidden = true;
-        stop.hidden = false;
-        say("");
-        stop.focus();
-        return;
-      }
+      end(passed);
+      A.score = score();
+      placeGuide();
       var seconds = Math.round((Date.now() - A.t0) / 1000);
-      endFacts.replaceWith((endFacts = lines("sim-facts", [
+      var facts = [
         { label: S.score, value: A.score + " / 100" },
         { label: S.time, value: fill(S.duration, { m: Math.floor(seconds / 60), s: seconds % 60 }) },
         { label: S.hints, value: String(A.hints) },
         { label: S.wrongs, value: String(A.wrong) },
-      ])));
+      ];
+      if (A.safety) facts.push({ label: S.safetyErrors, value: String(A.safety) });
+      endHeading.textContent = passed ? S.done : S.doneUnsafe;
+      endNote.hidden = passed;
+      endFacts.replaceWith((endFacts = lines("sim-facts", facts)));
       if (sc.safety && !endBox.querySelector(".sim-lesson")) endBox.appendChild(el("p", { cls: "sim-lesson", text: sc.safety }));
       endBox.hidden = false;
       endHeading.focus();
@@ -452,7 +531,10 @@
       });
       if (c.prefill) input.value = c.prefill;
       fields[c.id] = { c: c, input: input, error: error };
-      input.addEventListener("input", function () { fields[c.id].guarded = ""; });
+      input.addEventListener("input", function () {
+        fields[c.id].guarded = "";
+        placeGuide();
+      });
       input.addEventListener("change", function () { if (!A.over) screenGuard(input, c.id); });
       input.addEventListener("keydown", function (event) {
         if (event.key !== "Enter") return;
@@ -624,7 +706,101 @@
       return null;
     }
 
-    /* The element guided mode points at: `guide`, or the first right step that moves on. */
+    /* ---- guided mode: the badge is on the element the next step needs ---- */
+
+    /* The solution's steps on this screen, from where the learner is in it: [from, to). A screen can
+       come back later in the solution (or the learner went back), hence the search from A.step first. */
+    function segment() {
+      var steps = sc.solution || [], from = -1, i;
+      for (i = A.step; i < steps.length && from < 0; i++) if (steps[i].screen === A.screen) from = i;
+      for (i = 0; i < steps.length && from < 0; i++) if (steps[i].screen === A.screen) from = i;
+      if (from < 0) return [0, 0];
+      for (i = from; i < steps.length && steps[i].screen === A.screen; i++);
+      return [from, i];
+    }
+
+    function actionOf(screen, id) {
+      var found = null;
+      screen.components.forEach(function (c) {
+        if (c.id === id) found = c;
+        if (CHOICES[c.type]) c.options.forEach(function (option) { if (option.id === id) found = option; });
+      });
+      return found;
+    }
+
+    /* Done already, on this visit of the screen: a valid field, a full PIN pad, a choice that is set. */
+    function ready(screen, id) {
+      var field = fields[id], action = actionOf(screen, id);
+      if (field && field.pin) return !!A.state["pin:" + id];
+      if (field) return !field.guarded && fieldOk(field.c, field.input.value);
+      if (!action || action.goto || action.goal) return false;
+      if (action.set && Object.keys(action.set).length) return matches(action.set);
+      return !!A.doneHere[id];
+    }
+
+    function nextElement() {
+      var screen = screens[A.screen];
+      var range = segment();
+      for (var i = range[0]; i < range[1]; i++) {
+        if (!ready(screen, sc.solution[i].element)) return sc.solution[i].element;
+      }
+      var target = guideOf(screen);
+      var action = target && actionOf(screen, target);
+      if (!action) return target;
+      /* Without a solution: a field the step needs comes first, then a choice it requires. */
+      var missing = (action.require_fields || []).filter(function (id) { return !ready(screen, id); })[0];
+      if (missing) return missing;
+      var needed = Object.keys(action.require || {}).filter(function (key) { return A.state[key] !== action.require[key]; });
+      if (!needed.length) return target;
+      var setter = null;
+      screen.components.forEach(function (c) {
+        (CHOICES[c.type] ? c.options : [c]).forEach(function (item) {
+          if (!setter && !item.safety && item.set && item.set[needed[0]] === action.require[needed[0]]) setter = item.id;
+        });
+      });
+      return setter || target;
+    }
+
+    /* The solution step just done moves the guide on. */
+    function advance(element) {
+      var range = segment();
+      for (var i = range[0]; i < range[1]; i++) {
+        if (sc.solution[i].element === element) A.step = i + 1;
+      }
+    }
+
+    /* The badge and the element stay together, whatever layout the component has. A wrap stays once
+       made, so moving the badge never moves an element (a field keeps focus while the learner types). */
+    var badge = el("span", { cls: "sim-badge", "aria-hidden": "true", text: S.next });
+    function placeGuide() {
+      var id = mode === "guided" && !A.over ? nextElement() : null;
+      var node = (id && targets[id]) || null;
+      if (node === guided && (!node || node.previousSibling === badge)) return;
+      if (guided) {
+        guided.classList.remove("sim-guided");
+        var described = (guided.getAttribute("aria-describedby") || "").split(" ").filter(function (part) {
+          return part && part !== instruction.id;
+        }).join(" ");
+        if (described) guided.setAttribute("aria-describedby", described);
+        else guided.removeAttribute("aria-describedby");
+      }
+      if (badge.parentNode) badge.parentNode.removeChild(badge);
+      guided = node;
+      if (!node) return;
+      var wrap = node.parentNode;
+      if (!wrap.classList.contains("sim-guide-wrap")) {
+        var focused = node.contains(document.activeElement) ? document.activeElement : null;
+        wrap = el("div", { cls: "sim-guide-wrap" });
+        node.parentNode.replaceChild(wrap, node);
+        wrap.appendChild(node);
+        if (focused) focused.focus();
+      }
+      wrap.insertBefore(badge, node);
+      node.classList.add("sim-guided");
+      node.setAttribute("aria-describedby", ((node.getAttribute("aria-describedby") || "") + " " + instruction.id).trim());
+    }
+
+    /* Without a solution: `guide`, or the first right step that moves on. */
     function guideOf(screen) {
       if (screen.guide) return screen.guide;
       var found = null;
@@ -655,16 +831,8 @@
       instruction.textContent = screen.instruction;
       hintText.textContent = screen.hint;
       hintText.hidden = true;
-      var guide = mode === "guided" && targets[guideOf(screen)];
-      if (guide) {
-        /* The badge and the element stay together, whatever layout the component has. */
-        var wrap = el("div", { cls: "sim-guide-wrap" });
-        guide.classList.add("sim-guided");
-        guide.setAttribute("aria-describedby", ((guide.getAttribute("aria-describedby") || "") + " " + instruction.id).trim());
-        guide.parentNode.replaceChild(wrap, guide);
-        wrap.appendChild(el("span", { cls: "sim-badge", "aria-hidden": "true", text: S.next }));
-        wrap.appendChild(guide);
-      }
+      guided = null;
+      A.doneHere = {};
       if (screen.goal) reach(screen.goal);
       refresh();
       if (focus) title.focus();
@@ -679,7 +847,8 @@
     function reset(focus) {
       A = {
         reg: uuid(), mode: mode, t0: Date.now(), state: Object.assign({}, sc.state || {}), goals: {},
-        hints: 0, wrong: 0, safety: 0, hinted: {}, over: false, started: false, score: 100,
+        hints: 0, wrong: 0, safety: 0, hinted: {}, over: false, stopped: false, ended: false, started: false,
+        score: 100, step: 0, doneHere: {},
       };
       root.setAttribute("data-mode", mode);
       MODES.forEach(function (name) { modeButtons[name].setAttribute("aria-pressed", String(name === mode)); });
