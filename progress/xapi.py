@@ -155,16 +155,24 @@ def statement_prepare(
     )
 
 
+SIMULATOR_END_VERBS = {VERB_BASE + "passed", VERB_BASE + "failed"}
+
+
 def statement_matches(*, stored: dict, statement: PreparedStatement) -> bool:
     """Whether `statement` is a retry of the one stored under its id: the same content as checked and
-    stored, leaving out what the server sets (the actor, the time when the browser sent none, and a
-    question's result, which the server works out from the response)."""
+    stored, leaving out what the server sets (the actor, the time when the browser sent none, a
+    question's result, which the server works out from the response, and the verdict of a simulator
+    attempt's end, which the server's replay decides)."""
     ignore = set(SERVER_FIELDS) | (set() if statement.timestamp_given else {"timestamp"})
+    simulator_end = statement.activity.kind == "simulator" and statement.verb in SIMULATOR_END_VERBS
+    if simulator_end:
+        ignore |= {"verb"}
+    server_result = ("success", "score", "completion") if simulator_end else ("success", "score")
 
     def content(data: dict) -> dict:
         kept = {key: value for key, value in data.items() if key not in ignore}
-        if statement.activity.kind == "question" and isinstance(kept.get("result"), dict):
-            kept["result"] = {key: value for key, value in kept["result"].items() if key not in ("success", "score")}
+        if (statement.activity.kind == "question" or simulator_end) and isinstance(kept.get("result"), dict):
+            kept["result"] = {key: value for key, value in kept["result"].items() if key not in server_result}
         return kept
 
     return content(stored) == content(statement.data)
