@@ -47,7 +47,7 @@ class LessonFacts:
     """What `progress` needs to know about the lesson an activity belongs to.
 
     `versions` holds the exercises of each version of the lesson (the normal text and, when there is
-    one, the easier text): the lesson is complete when every exercise of one version is done. A version
+    one, the easier text): the lesson is complete when every exercise of one version is done. A lesson
     without exercises completes once the learner opened it and kept it open `min_open_seconds` (server
     clock). `version` says which version an exercise belongs to; None for the lesson itself.
     """

@@ -251,28 +251,34 @@ def _exercise_done(entry: dict | None, exercise: Exercise, facts: LessonFacts) -
     return bool(entry.get("done", entry.get("last")))
 
 
-def _version_done(row: LessonProgress, exercises, facts: LessonFacts, *, reported_counts: bool) -> bool:
-    """Every exercise of this version done; without (counted) exercises, the lesson was read."""
-    counted = [exercise for exercise in exercises if reported_counts or exercise.checked]
-    if not counted:
+def _lesson_done(row: LessonProgress, facts: LessonFacts, *, reported_counts: bool) -> bool:
+    """Every (counted) exercise of one version done; a lesson without any only once it was read.
+
+    A lesson with exercises in one version only (an easier text without questions) still asks for
+    the answers: reading time never stands in for questions the lesson has.
+    """
+    versions = [
+        [exercise for exercise in exercises if reported_counts or exercise.checked] for exercises in facts.versions
+    ]
+    versions = [exercises for exercises in versions if exercises]
+    if not versions:
         return row.read_at is not None
-    return all(_exercise_done(row.answers.get(exercise.block_id), exercise, facts) for exercise in counted)
+    return any(
+        all(_exercise_done(row.answers.get(exercise.block_id), exercise, facts) for exercise in exercises)
+        for exercises in versions
+    )
 
 
 def _lesson_complete(row: LessonProgress, facts: LessonFacts, *, when) -> None:
-    """Finished once one version of the lesson is done, on evidence; once finished, it stays finished.
+    """Finished once the lesson is done on evidence; once finished, it stays finished.
 
-    `checked_completed_at` leaves the H5P results out (the server cannot check them): a version whose
-    only exercises are H5P blocks then counts as checked once the lesson was read.
+    `checked_completed_at` leaves the H5P results out (the server cannot check them): a lesson whose
+    only exercises are H5P blocks then counts as checked once it was read.
     """
-    if row.completed_at is None and any(
-        _version_done(row, exercises, facts, reported_counts=True) for exercises in facts.versions
-    ):
+    if row.completed_at is None and _lesson_done(row, facts, reported_counts=True):
         row.status = LessonStatus.COMPLETED
         row.completed_at = when
-    if row.checked_completed_at is None and any(
-        _version_done(row, exercises, facts, reported_counts=False) for exercises in facts.versions
-    ):
+    if row.checked_completed_at is None and _lesson_done(row, facts, reported_counts=False):
         row.checked_completed_at = when
 
 
