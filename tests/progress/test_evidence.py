@@ -187,7 +187,7 @@ def test_an_answer_is_scored_against_the_revision_the_learner_saw(signed_in, lea
     for block in body:
         if block["id"] == block_id:
             # A list item is stored as {"type": "item", "value": {...}, "id": ...} (older data: the value).
-            options = [option["value"] if "value" in option else option for option in block["value"]["options"]]
+            options = [option.get("value", option) for option in block["value"]["options"]]
             new_right = (old_right + 1) % len(options)
             for number, option in enumerate(options):
                 option["correct"] = number == new_right
