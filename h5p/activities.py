@@ -13,15 +13,25 @@ ANSWER_VERBS = {VERB_BASE + verb for verb in ("answered", "completed", "passed",
 PASSED, FAILED = VERB_BASE + "passed", VERB_BASE + "failed"
 
 
-def h5p_reported_right(statement) -> bool | None:
-    """Right or wrong as the player reported it: its success, else a full score; None when it said neither."""
+def h5p_reported_right(statement, *, min_score: int | None = None) -> bool | None:
+    """Right or wrong as the player reported it; None when it said neither.
+
+    Its success first, else passed/failed, else the score: the block's minimum score where it has
+    one ("done with a minimum score"), a full score otherwise.
+    """
     if statement.success is not None:
         return bool(statement.success)
     if statement.verb in (PASSED, FAILED):
         return statement.verb == PASSED
     if statement.score_scaled is not None:
+        if min_score is not None:
+            return _percent(statement.score_scaled) >= min_score
         return statement.score_scaled >= 1.0
     return None
+
+
+def _percent(scaled: float) -> float:
+    return round(scaled * 100, 4)
 
 
 def h5p_outcome(activity: Activity, statement) -> Outcome | None:
@@ -31,13 +41,14 @@ def h5p_outcome(activity: Activity, statement) -> Outcome | None:
     the statement says nothing about the block (an "attempted" for a block that must be answered).
     """
     facts = activity.h5p
-    right = h5p_reported_right(statement)
+    passed_rule = facts.completion not in ("viewed", "answered")
+    right = h5p_reported_right(statement, min_score=facts.min_score if passed_rule else None)
     if facts.completion == "viewed":
         done = True
     elif facts.completion == "answered":
         done = statement.verb in ANSWER_VERBS
     else:
-        done = statement.score_scaled is not None and round(statement.score_scaled * 100, 4) >= facts.min_score
+        done = statement.score_scaled is not None and _percent(statement.score_scaled) >= facts.min_score
     if not done and right is None and statement.score_scaled is None:
         return None
     return Outcome(

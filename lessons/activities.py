@@ -60,7 +60,8 @@ def lesson_activity_resolve(object_id: str) -> Activity | None:
     match = PATTERN.match(object_id[len(base) :])
     if not match:
         return None
-    key = f"activity:{page_cache_generation()}:{object_id}"
+    # "v2": the typed facts (LessonFacts...); an Activity cached by an older release is not read back.
+    key = f"activity:v2:{page_cache_generation()}:{object_id}"
     activity = cache.get(key)
     if activity is None:
         activity = _lookup(object_id, uuid.UUID(match["lesson"]), match["kind"], match["block"]) or False

@@ -238,3 +238,15 @@ def test_an_h5p_result_counts_for_the_lesson_as_reported_not_as_checked(signed_i
     opened_long_ago(learner, lesson, 120)
     post(signed_in, [forged_completed(lesson)])
     assert progress_of(learner, lesson).checked_completed_at is not None
+
+
+def test_a_score_above_the_minimum_is_right_without_a_success_flag(signed_in, learner, demo_site):
+    lesson = without_exercises(lessons_of(modules()[1])[0])
+    block_id = h5p_block_add(lesson, ready_content(), completion="passed", min_score=60)
+    lesson = LessonPage.objects.get(pk=lesson.pk)
+    scored = statement(
+        h5p_activity_id(lesson, block_id), "answered", result={"score": {"scaled": 0.8, "raw": 4, "min": 0, "max": 5}}
+    )
+    post(signed_in, [scored])
+    entry = progress_of(learner, lesson).answers[block_id]
+    assert (entry["done"], entry["last"], entry["score"]) == (True, True, 0.8)
