@@ -196,10 +196,17 @@ def _revision_answer_key(activity: Activity, revision: str) -> str | None:
 
 
 def _revision_answer_lookup(lesson_key: uuid.UUID, revision_id: int, block_id: str) -> str | None:
-    from wagtail.models import Revision
+    """The answer key of a published revision of this lesson; None for anything else.
+
+    Only revisions that were published (learners saw them) count: a draft's key, which no learner
+    was shown, never scores an answer.
+    """
+    from wagtail.models import PageLogEntry, Revision
 
     from .models import LessonPage
 
+    if not PageLogEntry.objects.filter(revision_id=revision_id, action="wagtail.publish").exists():
+        return None
     revision = Revision.page_revisions.filter(pk=revision_id).first()
     page = revision.as_object() if revision is not None else None
     if not isinstance(page, LessonPage) or page.translation_key != lesson_key:

@@ -179,19 +179,23 @@ def test_opening_again_in_the_same_visit_keeps_the_first_opening(signed_in, lear
 # --- The answer key of the revision the learner saw --------------------------------------------------
 
 
-def test_an_answer_is_scored_against_the_revision_the_learner_saw(signed_in, learner, demo_site):
-    lesson = lessons_of(modules()[1])[0]
-    old_revision = lesson.live_revision_id
-    ((block_id, old_right),) = questions(lesson)
-    body = lesson.body.raw_data
+def body_with_right_option(lesson, block_id: str, right: int) -> list:
+    body = list(lesson.body.raw_data)
     for block in body:
         if block["id"] == block_id:
             # A list item is stored as {"type": "item", "value": {...}, "id": ...} (older data: the value).
             options = [option.get("value", option) for option in block["value"]["options"]]
-            new_right = (old_right + 1) % len(options)
             for number, option in enumerate(options):
-                option["correct"] = number == new_right
-    lesson = republished(lesson, body=list(body))
+                option["correct"] = number == right
+    return body
+
+
+def test_an_answer_is_scored_against_the_revision_the_learner_saw(signed_in, learner, demo_site):
+    lesson = lessons_of(modules()[1])[0]
+    old_revision = lesson.live_revision_id
+    ((block_id, old_right),) = questions(lesson)
+    new_right = (old_right + 1) % 2
+    lesson = republished(lesson, body=body_with_right_option(lesson, block_id, new_right))
     assert lesson.live_revision_id != old_revision
     assert questions(lesson) == [(block_id, new_right)]
 
@@ -200,13 +204,19 @@ def test_an_answer_is_scored_against_the_revision_the_learner_saw(signed_in, lea
     unknown = answer(lesson, block_id, new_right, revision=999_999)
     other_page = answer(lesson, block_id, new_right, revision=lessons_of(modules()[1])[1].live_revision_id)
     without = statement(question_activity_id(lesson, block_id), "answered", result={"response": str(new_right)})
-    post(signed_in, [seen_old, seen_new, unknown, other_page, without])
+    # A draft (never published, never shown to a learner) whose key says the old answer is right.
+    draft = LessonPage.objects.get(pk=lesson.pk)
+    draft.body = body_with_right_option(draft, block_id, old_right)
+    draft_revision = draft.save_revision().pk
+    from_draft = answer(lesson, block_id, old_right, revision=draft_revision)
+    post(signed_in, [seen_old, seen_new, unknown, other_page, without, from_draft])
 
     success = dict(Statement.objects.filter(user=learner).values_list("id", "success"))
     verdicts = [success[uuid.UUID(record["id"])] for record in (seen_old, seen_new, unknown)]
     assert verdicts == [True, False, True]  # an unknown revision falls back to the live key
     assert success[uuid.UUID(other_page["id"])] is True  # a revision of another lesson too
     assert success[uuid.UUID(without["id"])] is True
+    assert success[uuid.UUID(from_draft["id"])] is False  # a draft's key never counts: the live one does
 
 
 def test_the_lesson_page_names_the_revision_it_shows(client, lesson):
