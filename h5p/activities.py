@@ -61,4 +61,4 @@ def h5p_outcome(activity: Activity, statement) -> Outcome | None:
     )
 
 
-H5P_KIND = ActivityKind(name="h5p", outcome=h5p_outcome)
+H5P_KIND = ActivityKind(name="h5p", outcome=h5p_outcome, checked=False)

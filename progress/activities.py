@@ -36,11 +36,6 @@ class Exercise:
     block_id: str
     kind: str  # "question", "h5p", "simulator"
 
-    @property
-    def checked(self) -> bool:
-        """Whether the server can check its outcome (an H5P player's score it cannot)."""
-        return self.kind != "h5p"
-
 
 @dataclass(frozen=True)
 class LessonFacts:
@@ -119,12 +114,15 @@ class ActivityKind:
     `check(activity, data)` is the server's own verdict on an answer (True when right), from the
     statement's data as the browser sent it; None when the kind has nothing to check.
     `outcome(activity, statement)` says what a stored statement means for its exercise; None when
-    it says nothing (the exercise's entry stays as it was).
+    it says nothing (the exercise's entry stays as it was). `checked` False marks a kind whose results
+    are only reported (H5P): they count for lessons, and for certificates only where a programme says so.
     """
 
     name: str
     check: Callable[[Activity, dict], bool] | None = None
     outcome: Callable[[Activity, PreparedStatement], Outcome | None] | None = None
+    # Whether the server can check what this kind's statements show (an H5P player's score it cannot).
+    checked: bool = True
 
 
 Resolver = Callable[[str], Activity | None]
@@ -151,6 +149,13 @@ def activity_resolve(object_id: str) -> Activity | None:
         if activity is not None:
             return activity
     return None
+
+
+def activity_kind_checked(name: str) -> bool:
+    """Whether the server checks this kind's results. Simulator attempts (not registered here yet) are
+    replayed by the server, so a kind without a registration counts as checked."""
+    kind = activity_kind(name)
+    return kind.checked if kind is not None else True
 
 
 def activity_answer_check(*, activity: Activity, data: dict) -> bool:

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .activities import CHECKED, REPORTED, Exercise, LessonFacts, Outcome, activity_outcome
+from .activities import CHECKED, REPORTED, Exercise, LessonFacts, Outcome, activity_kind_checked, activity_outcome
 from .models import LessonProgress, LessonStatus, ModuleProgress, SimulatorAttempt, Statement
 from .signals import learning_completed
 from .xapi import VERB_BASE, PreparedStatement, StatementRejected, statement_prepare
@@ -258,7 +258,8 @@ def _lesson_done(row: LessonProgress, facts: LessonFacts, *, reported_counts: bo
     the answers: reading time never stands in for questions the lesson has.
     """
     versions = [
-        [exercise for exercise in exercises if reported_counts or exercise.checked] for exercises in facts.versions
+        [exercise for exercise in exercises if reported_counts or activity_kind_checked(exercise.kind)]
+        for exercises in facts.versions
     ]
     versions = [exercises for exercises in versions if exercises]
     if not versions:
