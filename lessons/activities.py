@@ -99,9 +99,9 @@ def _lookup(object_id: str, lesson_key: uuid.UUID, kind: str | None, block_id: s
 def _lesson_facts(lesson, module, *, version: int | None) -> LessonFacts:
     """The exercises of each version, the completion rule and the least time a lesson is open.
 
-    A version without exercises completes when the learner kept it open long enough to read it: at
-    least one second per READ_WORDS_PER_SECOND words of its text (twice a fast reader's pace), between
-    MIN_OPEN_SECONDS and MAX_OPEN_SECONDS, measured on the server's clock.
+    A lesson without exercises completes when the learner kept it open long enough to read it: one
+    second per READ_WORDS_PER_SECOND words of its shorter text (twice a fast reader's pace), between
+    MIN_OPEN_SECONDS and MAX_OPEN_SECONDS, measured on the server's clock (progress/services.py).
     """
     from .checks import stream_segments, words_of
     from .models import LessonPage
