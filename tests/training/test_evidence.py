@@ -122,3 +122,12 @@ def test_without_h5p_results_reading_the_lesson_long_enough_is_the_evidence(
     with django_capture_on_commit_callbacks(execute=True):
         statements_ingest(user=karim.user, statements=[forged_completed(lesson)])
     assert Certificate.objects.get(staff=karim).pdf
+
+
+def test_editors_set_whether_h5p_results_count_in_the_programme_editor(client, django_user_model, programme):
+    assert programme.player_results_count is False  # off unless an editor turns it on
+    admin = django_user_model.objects.create_superuser("beheer", password="een-wachtwoord-123")
+    client.force_login(admin)
+    page = client.get(f"/admin/snippets/training/programme/edit/{programme.pk}/").content.decode()
+    assert 'name="player_results_count"' in page
+    assert "H5P results count for the certificate" in page or "H5P-resultaten tellen mee" in page
