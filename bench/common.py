@@ -304,6 +304,7 @@ def lesson_record(user, module, lesson, *, done: bool, moment, **figures):
         status=LessonStatus.COMPLETED if done else LessonStatus.IN_PROGRESS,
         attempts=1 if done else 0,
         completed_at=moment if done else None,
+        checked_completed_at=moment if done else None,  # finished on answers the server scored
         last_activity_at=moment,
         **{"started_at": moment, **figures},
     )

@@ -229,6 +229,7 @@ def _records_for(user, modules: list) -> int:
                 last_lesson_key=last[0],
                 started_at=start + timedelta(hours=module_number),
                 completed_at=last[1] if finished == len(lessons) else None,
+                checked_completed_at=last[1] if finished == len(lessons) else None,
                 last_activity_at=last[1],
             )
         )

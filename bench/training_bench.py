@@ -121,6 +121,7 @@ def certificates_setup_child() -> None:
                         lessons_completed=3,
                         started_at=now,
                         completed_at=now,
+                        checked_completed_at=now,  # finished on answers the server scored
                         last_activity_at=now,
                     )
                 )
@@ -132,6 +133,7 @@ def certificates_setup_child() -> None:
                         status=LessonStatus.COMPLETED,
                         started_at=now,
                         completed_at=now,
+                        checked_completed_at=now,  # finished on answers the server scored
                         last_activity_at=now,
                     )
                 )

@@ -6,3 +6,10 @@ class H5PConfig(AppConfig):
     name = "h5p"
     label = "h5p"
     verbose_name = _("H5P exercises")
+
+    def ready(self):
+        from progress.activities import activity_kind_register
+
+        from .activities import H5P_KIND
+
+        activity_kind_register(H5P_KIND)

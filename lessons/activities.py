@@ -3,6 +3,10 @@
 Ids are built from the Wagtail translation key, so a lesson is the same activity in every language,
 and question and H5P ids from the StreamField block id, which translations keep. Blocks of the
 easier (A2) version have ids of their own and resolve the same way (see `_body_holding`).
+
+Lessons own the question kind (`QUESTION_KIND`): the server scores an answer against the answer key
+of the revision the learner saw. H5P results are the h5p app's kind (h5p/activities.py), simulator
+attempts the sandboxes app's; this module only finds their blocks in a lesson.
 """
 
 import re
@@ -11,7 +15,22 @@ import uuid
 from django.core.cache import cache
 
 from learn.page_cache import page_cache_generation
-from progress.activities import Activity, activity_base
+from progress.activities import (
+    CHECKED,
+    Activity,
+    ActivityKind,
+    Exercise,
+    H5PFacts,
+    LessonFacts,
+    Outcome,
+    QuestionFacts,
+    activity_base,
+)
+
+EXERCISES = ("question", "h5p", "simulator")
+MIN_OPEN_SECONDS = 10
+MAX_OPEN_SECONDS = 120
+READ_WORDS_PER_SECOND = 8
 
 PATTERN = re.compile(
     r"^/lesson/(?P<lesson>[0-9a-f-]{36})(?:/(?P<kind>question|h5p|simulator)/(?P<block>[0-9a-f-]{36}))?$"
@@ -41,7 +60,8 @@ def lesson_activity_resolve(object_id: str) -> Activity | None:
     match = PATTERN.match(object_id[len(base) :])
     if not match:
         return None
-    key = f"activity:{page_cache_generation()}:{object_id}"
+    # "v2": the typed facts (LessonFacts...); an Activity cached by an older release is not read back.
+    key = f"activity:v2:{page_cache_generation()}:{object_id}"
     activity = cache.get(key)
     if activity is None:
         activity = _lookup(object_id, uuid.UUID(match["lesson"]), match["kind"], match["block"]) or False
@@ -57,35 +77,57 @@ def _lookup(object_id: str, lesson_key: uuid.UUID, kind: str | None, block_id: s
         return None
     module = ModulePage.objects.parent_of(lesson).first()
     module_key = module.translation_key if module else None
-    lesson_count = LessonPage.objects.live().child_of(module).count() if module else 0
     body = _body_holding(lesson, block_id)
-    questions = [block for block in body if block.block_type == "question"]
-    # H5P exercises count with the questions: the lesson's score is the share of them done right.
-    exercises = len(questions) + sum(1 for block in body if block.block_type in ("h5p", "simulator"))
-    extra = {"module_lesson_count": lesson_count, "question_count": exercises}
-    if kind is None and lesson.simple_body:
-        # With an easier version only an exercise knows which version the learner reads, and so
-        # how many exercises the lesson has for them; the lesson statement keeps what they set.
-        del extra["question_count"]
+    facts = _lesson_facts(lesson, module, version=None if kind is None else _version_of(lesson, body))
+    common = {"object_id": object_id, "lesson_key": lesson_key, "module_key": module_key, "lesson": facts}
     if kind is None:
-        return Activity(kind="lesson", object_id=object_id, lesson_key=lesson_key, module_key=module_key, extra=extra)
+        return Activity(kind="lesson", **common)
     if kind == "h5p":
-        return _h5p_activity(lesson, body, object_id, block_id, module_key=module_key, extra=extra)
+        return _h5p_activity(body, block_id, common)
     if kind == "simulator":
-        return _simulator_activity(lesson, body, object_id, block_id, module_key=module_key, extra=extra)
-    question_id = block_id
-    block = next((block for block in questions if block.id == question_id), None)
+        return _simulator_activity(body, block_id, common)
+    block = next((block for block in body if block.block_type == "question" and block.id == block_id), None)
     if block is None:
         return None
-    correct = next(index for index, option in enumerate(block.value["options"]) if option["correct"])
     return Activity(
         kind="question",
-        object_id=object_id,
-        lesson_key=lesson_key,
-        module_key=module_key,
-        correct_response=str(correct),
-        extra={**extra, "question_id": question_id},
+        question=QuestionFacts(block_id=block_id, correct_response=_correct_response(block.value)),
+        **common,
     )
+
+
+def _lesson_facts(lesson, module, *, version: int | None) -> LessonFacts:
+    """The exercises of each version, the completion rule and the least time a lesson is open.
+
+    A lesson without exercises completes when the learner kept it open long enough to read it: one
+    second per READ_WORDS_PER_SECOND words of its shorter text (twice a fast reader's pace), between
+    MIN_OPEN_SECONDS and MAX_OPEN_SECONDS, measured on the server's clock (progress/services.py).
+    """
+    from .checks import stream_segments, words_of
+    from .models import LessonPage
+
+    bodies = [lesson.body] + ([lesson.simple_body] if lesson.simple_body else [])
+    versions = tuple(
+        tuple(Exercise(block_id=block.id, kind=block.block_type) for block in body if block.block_type in EXERCISES)
+        for body in bodies
+    )
+    words = min(sum(len(words_of(segment.text)) for segment in stream_segments(body, "")) for body in bodies)
+    seconds = min(max(MIN_OPEN_SECONDS, round(words / READ_WORDS_PER_SECOND)), MAX_OPEN_SECONDS)
+    return LessonFacts(
+        module_lesson_count=LessonPage.objects.live().child_of(module).count() if module else 0,
+        versions=versions,
+        answers_must_be_right=lesson.answers_must_be_right,
+        min_open_seconds=seconds,
+        version=version,
+    )
+
+
+def _version_of(lesson, body) -> int:
+    return 1 if lesson.simple_body and body is lesson.simple_body else 0
+
+
+def _correct_response(value) -> str:
+    return str(next(index for index, option in enumerate(value["options"]) if option["correct"]))
 
 
 def _body_holding(lesson, block_id: str | None):
@@ -100,38 +142,93 @@ def _body_holding(lesson, block_id: str | None):
     return lesson.body
 
 
-def _h5p_activity(lesson, body, object_id: str, block_id: str, *, module_key, extra: dict) -> Activity | None:
+def _h5p_activity(body, block_id: str, common: dict) -> Activity | None:
     """An H5P block of a live lesson whose exercise is ready, with its completion rule."""
     block = next((block for block in body if block.block_type == "h5p" and block.id == block_id), None)
     content = block.value.get("content") if block else None
     if content is None or not content.is_ready:
         return None
     min_score = block.value.get("min_score")
-    return Activity(
-        kind="h5p",
-        object_id=object_id,
-        lesson_key=lesson.translation_key,
-        module_key=module_key,
-        extra={
-            **extra,
-            "block_id": block_id,
-            "content_key": str(content.key),
-            "completion": block.value.get("completion") or "answered",
-            "min_score": 0 if min_score is None else int(min_score),
-        },
+    facts = H5PFacts(
+        block_id=block_id,
+        content_key=str(content.key),
+        completion=block.value.get("completion") or "answered",
+        min_score=0 if min_score is None else int(min_score),
     )
+    return Activity(kind="h5p", h5p=facts, **common)
 
 
-def _simulator_activity(lesson, body, object_id: str, block_id: str, *, module_key, extra: dict) -> Activity | None:
+def _simulator_activity(body, block_id: str, common: dict) -> Activity | None:
     """A simulator block of a live lesson; attempts count for its scenario and for the lesson."""
     block = next((b for b in body if b.block_type == "simulator" and b.id == block_id), None)
     scenario = block.value.get("scenario") if block else None
     if scenario is None:
         return None
     return Activity(
-        kind="simulator",
-        object_id=object_id,
-        lesson_key=lesson.translation_key,
-        module_key=module_key,
-        extra={**extra, "block_id": block_id, "scenario_key": str(scenario.translation_key)},
+        kind="simulator", extra={"block_id": block_id, "scenario_key": str(scenario.translation_key)}, **common
     )
+
+
+# --- The question kind: the server scores an answer against the key of the revision shown ----------
+
+
+def question_check(activity: Activity, data: dict) -> bool:
+    """Whether the chosen option is right, by the answer key of the page revision the learner saw.
+
+    The lesson page names its live revision and lesson.js puts it in `context.revision`; when an
+    editor changed the right answer since, the learner is still scored on the question they read.
+    Without a revision (or one that is not of this lesson) the live key decides.
+    """
+    response = str((data.get("result") or {}).get("response"))
+    revision = str((data.get("context") or {}).get("revision") or "")
+    key = _revision_answer_key(activity, revision) if revision.isdigit() else None
+    return response == (key or activity.question.correct_response)
+
+
+def _revision_answer_key(activity: Activity, revision: str) -> str | None:
+    # A revision never changes, so its answer key is cached for as long as the cache keeps it.
+    cache_key = f"answer-key:{activity.lesson_key}:{revision}:{activity.question.block_id}"
+    key = cache.get(cache_key)
+    if key is None:
+        key = _revision_answer_lookup(activity.lesson_key, int(revision), activity.question.block_id) or ""
+        cache.set(cache_key, key, 86400)
+    return key or None
+
+
+def _revision_answer_lookup(lesson_key: uuid.UUID, revision_id: int, block_id: str) -> str | None:
+    """The answer key of a published revision of this lesson; None for anything else.
+
+    Only revisions that were published (learners saw them) count: a draft's key, which no learner
+    was shown, never scores an answer.
+    """
+    from wagtail.models import PageLogEntry, Revision
+
+    from .models import LessonPage
+
+    if not PageLogEntry.objects.filter(revision_id=revision_id, action="wagtail.publish").exists():
+        return None
+    revision = Revision.page_revisions.filter(pk=revision_id).first()
+    page = revision.as_object() if revision is not None else None
+    if not isinstance(page, LessonPage) or page.translation_key != lesson_key:
+        return None
+    for stream in (page.body, page.simple_body):
+        for block in stream:
+            if block.block_type == "question" and block.id == block_id:
+                return _correct_response(block.value)
+    return None
+
+
+def question_outcome(activity: Activity, statement) -> Outcome:
+    """An answer (statement_prepare required one) scored by the server: done, and right or wrong."""
+    right = bool(statement.success)
+    return Outcome(
+        block_id=activity.question.block_id,
+        kind="question",
+        right=right,
+        done=True,
+        evidence=CHECKED,
+        score=1.0 if right else 0.0,
+    )
+
+
+QUESTION_KIND = ActivityKind(name="question", check=question_check, outcome=question_outcome)

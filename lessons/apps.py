@@ -7,9 +7,10 @@ class LessonsConfig(AppConfig):
     verbose_name = _("Lessons")
 
     def ready(self):
-        from progress.activities import activity_resolver_register
+        from progress.activities import activity_kind_register, activity_resolver_register
 
         from . import signals  # noqa: F401  (connects the page-cache invalidation)
-        from .activities import lesson_activity_resolve
+        from .activities import QUESTION_KIND, lesson_activity_resolve
 
         activity_resolver_register(lesson_activity_resolve)
+        activity_kind_register(QUESTION_KIND)

@@ -221,9 +221,21 @@ class LessonPage(Page):
         ),
     )
 
+    # The lesson's completion rule for its questions (progress/services.py reads it through
+    # lessons/activities.py): answered is enough, or each must be answered right at least once.
+    answers_must_be_right = models.BooleanField(
+        _("finished only with right answers"),
+        default=False,
+        help_text=_(
+            "Off: the lesson is finished when every question is answered, right or wrong. "
+            "On: every question must be answered right at least once."
+        ),
+    )
+
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
         FieldPanel("estimated_minutes"),
+        FieldPanel("answers_must_be_right"),
         FieldPanel("body"),
         FieldPanel("simple_body", heading=_("Easier version (A2)")),
         LessonChecksPanel(heading=_("Checks: readability and accessibility")),
@@ -233,6 +245,8 @@ class LessonPage(Page):
         index.SearchField("body"),
         index.SearchField("simple_body"),
     ]
+
+    override_translatable_fields = [SynchronizedField("answers_must_be_right")]
 
     parent_page_types = ["lessons.ModulePage"]
     subpage_types: list[str] = []

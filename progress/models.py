@@ -67,10 +67,22 @@ class LessonProgress(models.Model):
     time_spent_seconds = models.PositiveIntegerField(default=0)
     # How many questions the lesson had when the learner last worked on it: "2 of 3 right".
     question_count = models.PositiveIntegerField(default=0)
-    # Per question: {"<block id>": {"first": bool, "last": bool}}; the scores are derived from it.
+    # Per exercise: {"<block id>": {"first": bool, "last": bool, "right_once": bool, "done": bool,
+    # "kind": "question"|"h5p"|"simulator", "evidence": "checked"|"reported", "score": float}}; the
+    # scores and the completion are derived from it (progress/services.py). "first"/"last" are None
+    # while an H5P player reported no result.
     answers = models.JSONField(default=dict)
     started_at = models.DateTimeField()
+    # Finished: on the evidence of every exercise of one version of the lesson (player-reported H5P
+    # results included), or for a lesson without exercises once it was read (`read_at`).
     completed_at = models.DateTimeField(null=True)
+    # Finished on evidence the server checked alone (H5P results left out): what a training programme
+    # counts unless it lets H5P results count too.
+    checked_completed_at = models.DateTimeField(null=True)
+    # Server clock: when the learner opened the lesson (the first "experienced" of this visit), and
+    # when they said they were done after keeping it open long enough to read it.
+    opened_at = models.DateTimeField(null=True)
+    read_at = models.DateTimeField(null=True)
     last_activity_at = models.DateTimeField()
 
     class Meta:
@@ -89,6 +101,8 @@ class ModuleProgress(models.Model):
     last_lesson_key = models.UUIDField(null=True)
     started_at = models.DateTimeField()
     completed_at = models.DateTimeField(null=True)
+    # Every lesson finished on evidence the server checked (LessonProgress.checked_completed_at).
+    checked_completed_at = models.DateTimeField(null=True)
     last_activity_at = models.DateTimeField()
 
     class Meta:

@@ -319,6 +319,9 @@ class ProgressCell:
     last_activity_at: object = None
     lessons_completed: int | None = None
     lessons_total: int | None = None
+    # Finished on evidence the server checked alone (H5P players' results left out); simulators are
+    # replayed by the server, so a passed one is checked.
+    checked: bool = False
 
 
 NOT_STARTED_CELL = ProgressCell(status=LessonStatus.NOT_STARTED)
@@ -349,6 +352,7 @@ def group_progress(*, user_ids, lesson_keys=(), module_keys=(), simulator_keys=(
                 wrong_answers=(row["wrong"] or 0) + (row["safety"] or 0),
                 time_spent_seconds=row["time"] or 0,
                 last_activity_at=row["last"],
+                checked=bool(row["passed"]),
             )
     if lesson_keys:
         # Plain tuples, not model instances: a status filter over a whole group reads tens of thousands.
@@ -365,8 +369,10 @@ def group_progress(*, user_ids, lesson_keys=(), module_keys=(), simulator_keys=(
             "wrong_answers",
             "time_spent_seconds",
             "last_activity_at",
+            "checked_completed_at",
         ):
-            cells[(user_id, key)] = ProgressCell(*fields)
+            *fields, checked_at = fields
+            cells[(user_id, key)] = ProgressCell(*fields, checked=checked_at is not None)
     if module_keys:
         sums = {
             (row["user_id"], row["module_key"]): row
@@ -395,6 +401,7 @@ def group_progress(*, user_ids, lesson_keys=(), module_keys=(), simulator_keys=(
                 last_activity_at=row.last_activity_at,
                 lessons_completed=row.lessons_completed,
                 lessons_total=row.lessons_total,
+                checked=row.checked_completed_at is not None,
             )
     return cells
 

@@ -3,19 +3,21 @@
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .activities import CHECKED, REPORTED, Exercise, LessonFacts, Outcome, activity_kind_checked, activity_outcome
 from .models import LessonProgress, LessonStatus, ModuleProgress, SimulatorAttempt, Statement
 from .signals import learning_completed
 from .xapi import VERB_BASE, PreparedStatement, StatementRejected, statement_matches, statement_prepare
 
 MAX_BATCH = 50
 COMPLETED = VERB_BASE + "completed"
-H5P_ANSWER_VERBS = {VERB_BASE + verb for verb in ("answered", "completed", "passed", "failed")}
+EXPERIENCED = VERB_BASE + "experienced"
 PASSED = VERB_BASE + "passed"
 FAILED = VERB_BASE + "failed"
 INTERACTED = VERB_BASE + "interacted"
@@ -69,8 +71,8 @@ def statements_ingest(*, user, statements: list) -> IngestResult:
             Statement.objects.bulk_create([_row(user, statement) for statement in new])
         except IntegrityError as error:  # another learner's statement with the same id, just now
             raise StatementConflict("A statement id is already used.") from error
-        _aggregates_apply(user=user, statements=new)
-        completions = [s.activity for s in new if s.verb == COMPLETED and s.activity.lesson_key]
+        # Lessons finished now, on evidence (a bare "completed" claim finishes nothing by itself).
+        completions = _aggregates_apply(user=user, statements=new, now=now)
         passed = {s.activity.extra["scenario_key"] for s in new if s.verb == PASSED and s.activity.kind == "simulator"}
         if completions or passed:
             # Training (certificates) listens without progress importing it; it reads committed aggregates.
@@ -78,8 +80,8 @@ def statements_ingest(*, user, statements: list) -> IngestResult:
                 lambda: learning_completed.send_robust(
                     sender=IngestResult,
                     user=user,
-                    lesson_keys={activity.lesson_key for activity in completions},
-                    module_keys={activity.module_key for activity in completions if activity.module_key},
+                    lesson_keys={lesson_key for lesson_key, _module_key in completions},
+                    module_keys={module_key for _lesson_key, module_key in completions if module_key},
                     scenario_keys=passed,
                 )
             )
@@ -105,14 +107,20 @@ def _row(user, statement: PreparedStatement) -> Statement:
     )
 
 
-def _aggregates_apply(*, user, statements: list[PreparedStatement]) -> None:
+def _aggregates_apply(*, user, statements: list[PreparedStatement], now) -> set:
+    """Update the lesson and module aggregates; answer {(lesson key, module key)} of lessons finished now.
+
+    `now` is the server's clock at ingest: how long a lesson was open is measured with it, never with
+    the browser's timestamps.
+    """
     lesson_statements = sorted((s for s in statements if s.activity.lesson_key), key=lambda s: s.timestamp)
     if not lesson_statements:
-        return
+        return set()
     keys = {s.activity.lesson_key for s in lesson_statements}
     rows = {
         row.lesson_key: row for row in LessonProgress.objects.select_for_update().filter(user=user, lesson_key__in=keys)
     }
+    before = {key: (row.completed_at, row.checked_completed_at) for key, row in rows.items()}
     created = {}
     module_totals = {}
     for statement in lesson_statements:
@@ -127,9 +135,9 @@ def _aggregates_apply(*, user, statements: list[PreparedStatement]) -> None:
                 last_activity_at=statement.timestamp,
             )
             created[activity.lesson_key] = row
-        _lesson_apply(row, statement)
+        _lesson_apply(row, statement, now=now)
         if activity.module_key:
-            module_totals[activity.module_key] = activity.extra.get("module_lesson_count", 0)
+            module_totals[activity.module_key] = activity.lesson.module_lesson_count if activity.lesson else 0
     LessonProgress.objects.bulk_create(created.values())
     if rows:
         _rows_update(
@@ -148,6 +156,9 @@ def _aggregates_apply(*, user, statements: list[PreparedStatement]) -> None:
                 "question_count",
                 "answers",
                 "completed_at",
+                "checked_completed_at",
+                "opened_at",
+                "read_at",
                 "last_activity_at",
             ],
         )
@@ -156,50 +167,128 @@ def _aggregates_apply(*, user, statements: list[PreparedStatement]) -> None:
         if statement.activity.module_key:
             last_by_module[statement.activity.module_key] = (statement.activity.lesson_key, statement.timestamp)
     _modules_apply(user=user, totals=module_totals, last=last_by_module)
+    return {
+        (row.lesson_key, row.module_key)
+        for row in [*rows.values(), *created.values()]
+        if (row.completed_at, row.checked_completed_at) != before.get(row.lesson_key, (None, None))
+    }
 
 
-def _lesson_apply(row: LessonProgress, statement: PreparedStatement) -> None:
+# A learner who opens a lesson again within this time is still on the same visit: the time it was
+# open counts from the first opening.
+VISIT = timedelta(hours=3)
+
+
+def _lesson_apply(row: LessonProgress, statement: PreparedStatement, *, now) -> None:
     activity = statement.activity
+    facts = activity.lesson or LessonFacts()
     row.last_activity_at = max(row.last_activity_at, statement.timestamp)
     if activity.kind not in ("h5p", "simulator"):  # exercise time is part of the lesson's "completed" duration
         row.time_spent_seconds += statement.duration_seconds
     row.hints += statement.hints
-    row.question_count = activity.extra.get("question_count", row.question_count)
-    if activity.kind in ("question", "h5p", "simulator"):
-        if activity.kind == "question":
-            block, right, extra = activity.extra["question_id"], bool(statement.success), {}
-        elif activity.kind == "simulator":
-            # Only the end of an attempt counts for the lesson: passed, or failed by a safety error.
-            if statement.verb not in (PASSED, FAILED):
-                return
-            block, right, extra = activity.extra["block_id"], statement.verb == PASSED, {"kind": "simulator"}
-        else:
-            outcome = _h5p_outcome(activity, statement)
-            if outcome is None:
-                return
-            block, right = activity.extra["block_id"], outcome
-            extra = {"kind": "h5p"}
-            if statement.score_scaled is not None:
-                extra["score"] = statement.score_scaled
-        answer = row.answers.get(block)
-        row.answers = {**row.answers, block: {"first": answer["first"] if answer else right, "last": right, **extra}}
-        if not right:
-            row.wrong_answers += 1
-        total = max(activity.extra.get("question_count", 1), 1)
-        # A lesson with an easier (A2) version holds the answers of both versions in one record: a
-        # learner who did both can never score more than everything.
-        row.first_score = min(1.0, sum(1 for item in row.answers.values() if item["first"]) / total)
-        row.last_score = min(1.0, sum(1 for item in row.answers.values() if item["last"]) / total)
-        row.best_score = max(row.best_score or 0.0, row.last_score)
+    if facts.exercise_count is not None:
+        row.question_count = facts.exercise_count
+    if activity.kind == "lesson":
+        _lesson_visit(row, statement, facts=facts, now=now)
+    else:
+        outcome = _outcome(activity, statement)
+        if outcome is not None:
+            _outcome_record(row, outcome, total=max(facts.exercise_count or 1, 1))
+    _lesson_complete(row, facts, when=statement.timestamp)
+
+
+def _lesson_visit(row: LessonProgress, statement: PreparedStatement, *, facts: LessonFacts, now) -> None:
+    """Opening a lesson and saying it is done: what a lesson without exercises completes on.
+
+    Both are measured on the server's clock at ingest. "completed" only counts as read when the
+    lesson was opened at least `min_open_seconds` before; otherwise it is kept in the log and counts
+    for nothing (it never completes a lesson with exercises either: their answers do).
+    """
+    if statement.verb == EXPERIENCED:
+        if row.opened_at is None or now - row.opened_at > VISIT:
+            row.opened_at = now
     elif statement.verb == COMPLETED:
         row.attempts += 1
+        if row.opened_at is not None and (now - row.opened_at).total_seconds() >= facts.min_open_seconds:
+            row.read_at = row.read_at or now
+
+
+def _outcome(activity, statement: PreparedStatement) -> Outcome | None:
+    if activity.kind == "simulator":
+        # Only the end of an attempt counts for the lesson: passed, or failed by a safety error.
+        if statement.verb not in (PASSED, FAILED):
+            return None
+        right = statement.verb == PASSED
+        return Outcome(block_id=activity.extra["block_id"], kind="simulator", right=right, done=right, evidence=CHECKED)
+    return activity_outcome(activity=activity, statement=statement)
+
+
+def _outcome_record(row: LessonProgress, outcome: Outcome, *, total: int) -> None:
+    """Keep the exercise's entry: first and last result, right at least once, done, and whose word it is."""
+    before = row.answers.get(outcome.block_id) or {}
+    right = outcome.right
+    first = before.get("first")
+    entry = {
+        "first": first if first is not None else right,
+        "last": right if right is not None else before.get("last"),
+        "right_once": bool(before.get("right_once", first or before.get("last"))) or right is True,
+        "done": bool(before.get("done")) or outcome.done,
+        "kind": outcome.kind,
+        "evidence": outcome.evidence,
+    }
+    if outcome.score is not None and outcome.evidence == REPORTED:
+        entry["score"] = outcome.score
+    row.answers = {**row.answers, outcome.block_id: entry}
+    if right is False:
+        row.wrong_answers += 1
+    # A lesson with an easier (A2) version holds the answers of both versions in one record: a
+    # learner who did both can never score more than everything.
+    row.first_score = min(1.0, sum(1 for item in row.answers.values() if item.get("first") is True) / total)
+    row.last_score = min(1.0, sum(1 for item in row.answers.values() if item.get("last") is True) / total)
+    row.best_score = max(row.best_score or 0.0, row.last_score)
+
+
+def _exercise_done(entry: dict | None, exercise: Exercise, facts: LessonFacts) -> bool:
+    if not entry:
+        return False
+    right_once = bool(entry.get("right_once", entry.get("first") or entry.get("last")))
+    if exercise.kind == "question":
+        return right_once if facts.answers_must_be_right else True
+    if exercise.kind == "simulator":
+        return right_once
+    return bool(entry.get("done", entry.get("last")))
+
+
+def _lesson_done(row: LessonProgress, facts: LessonFacts, *, reported_counts: bool) -> bool:
+    """Every (counted) exercise of one version done; a lesson without any only once it was read.
+
+    A lesson with exercises in one version only (an easier text without questions) still asks for
+    the answers: reading time never stands in for questions the lesson has.
+    """
+    versions = [
+        [exercise for exercise in exercises if reported_counts or activity_kind_checked(exercise.kind)]
+        for exercises in facts.versions
+    ]
+    versions = [exercises for exercises in versions if exercises]
+    if not versions:
+        return row.read_at is not None
+    return any(
+        all(_exercise_done(row.answers.get(exercise.block_id), exercise, facts) for exercise in exercises)
+        for exercises in versions
+    )
+
+
+def _lesson_complete(row: LessonProgress, facts: LessonFacts, *, when) -> None:
+    """Finished once the lesson is done on evidence; once finished, it stays finished.
+
+    `checked_completed_at` leaves the H5P results out (the server cannot check them): a lesson whose
+    only exercises are H5P blocks then counts as checked once it was read.
+    """
+    if row.completed_at is None and _lesson_done(row, facts, reported_counts=True):
         row.status = LessonStatus.COMPLETED
-        row.completed_at = row.completed_at or statement.timestamp
-    elif statement.score_scaled is not None:
-        score = statement.score_scaled
-        row.first_score = row.first_score if row.first_score is not None else score
-        row.last_score = score
-        row.best_score = max(row.best_score or 0.0, score)
+        row.completed_at = when
+    if row.checked_completed_at is None and _lesson_done(row, facts, reported_counts=False):
+        row.checked_completed_at = when
 
 
 def _simulators_apply(*, user, statements: list[PreparedStatement]) -> None:
@@ -346,34 +435,20 @@ def _end_statement_correct(statement: PreparedStatement, row: SimulatorAttempt) 
     result["score"] = {"scaled": score / 100, "raw": score, "min": 0, "max": 100}
 
 
-def _h5p_outcome(activity, statement: PreparedStatement) -> bool | None:
-    """Whether this statement makes an H5P block done under the block's completion rule.
-
-    None when the statement says nothing about that rule (an "attempted" for a block that must be
-    answered): the block's entry is then left as it was. The score is the browser's claim (H5P
-    scores on the client): the server only checked that it is well-formed (0 <= scaled <= 1,
-    raw <= max), so it counts for practice, never as proof.
-    """
-    rule = activity.extra.get("completion", "answered")
-    if rule == "viewed":
-        return True
-    if rule == "answered":
-        return True if statement.verb in H5P_ANSWER_VERBS else None
-    if statement.score_scaled is None:
-        return None
-    return round(statement.score_scaled * 100, 4) >= activity.extra.get("min_score", 0)
-
-
 def _modules_apply(*, user, totals: dict, last: dict) -> None:
-    from django.db.models import Count
+    from django.db.models import Count, Q
 
-    done = defaultdict(
-        int,
-        LessonProgress.objects.filter(user=user, module_key__in=totals, status=LessonStatus.COMPLETED)
+    done, checked = defaultdict(int), defaultdict(int)
+    for module_key, n_done, n_checked in (
+        LessonProgress.objects.filter(user=user, module_key__in=totals)
         .values("module_key")
-        .annotate(n=Count("id"))
-        .values_list("module_key", "n"),
-    )
+        .annotate(
+            n_done=Count("id", filter=Q(status=LessonStatus.COMPLETED)),
+            n_checked=Count("id", filter=Q(checked_completed_at__isnull=False)),
+        )
+        .values_list("module_key", "n_done", "n_checked")
+    ):
+        done[module_key], checked[module_key] = n_done, n_checked
     rows = {
         row.module_key: row
         for row in ModuleProgress.objects.select_for_update().filter(user=user, module_key__in=totals)
@@ -391,13 +466,22 @@ def _modules_apply(*, user, totals: dict, last: dict) -> None:
         row.last_activity_at = max(row.last_activity_at, timestamp)
         if total and row.lessons_completed >= total and row.completed_at is None:
             row.completed_at = timestamp
+        if total and checked[module_key] >= total and row.checked_completed_at is None:
+            row.checked_completed_at = timestamp
     ModuleProgress.objects.bulk_create(new)
     if rows:
         _rows_update(
             ModuleProgress,
             rows.values(),
             unique_fields=["user", "module_key"],
-            fields=["lessons_total", "lessons_completed", "last_lesson_key", "last_activity_at", "completed_at"],
+            fields=[
+                "lessons_total",
+                "lessons_completed",
+                "last_lesson_key",
+                "last_activity_at",
+                "completed_at",
+                "checked_completed_at",
+            ],
         )
 
 

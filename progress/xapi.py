@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from pydantic import ValidationError as PydanticValidationError
 from ralph.models.xapi.base.statements import BaseXapiStatement
 
-from .activities import Activity, activity_base, activity_resolve
+from .activities import Activity, activity_answer_check, activity_base, activity_resolve
 
 VERB_BASE = "http://adlnet.gov/expapi/verbs/"
 ACCEPTED_VERBS = {
@@ -133,8 +133,8 @@ def statement_prepare(
         response = result.get("response")
         if response is None:
             raise StatementRejected(index, _("An answer to a question needs result.response."))
-        # The browser's claim does not count: the server knows the right answer.
-        success = str(response) == activity.correct_response
+        # The browser's claim does not count: the server knows the right answer (of the revision shown).
+        success = activity_answer_check(activity=activity, data=data)
         score = 1.0 if success else 0.0
         data.setdefault("result", {}).update(
             {"success": success, "score": {"scaled": score, "raw": int(success), "min": 0, "max": 1}}

@@ -81,11 +81,24 @@ class Programme(ClusterableModel):
 
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("what it is about"), blank=True)
+    # H5P exercises score in the learner's browser: the server cannot check them. Off, a lesson counts
+    # for the certificate only when it is finished on checked evidence too (its questions and
+    # simulators, or read long enough when it has nothing else); see progress LessonProgress.
+    player_results_count = models.BooleanField(
+        _("H5P results count for the certificate"),
+        default=False,
+        help_text=_(
+            "The score of an H5P exercise comes from the learner's browser and cannot be checked. "
+            "Off: the certificate needs the lessons' own questions, simulators or reading time. "
+            "On: H5P results count too."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     panels = [
         FieldPanel("title"),
         FieldPanel("description"),
+        FieldPanel("player_results_count"),
         InlinePanel("items", label=_("Modules, lessons and simulators, in order"), min_num=1),
         InlinePanel("assignments", label=_("Required in these departments")),
     ]

@@ -87,9 +87,14 @@ def programme_cells(*, user_ids, items: list[ProgrammeItem]) -> dict:
     )
 
 
-def item_done(cell, *, opened_on: date, cycle: int) -> bool:
-    """A later cycle (a refresher) counts only work done since it opened."""
+def item_done(cell, *, opened_on: date, cycle: int, player_results_count: bool = False) -> bool:
+    """Finished, on evidence the server checked unless the programme lets H5P results count.
+
+    A later cycle (a refresher) counts only work done since it opened.
+    """
     if cell.status != LessonStatus.COMPLETED:
+        return False
+    if not (player_results_count or cell.checked):
         return False
     if cycle > 1:
         last = cell.last_activity_at
@@ -185,6 +190,7 @@ def compliance_rows(*, staff_ids, today: date | None = None) -> list[ComplianceR
                 cells.get((enrolment.staff.user_id, item.target_key), NOT_STARTED_CELL),
                 opened_on=enrolment.opened_on,
                 cycle=enrolment.cycle,
+                player_results_count=enrolment.programme.player_results_count,
             )
         )
         status = enrolment_status(enrolment=enrolment, items=own, cells=cells, today=today)

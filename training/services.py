@@ -381,7 +381,7 @@ def completions_update(*, now: datetime | None = None, staff_ids=None, chunk: in
     open_rows = Enrolment.objects.filter(completed_at__isnull=True, staff__active=True)
     if staff_ids is not None:
         open_rows = open_rows.filter(staff_id__in=list(staff_ids))
-    enrolments = list(open_rows.select_related("staff").order_by("pk"))
+    enrolments = list(open_rows.select_related("staff", "programme").order_by("pk"))
     if not enrolments:
         return []
     items = selectors.programme_items(programme_ids={e.programme_id for e in enrolments})
@@ -396,6 +396,7 @@ def completions_update(*, now: datetime | None = None, staff_ids=None, chunk: in
                     cells.get((enrolment.staff.user_id, item.target_key), selectors.NOT_STARTED_CELL),
                     opened_on=enrolment.opened_on,
                     cycle=enrolment.cycle,
+                    player_results_count=enrolment.programme.player_results_count,
                 )
                 for item in items[enrolment.programme_id]
             ):

@@ -114,6 +114,7 @@ def test_a_learner_plays_an_h5p_exercise_and_it_counts_for_the_lesson(page, site
     assert any(row["verb"].endswith("/experienced") for row in stored), "opening the exercise is recorded too"
     progress = in_db(lambda: LessonProgress.objects.get(user__username=learner.username, lesson_key=h5p_lesson["key"]))
     assert progress.answers[h5p_lesson["block_id"]]["last"] is True
+    assert progress.answers[h5p_lesson["block_id"]]["evidence"] == "reported"  # the player's word, not checked
     assert progress.best_score > 0
     assert not [text for text in errors if "Content Security Policy" in text], errors
 

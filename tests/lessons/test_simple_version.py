@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 
 from lessons.activities import lesson_activity_id, lesson_activity_resolve, question_activity_id
 from lessons.models import LessonPage
-from progress.models import LessonProgress
+from progress.models import LessonProgress, LessonStatus
 
 VERB = "http://adlnet.gov/expapi/verbs/"
 
@@ -147,19 +147,19 @@ def test_a_question_of_the_easier_text_resolves_with_the_easier_exercise_count(l
     activity = lesson_activity_resolve(question_activity_id(lesson, block.id))
     assert activity is not None and activity.kind == "question"
     assert activity.lesson_key == lesson.translation_key
-    assert activity.correct_response == str(correct)
-    assert activity.extra["question_count"] == exercises(lesson.simple_body)
+    assert activity.question.correct_response == str(correct)
+    assert activity.lesson.exercise_count == exercises(lesson.simple_body)
 
     normal, _ = first_question(lesson.body)
-    assert lesson_activity_resolve(question_activity_id(lesson, normal.id)).extra["question_count"] == exercises(
+    assert lesson_activity_resolve(question_activity_id(lesson, normal.id)).lesson.exercise_count == exercises(
         lesson.body
     )
 
 
 def test_the_lesson_statement_leaves_the_count_to_the_exercises_when_there_are_two_versions(lesson, demo_site):
-    assert "question_count" not in lesson_activity_resolve(lesson_activity_id(lesson)).extra
+    assert lesson_activity_resolve(lesson_activity_id(lesson)).lesson.exercise_count is None
     single = single_version_lesson()
-    assert lesson_activity_resolve(lesson_activity_id(single)).extra["question_count"] == exercises(single.body)
+    assert lesson_activity_resolve(lesson_activity_id(single)).lesson.exercise_count == exercises(single.body)
 
 
 def test_answers_in_the_easier_text_count_for_the_same_lesson(client, lesson, easy_question):
@@ -185,6 +185,8 @@ def test_answers_in_the_easier_text_count_for_the_same_lesson(client, lesson, ea
     assert progress.question_count == exercises(lesson.simple_body)
     assert progress.best_score == pytest.approx(1 / exercises(lesson.simple_body))
     assert block.id in progress.answers
+    # Every exercise of the easier text is answered: that version of the lesson is finished.
+    assert progress.status == LessonStatus.COMPLETED and progress.checked_completed_at is not None
 
 
 def test_a_simulator_in_the_easier_text_resolves_and_counts_there(lesson):
@@ -203,4 +205,4 @@ def test_a_simulator_in_the_easier_text_resolves_and_counts_there(lesson):
     activity = lesson_activity_resolve(simulator_activity_id(lesson, block_id))
     assert activity is not None and activity.kind == "simulator"
     assert activity.extra["scenario_key"] == str(scenario.translation_key)
-    assert activity.extra["question_count"] == exercises(lesson.simple_body) == 2
+    assert activity.lesson.exercise_count == exercises(lesson.simple_body) == 2

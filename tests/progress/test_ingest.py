@@ -4,8 +4,10 @@ import uuid
 import pytest
 
 from lessons.activities import lesson_activity_id, question_activity_id
-from lessons.models import LessonPage
+from lessons.models import LessonPage, ModulePage
 from progress.models import AppendOnlyError, LessonProgress, LessonStatus, ModuleProgress, Statement
+
+from .evidence import lesson_done
 
 VERB = "http://adlnet.gov/expapi/verbs/"
 URL = "/api/progress/statements"
@@ -103,9 +105,11 @@ def test_actor_always_comes_from_the_session(signed_in, learner, lesson, django_
     assert stored.data["actor"]["account"]["name"] == str(learner.public_id)
 
 
-def test_completing_every_lesson_completes_the_module(signed_in, learner, lesson):
-    lessons = list(LessonPage.objects.live().sibling_of(lesson).order_by("path"))
-    post(signed_in, [statement(lesson_activity_id(page), "completed") for page in lessons[:-1]])
+def test_completing_every_lesson_completes_the_module(signed_in, learner, demo_site):
+    # The second demo module: its lessons have questions only (no simulator), answered for real.
+    module = ModulePage.objects.live().filter(locale__language_code="nl").order_by("path")[1]
+    lessons = list(LessonPage.objects.live().child_of(module).order_by("path"))
+    post(signed_in, [record for page in lessons[:-1] for record in lesson_done(page)])
     module = ModuleProgress.objects.get(user=learner)
     assert (module.lessons_completed, module.lessons_total, module.completed_at) == (
         len(lessons) - 1,
@@ -113,7 +117,7 @@ def test_completing_every_lesson_completes_the_module(signed_in, learner, lesson
         None,
     )
 
-    post(signed_in, [statement(lesson_activity_id(lessons[-1]), "completed")])
+    post(signed_in, lesson_done(lessons[-1]))
     module.refresh_from_db()
     assert module.lessons_completed == len(lessons) and module.completed_at is not None
     assert module.percent == 100
@@ -121,8 +125,9 @@ def test_completing_every_lesson_completes_the_module(signed_in, learner, lesson
 
 def test_progress_follows_the_learner_across_languages(signed_in, learner, lesson):
     arabic = lesson.get_translation(lesson.get_translations().filter(locale__language_code="ar").first().locale)
-    post(signed_in, [statement(lesson_activity_id(arabic), "completed")])
-    assert LessonProgress.objects.get(user=learner).lesson_key == lesson.translation_key
+    post(signed_in, lesson_done(arabic))
+    progress = LessonProgress.objects.get(user=learner)
+    assert progress.lesson_key == lesson.translation_key and progress.status == LessonStatus.COMPLETED
 
 
 @pytest.mark.parametrize(

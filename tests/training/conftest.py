@@ -139,8 +139,10 @@ def required(programme, green, cleaning):
     ]
 
 
-def lesson_done(user, key, *, module_key=None, when=None, status=LessonStatus.COMPLETED):
+def lesson_done(user, key, *, module_key=None, when=None, status=LessonStatus.COMPLETED, checked=True):
+    """The aggregate of a lesson finished on evidence the server checked (`checked=False`: H5P results)."""
     when = when or timezone.now()
+    done = status == LessonStatus.COMPLETED
     LessonProgress.objects.update_or_create(
         user=user,
         lesson_key=key,
@@ -148,13 +150,14 @@ def lesson_done(user, key, *, module_key=None, when=None, status=LessonStatus.CO
             "module_key": module_key,
             "status": status,
             "started_at": when,
-            "completed_at": when if status == LessonStatus.COMPLETED else None,
+            "completed_at": when if done else None,
+            "checked_completed_at": when if done and checked else None,
             "last_activity_at": when,
         },
     )
 
 
-def module_done(user, key, *, when=None, completed=True):
+def module_done(user, key, *, when=None, completed=True, checked=True):
     when = when or timezone.now()
     ModuleProgress.objects.update_or_create(
         user=user,
@@ -164,6 +167,7 @@ def module_done(user, key, *, when=None, completed=True):
             "lessons_completed": 3 if completed else 1,
             "started_at": when,
             "completed_at": when if completed else None,
+            "checked_completed_at": when if completed and checked else None,
             "last_activity_at": when,
         },
     )

@@ -10,23 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from lessons.activities import lesson_activity_id
 from lessons.models import LessonPage
 from progress.services import statements_ingest
+from tests.progress.evidence import lesson_done as answered_lesson
 from training import services
 from training.models import Certificate, Enrolment
 from training.selectors import certificate_token
 
 from .conftest import lesson_done, make_staff, module_done
-
-
-def completed(lesson):
-    return {
-        "id": str(uuid.uuid4()),
-        "verb": {"id": "http://adlnet.gov/expapi/verbs/completed"},
-        "object": {"id": lesson_activity_id(lesson), "objectType": "Activity"},
-        "result": {"completion": True, "duration": "PT2M"},
-    }
 
 
 def pdf_text(data: bytes) -> str:
@@ -51,13 +42,13 @@ def certificate(karim, lessons, other_module):
 def test_finishing_the_last_part_makes_the_certificate(
     karim, lessons, other_module, django_capture_on_commit_callbacks
 ):
-    """The real path: statements -> progress signal -> completion task -> certificate task -> PDF."""
+    """The real path: answers -> progress signal -> completion task -> certificate task -> PDF."""
     with django_capture_on_commit_callbacks(execute=True):
-        statements_ingest(user=karim.user, statements=[completed(lessons[0])])
+        statements_ingest(user=karim.user, statements=answered_lesson(lessons[0]))
     assert not Certificate.objects.exists()  # the module is not finished yet
     with django_capture_on_commit_callbacks(execute=True):
         for lesson in LessonPage.objects.live().child_of(other_module).order_by("path"):
-            statements_ingest(user=karim.user, statements=[completed(lesson)])
+            statements_ingest(user=karim.user, statements=answered_lesson(lesson))
     enrolment = Enrolment.objects.get(staff=karim)
     assert enrolment.completed_at is not None
     certificate = Certificate.objects.get(enrolment=enrolment)

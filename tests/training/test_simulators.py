@@ -11,6 +11,7 @@ from progress.models import SimulatorAttempt
 from progress.selectors import my_learning
 from progress.services import statements_ingest
 from sandboxes.models import Scenario
+from tests.progress.evidence import lesson_done as answered_lesson
 from training import selectors, services
 from training.models import (
     Certificate,
@@ -22,7 +23,6 @@ from training.models import (
 )
 
 from .conftest import make_staff
-from .test_certificates import completed
 
 
 @pytest.fixture
@@ -96,7 +96,7 @@ def test_passing_the_lesson_and_the_simulator_completes_the_programme_and_makes_
     staff, scenario, lessons, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        statements_ingest(user=staff.user, statements=[completed(lessons[0])])
+        statements_ingest(user=staff.user, statements=answered_lesson(lessons[0]))
     attempt(staff.user, scenario, passed=False)
     assert services.completions_update(staff_ids=[staff.pk]) == []  # a failed attempt is not done
     (row,) = selectors.own_enrolments(user=staff.user)
