@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,8 @@ class H5PConfig(AppConfig):
     name = "h5p"
     label = "h5p"
     verbose_name = _("H5P exercises")
+
+    def ready(self):
+        from .storage import check_h5p_root
+
+        checks.register(check_h5p_root)
