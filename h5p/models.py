@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .storage import h5p_storage_get
 
@@ -58,7 +59,7 @@ class ImportStatus(models.TextChoices):
     VALIDATING = "validating", _("Checking")
     READY = "ready", _("Ready")
     REJECTED = "rejected", _("Rejected")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", pgettext_lazy("H5P import", "Failed")
 
 
 class H5PContent(models.Model):

@@ -120,7 +120,68 @@ def test_deleting_an_exercise_deletes_its_files_but_not_the_library(client, libr
     assert remaining and all(name.startswith("libraries/") for name in remaining)
 
 
-def content_upload_for(user):
+def content_upload_for(user, package: bytes | None = None):
     from h5p.services import content_upload
 
-    return content_upload(user=user, title="Weg ermee", uploaded_file=upload_file(builders.minimal_package()))
+    data = package if package is not None else builders.minimal_package()
+    return content_upload(user=user, title="Weg ermee", uploaded_file=upload_file(data))
+
+
+def test_notices_are_shown_after_the_import(client, library_manager):
+    content = content_import(
+        content_id=content_upload_for(library_manager, builders.stray_top_level_package()).pk, language="en"
+    )
+    assert content.status == ImportStatus.READY
+    client.force_login(library_manager)
+    page = client.get(f"/admin/h5p/{content.pk}/").content.decode()
+    assert "H5P_CONTENT_HERE" in page and "readme.txt" in page
+    assert "Weggelaten uit de oefening" in page  # the admin speaks Dutch
+    assert 'data-h5p-notices="2"' in client.get("/admin/h5p/").content.decode()
+
+
+def test_a_failed_import_is_tried_again_or_removed_from_the_admin(
+    editor_client, editor, h5p_root, monkeypatch, django_capture_on_commit_callbacks
+):
+    from h5p import services
+
+    content = content_upload_for(editor, builders.content_only_package())
+    H5PContent.objects.filter(pk=content.pk).update(status=ImportStatus.FAILED)
+    page = editor_client.get(f"/admin/h5p/{content.pk}/").content.decode()
+    assert f'action="/admin/h5p/{content.pk}/retry/"' in page
+    assert f'action="/admin/h5p/{content.pk}/remove/"' in page
+    assert editor_client.get(f"/admin/h5p/{content.pk}/retry/").status_code == 405
+
+    started = []
+    monkeypatch.setattr(services, "import_start", lambda **kwargs: started.append(kwargs))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(f"/admin/h5p/{content.pk}/retry/")
+    assert response.status_code == 302 and response["Location"] == f"/admin/h5p/{content.pk}/"
+    assert H5PContent.objects.get(pk=content.pk).status == ImportStatus.QUEUED
+    assert [kwargs["content_id"] for kwargs in started] == [content.pk]
+    # Waiting (not stuck): neither again nor removed.
+    assert editor_client.post(f"/admin/h5p/{content.pk}/remove/").status_code == 302
+    assert H5PContent.objects.filter(pk=content.pk).exists()
+
+    H5PContent.objects.filter(pk=content.pk).update(status=ImportStatus.FAILED)
+    assert stored_files(h5p_root) == {content.upload.name}
+    response = editor_client.post(f"/admin/h5p/{content.pk}/remove/")
+    assert response.status_code == 302 and response["Location"] == "/admin/h5p/"
+    assert not H5PContent.objects.filter(pk=content.pk).exists()
+    assert stored_files(h5p_root) == set()
+
+
+def test_retry_and_remove_need_their_permissions(client, django_user_model, db):
+    from django.contrib.auth.models import Permission
+
+    content = H5PContent.objects.create(title="Mislukt", status=ImportStatus.FAILED, upload="uploads/x.h5p")
+    viewer = django_user_model.objects.create_user(username="alleen-kijken", password="x", is_staff=True)
+    viewer.user_permissions.add(
+        Permission.objects.get(codename="access_admin"), Permission.objects.get(codename="view_h5pcontent")
+    )
+    client.force_login(viewer)
+    page = client.get(f"/admin/h5p/{content.pk}/").content.decode()
+    assert "/retry/" not in page and "/remove/" not in page
+    assert client.post(f"/admin/h5p/{content.pk}/retry/").status_code in (302, 403)
+    assert client.post(f"/admin/h5p/{content.pk}/remove/").status_code in (302, 403)
+    content.refresh_from_db()
+    assert content.status == ImportStatus.FAILED
