@@ -3,10 +3,10 @@ and that a rejected package leaves nothing behind."""
 
 import pytest
 from django.core.exceptions import ValidationError
-from h5p.storage import h5p_storage
 
 from h5p.models import H5PContent, H5PLibrary, ImportStatus
 from h5p.services import content_import, content_upload
+from h5p.storage import h5p_storage
 from h5p.tasks import h5p_import
 
 from . import builders
@@ -312,9 +312,7 @@ def test_a_stuck_import_can_be_tried_again_or_removed_with_its_upload(library_ma
 def test_an_import_whose_content_was_removed_meanwhile_leaves_nothing(library_manager, h5p_root, monkeypatch):
     from h5p import services
 
-    content = content_upload(
-        user=library_manager, title="Weg", uploaded_file=upload_file(builders.minimal_package())
-    )
+    content = content_upload(user=library_manager, title="Weg", uploaded_file=upload_file(builders.minimal_package()))
     original = services._write
 
     def write_then_remove(zf, name, target, archive_bytes, written):
