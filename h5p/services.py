@@ -123,7 +123,12 @@ def import_start(*, content_id: int, language: str, attempt: int) -> None:
         return
     from .tasks import h5p_import
 
-    h5p_import.delay(content_id, language=language, attempt=attempt)
+    try:
+        h5p_import.delay(content_id, language=language, attempt=attempt)
+    except Exception:
+        # The broker is down: the upload is kept, and the admin offers to try again rather than "waiting".
+        logger.exception("Could not queue the H5P import of content %s", content_id)
+        content_mark_failed(content_id=content_id)
 
 
 def import_threads_wait() -> None:

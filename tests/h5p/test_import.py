@@ -347,3 +347,20 @@ def test_an_import_that_breaks_before_it_starts_is_marked_failed(library_manager
     assert content.errors[0]["rule"] == "unexpected"
     monkeypatch.setattr(services, "import_start", lambda **kwargs: None)
     assert services.content_retry(content=content, user=library_manager).status == ImportStatus.QUEUED
+
+
+def test_an_import_that_cannot_be_queued_is_marked_failed(library_manager, monkeypatch, settings):
+    from kombu.exceptions import OperationalError
+
+    from h5p import services
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to redis")
+
+    monkeypatch.setattr(h5p_import, "delay", broker_down)
+    content = content_upload(user=library_manager, title="Geen broker", uploaded_file=upload_file(b"PK"))
+    services.import_start(content_id=content.pk, language="nl", attempt=0)
+    content.refresh_from_db()
+    assert content.status == ImportStatus.FAILED and content.can_retry
