@@ -8,7 +8,7 @@ flags) and bench/common.py's (DevTools byte recorder, run frame) and, like run.p
 1. **Import.** A ~50 MB `.h5p` (the runnable H5P.OefenVraag library of tests/h5p/builders.py, incompressible
    random mp4/mp3/png files under content/, some compressible JSON) is written to a temp file. Each run is
    a fresh subprocess with the bench environment (REDIS_URL unset, so Celery runs eagerly in-process;
-   MEDIA_ROOT a fresh temp dir): `content_upload` (the Celery hand-off replaced by a no-op), then the task
+   MEDIA_ROOT a fresh temp dir): `content_upload` (the hand-off, `import_start`, replaced by a no-op), then the task
    body `h5p_import` -> `content_import`, timed per phase (upload save, validation, storage + database).
    Memory: the peak RSS above the baseline after Django setup, per phase (VmHWM from /proc/self/status,
    reset between phases through /proc/self/clear_refs) and overall (getrusage ru_maxrss), and in a separate

@@ -3,8 +3,9 @@
 `content_upload` runs in the editor's request: it checks the file name and size, saves the upload and
 starts the import (`import_start`) once the row is committed. The import never runs inside the
 request: with a broker it is the Celery task `h5p.import`; on the embedded default (tasks run eagerly,
-no Redis) it runs in one background thread of this process, so an upload answers at once and a big
-package cannot hold up the site.
+no Redis) a background thread of this process runs `manage.py h5p_import` in a child process and waits
+for it, so an upload answers at once and a big package cannot hold up the site (parsing JSON is C code
+that keeps Python's GIL: in a thread of the web process it would stall every other request).
 
 `content_import` validates the package (`h5p.validation`), decides per library whether the installed
 copy is reused or the package's copy is installed, writes the files to the H5P storage
@@ -28,9 +29,12 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import subprocess
+import sys
 import threading
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -104,22 +108,47 @@ def _import_executor() -> ThreadPoolExecutor:
         return _executor
 
 
-def _import_in_thread(content_id: int, language: str, attempt: int) -> None:
+def import_command(*, content_id: int, language: str, attempt: int) -> list[str]:
+    """`manage.py h5p_import ...` of this project, run with this Python."""
+    manage = Path(settings.BASE_DIR) / "manage.py"
+    return [
+        sys.executable,
+        str(manage),
+        "h5p_import",
+        str(content_id),
+        f"--language={language}",
+        f"--attempt={attempt}",
+    ]
+
+
+def _import_in_child(content_id: int, language: str, attempt: int) -> None:
+    """Run in the background thread: the import itself runs in a child process, which the thread waits for
+    (waiting holds no lock). Parsing JSON is C code that keeps Python's GIL, so in a thread of this
+    process a big package would hold up every request meanwhile; a child process cannot."""
     try:
-        content_import(content_id=content_id, language=language, attempt=attempt)
-    except H5PContent.DoesNotExist:
-        pass  # removed before its import ran
-    except Exception:
-        logger.exception("H5P import of content %s broke", content_id)
+        result = subprocess.run(
+            import_command(content_id=content_id, language=language, attempt=attempt),
+            cwd=settings.BASE_DIR,
+            capture_output=True,
+            text=True,
+            timeout=settings.H5P_IMPORT_STUCK_SECONDS,
+            check=False,
+        )
+        if result.returncode != 0:
+            logger.error("H5P import of content %s broke: %s", content_id, result.stderr[-4000:])
+            content_mark_failed(content_id=content_id)
+    except (OSError, subprocess.SubprocessError):
+        logger.exception("H5P import of content %s could not run", content_id)
         content_mark_failed(content_id=content_id)
     finally:
         connections.close_all()  # this thread's own connections; the request's are untouched
 
 
 def import_start(*, content_id: int, language: str, attempt: int) -> None:
-    """Hand one import to the Celery worker, or (tasks run eagerly: no broker) to the background thread."""
+    """Hand one import to the Celery worker, or (tasks run eagerly: no broker) to a child process started
+    from the background thread. Either way the upload request only waits for the hand-off."""
     if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
-        _import_executor().submit(_import_in_thread, content_id, language, attempt)
+        _import_executor().submit(_import_in_child, content_id, language, attempt)
         return
     from .tasks import h5p_import
 

@@ -1,6 +1,8 @@
 """Uploading and importing packages through the services: the stored layout, library sharing and trust,
 and that a rejected package leaves nothing behind."""
 
+import io
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -164,36 +166,68 @@ def test_with_a_broker_the_upload_sends_the_task_after_commit(
     assert sent == [((content.pk,), {"language": "nl", "attempt": 0})]
 
 
-def test_on_the_embedded_default_the_import_runs_beside_the_request(
-    library_manager, django_capture_on_commit_callbacks, monkeypatch, settings
+def test_on_the_embedded_default_the_import_runs_in_a_child_process_beside_the_request(
+    library_manager, django_capture_on_commit_callbacks, monkeypatch, settings, h5p_root
 ):
-    """Tasks run eagerly (no Redis): the upload still returns while the import has not finished."""
+    """Tasks run eagerly (no Redis): the upload returns while the import has not even started; a
+    background thread runs `manage.py h5p_import` in a child process (JSON parsing holds Python's GIL,
+    so it must not run in the web process) and that command imports the package."""
     import threading
+
+    from django.core.management import call_command
 
     from h5p import services
 
     settings.CELERY_TASK_ALWAYS_EAGER = True
-    started, release, ran_in = threading.Event(), threading.Event(), []
+    started, release, runs = threading.Event(), threading.Event(), []
 
-    def slow_import(*, content_id, language, attempt):
-        ran_in.append((threading.current_thread().name, content_id, language, attempt))
+    def child_process(command, **kwargs):
+        runs.append((threading.current_thread().name, command, kwargs["cwd"]))
         started.set()
         assert release.wait(timeout=30)
+        return services.subprocess.CompletedProcess(command, 0, "ready", "")
 
-    monkeypatch.setattr(services, "content_import", slow_import)
+    monkeypatch.setattr(services.subprocess, "run", child_process)
     monkeypatch.setattr(services.connections, "close_all", lambda: None)  # the fake opened none
     with django_capture_on_commit_callbacks(execute=True):
         content = content_upload(
             user=library_manager, title="Beside", uploaded_file=upload_file(builders.minimal_package())
         )
-    # Back in the request while the import is still busy in its own thread.
+    # Back in the request while the import is still busy.
     assert started.wait(timeout=30)
     assert not release.is_set()
     assert H5PContent.objects.get(pk=content.pk).status == ImportStatus.QUEUED
     release.set()
     services.import_threads_wait()
-    assert ran_in == [(ran_in[0][0], content.pk, "nl", 0)]
-    assert ran_in[0][0].startswith("h5p-import") and ran_in[0][0] != threading.current_thread().name
+    [(thread, command, cwd)] = runs
+    assert thread.startswith("h5p-import") and thread != threading.current_thread().name
+    assert command[1:] == [
+        str(settings.BASE_DIR / "manage.py"),
+        "h5p_import",
+        str(content.pk),
+        "--language=nl",
+        "--attempt=0",
+    ]
+    assert cwd == settings.BASE_DIR
+    # What the child process runs:
+    call_command(*command[2:], stdout=io.StringIO())
+    content.refresh_from_db()
+    assert content.status == ImportStatus.READY, content.errors
+
+
+def test_a_child_process_that_breaks_marks_the_import_failed(library_manager, monkeypatch, settings):
+    from h5p import services
+
+    content = content_upload(user=library_manager, title="Kapot", uploaded_file=upload_file(b"PK"))
+    monkeypatch.setattr(
+        services.subprocess,
+        "run",
+        lambda command, **kwargs: services.subprocess.CompletedProcess(command, 1, "", "Traceback: killed"),
+    )
+    monkeypatch.setattr(services.connections, "close_all", lambda: None)
+    services._import_in_child(content.pk, "nl", 0)  # what the background thread runs
+    content.refresh_from_db()
+    assert content.status == ImportStatus.FAILED and content.can_retry
 
 
 @pytest.mark.parametrize(
