@@ -293,9 +293,11 @@ def content_import(*, content_id: int, language: str | None = None, attempt: int
             notices = [n.as_dict() for n in invalid.notices]
             _end(content, ImportStatus.REJECTED, problems, written, new_libraries, upload, notices=notices)
         except _Superseded as superseded:
-            _files_undo(content, written, new_libraries, content_files=superseded.gone)
-            if superseded.gone and upload:
-                h5p_storage.delete(upload)
+            if superseded.gone:  # removed meanwhile: nothing of it may stay
+                _files_undo(content, written, new_libraries, content_files=True)
+                if upload:
+                    h5p_storage.delete(upload)
+            # Retried meanwhile: the newer attempt owns the content's files (the same paths); leave them.
         except Exception:
             logger.exception("H5P import of content %s failed", content_id)
             problems = [Problem("unexpected", "", UNEXPECTED).as_dict()]
@@ -416,6 +418,14 @@ def _end(
     notices: list[dict] | None = None,
 ) -> None:
     """Rejected (the upload is deleted: the package itself is wrong) or failed (the upload stays)."""
+    row = H5PContent.objects.filter(pk=content.pk).values("import_attempt").first()
+    if row is None:  # removed meanwhile: nothing of it may stay
+        _files_undo(content, written, new_libraries, content_files=True)
+        if content.upload:
+            h5p_storage.delete(content.upload.name)
+        return
+    if row["import_attempt"] != content.import_attempt:
+        return  # retried meanwhile: the newer attempt owns the content's files and its outcome
     _files_undo(content, written, new_libraries, content_files=True)
     if upload:
         h5p_storage.delete(upload)

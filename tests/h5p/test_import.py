@@ -398,3 +398,27 @@ def test_an_import_that_cannot_be_queued_is_marked_failed(library_manager, monke
     services.import_start(content_id=content.pk, language="nl", attempt=0)
     content.refresh_from_db()
     assert content.status == ImportStatus.FAILED and content.can_retry
+
+
+def test_a_late_run_of_an_earlier_attempt_does_not_decide_the_outcome(library_manager, monkeypatch):
+    from django.db.models import F
+
+    from h5p import services
+
+    content = content_upload(user=library_manager, title="Twee", uploaded_file=upload_file(builders.minimal_package()))
+    original = services._write
+
+    def write_then_retry(zf, name, target, archive_bytes, written):
+        original(zf, name, target, archive_bytes, written)
+        # Someone pressed "Check the file again" while this run was busy.
+        H5PContent.objects.filter(pk=content.pk, import_attempt=0).update(
+            status=ImportStatus.QUEUED, import_attempt=F("import_attempt") + 1
+        )
+
+    monkeypatch.setattr(services, "_write", write_then_retry)
+    content_import(content_id=content.pk, attempt=0)
+    content.refresh_from_db()
+    assert content.status == ImportStatus.QUEUED and content.import_attempt == 1
+    assert H5PLibrary.objects.count() == 0 and content.upload  # the retry still has its upload
+    monkeypatch.setattr(services, "_write", original)
+    assert content_import(content_id=content.pk, attempt=1).status == ImportStatus.READY
