@@ -8,7 +8,7 @@ flags) and bench/common.py's (DevTools byte recorder, run frame) and, like run.p
 1. **Import.** A ~50 MB `.h5p` (the runnable H5P.OefenVraag library of tests/h5p/builders.py, incompressible
    random mp4/mp3/png files under content/, some compressible JSON) is written to a temp file. Each run is
    a fresh subprocess with the bench environment (REDIS_URL unset, so Celery runs eagerly in-process;
-   MEDIA_ROOT a fresh temp dir): `content_upload` (the Celery hand-off replaced by a no-op), then the task
+   MEDIA_ROOT a fresh temp dir): `content_upload` (the hand-off, `import_start`, replaced by a no-op), then the task
    body `h5p_import` -> `content_import`, timed per phase (upload save, validation, storage + database).
    Memory: the peak RSS above the baseline after Django setup, per phase (VmHWM from /proc/self/status,
    reset between phases through /proc/self/clear_refs) and overall (getrusage ru_maxrss), and in a separate
@@ -140,11 +140,11 @@ def import_child(package: str, use_tracemalloc: bool) -> None:
 
     from django.contrib.auth import get_user_model
     from django.core.files import File
-    from django.core.files.storage import default_storage
 
     import h5p.services as services
     from h5p import tasks
     from h5p.models import H5PContent, H5PLibrary, ImportStatus
+    from h5p.storage import h5p_storage
 
     H5PContent.objects.all().delete()  # a clean slate: each run installs the library anew
     H5PLibrary.objects.all().delete()
@@ -184,7 +184,7 @@ def import_child(package: str, use_tracemalloc: bool) -> None:
 
     queued = []
     started = time.perf_counter()
-    no_celery = mock.patch.object(tasks.h5p_import, "delay", lambda *a, **k: queued.append((a, k)))
+    no_celery = mock.patch.object(services, "import_start", lambda **k: queued.append(k))
     with no_celery, open(package, "rb") as handle:
         content = services.content_upload(
             user=user, title="Bench: groot pakket", uploaded_file=File(handle, name="groot.h5p")
@@ -210,7 +210,7 @@ def import_child(package: str, use_tracemalloc: bool) -> None:
     for name, size in expected.items():
         top = name.split("/", 1)[0]
         target = (content.storage_prefix if name == "h5p.json" or top == "content" else services.LIBRARY_ROOT) + name
-        if default_storage.exists(target) and default_storage.size(target) == size:
+        if h5p_storage.exists(target) and h5p_storage.size(target) == size:
             stored += 1
             stored_bytes += size
     result = {
@@ -234,7 +234,7 @@ def import_child(package: str, use_tracemalloc: bool) -> None:
 
 def import_run(env: dict, package: dict, media_parent: Path, *, use_tracemalloc: bool, label: str) -> dict:
     media = Path(tempfile.mkdtemp(prefix="media-", dir=media_parent))
-    child_env = {**env, "MEDIA_ROOT": str(media)}
+    child_env = {**env, "MEDIA_ROOT": str(media / "media"), "H5P_ROOT": str(media / "h5p")}
     child_env.pop("REDIS_URL", None)  # Celery eager, locmem cache: the import runs in this subprocess
     args = [sys.executable, str(Path(__file__).resolve()), "import-child", package["path"]]
     if use_tracemalloc:
@@ -261,7 +261,7 @@ sys.path.insert(0, ".")
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from wagtail.models import Locale
-from h5p.services import content_upload
+from h5p.services import content_upload, import_threads_wait
 from h5p.models import H5PContent
 from lessons.models import LessonPage
 from tests.h5p import builders
@@ -283,6 +283,7 @@ else:
     user, _ = get_user_model().objects.get_or_create(username="bench-h5p-manager", defaults={"is_superuser": True})
     content = content_upload(user=user, title="Bench: oefenvraag",
                              uploaded_file=SimpleUploadedFile("oefenvraag.h5p", builders.minimal_package()))
+    import_threads_wait()  # tasks run eagerly: the import runs in a background thread, not in the upload
     content.refresh_from_db()
 print("H5P_LESSON=" + json.dumps({"lesson_url": lesson.get_url(), "lesson_title": lesson.title,
     "blocks": [b.block_type for b in lesson.body], "content_key": str(content.key), "status": content.status,

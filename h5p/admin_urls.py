@@ -10,4 +10,6 @@ urlpatterns = [
     path("", admin_views.index, name="index"),
     path("upload/", admin_views.upload, name="upload"),
     path("<int:pk>/", admin_views.detail, name="detail"),
+    path("<int:pk>/retry/", admin_views.retry, name="retry"),
+    path("<int:pk>/remove/", admin_views.remove, name="remove"),
 ]

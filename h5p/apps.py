@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,5 +12,7 @@ class H5PConfig(AppConfig):
         from progress.activities import activity_kind_register
 
         from .activities import H5P_KIND
+        from .storage import check_h5p_root
 
         activity_kind_register(H5P_KIND)
+        checks.register(check_h5p_root)

@@ -12,7 +12,11 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from .storage import h5p_storage_get
 
 
 class H5PLibrary(models.Model):
@@ -47,7 +51,7 @@ class H5PLibrary(models.Model):
 
     @property
     def storage_prefix(self) -> str:
-        return f"h5p/libraries/{self.folder_name}/"
+        return f"libraries/{self.folder_name}/"
 
 
 class ImportStatus(models.TextChoices):
@@ -55,15 +59,24 @@ class ImportStatus(models.TextChoices):
     VALIDATING = "validating", _("Checking")
     READY = "ready", _("Ready")
     REJECTED = "rejected", _("Rejected")
+    FAILED = "failed", pgettext_lazy("H5P import", "Failed")
 
 
 class H5PContent(models.Model):
     key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     title = models.CharField(_("title"), max_length=255)
-    upload = models.FileField(_("H5P file"), upload_to="h5p/uploads/", blank=True)
+    upload = models.FileField(_("H5P file"), upload_to="uploads/", storage=h5p_storage_get, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
     # Each problem: {"rule": "...", "file": "...", "message": "..."} (message already in the editor's language).
     errors = models.JSONField(_("problems"), default=list, blank=True)
+    # Same shape as errors: what the import skipped without refusing the package (stray top-level files).
+    notices = models.JSONField(_("notices"), default=list, blank=True)
+    # When the status last changed: a queued or checking import that has not moved for
+    # H5P_IMPORT_STUCK_SECONDS is stuck (its worker died, say) and may be tried again.
+    status_changed_at = models.DateTimeField(_("status changed"), default=timezone.now)
+    # Raised by every retry; a task carries the attempt it was sent for, so a late task of an earlier
+    # attempt does nothing.
+    import_attempt = models.PositiveIntegerField(default=0)
     main_library = models.ForeignKey(H5PLibrary, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     libraries = models.ManyToManyField(H5PLibrary, blank=True, related_name="contents")
     h5p_json = models.JSONField(default=dict, blank=True)
@@ -84,8 +97,25 @@ class H5PContent(models.Model):
 
     @property
     def storage_prefix(self) -> str:
-        return f"h5p/content/{self.key}/"
+        return f"content/{self.key}/"
 
     @property
     def is_ready(self) -> bool:
         return self.status == ImportStatus.READY
+
+    @property
+    def is_stuck(self) -> bool:
+        if self.status not in (ImportStatus.QUEUED, ImportStatus.VALIDATING):
+            return False
+        waited = (timezone.now() - self.status_changed_at).total_seconds()
+        return waited > settings.H5P_IMPORT_STUCK_SECONDS
+
+    @property
+    def can_retry(self) -> bool:
+        """A failed import keeps its upload and may run again; so may a stuck one."""
+        return bool(self.upload) and (self.status == ImportStatus.FAILED or self.is_stuck)
+
+    @property
+    def can_remove(self) -> bool:
+        """Removed from the H5P screen: anything that is not ready and not being checked right now."""
+        return self.status in (ImportStatus.FAILED, ImportStatus.REJECTED) or self.is_stuck

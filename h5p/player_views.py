@@ -11,7 +11,6 @@ import re
 from pathlib import Path
 
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_safe
 from progress.activities import activity_base
 
 from .models import H5PContent, H5PLibrary, ImportStatus
+from .storage import h5p_storage
 from .validation import CONTENT_EXTENSIONS as IMPORTABLE_CONTENT_EXTENSIONS
 from .validation import LIBRARY_EXTENSIONS as IMPORTABLE_LIBRARY_EXTENSIONS
 
@@ -78,6 +78,7 @@ CONTENT_TYPES = {
     "gltf": "model/gltf+json",
     "glb": "model/gltf-binary",
 }
+DOCUMENT_EXTENSIONS = {"svg", "xml"}
 SAFE_SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.,()+-]*$")
 ACTIVITY_PATTERN = re.compile(r"^/lesson/[0-9a-f-]{36}/h5p/[0-9a-f-]{36}$")
 
@@ -172,12 +173,20 @@ def asset(request, path):
 
 
 def _storage_file(name: str, extension: str):
-    if not default_storage.exists(name):
+    """A file of the H5P storage (h5p/storage.py: outside MEDIA_ROOT, so only this view serves it)."""
+    if not h5p_storage.exists(name):
         raise Http404
-    response = FileResponse(default_storage.open(name, "rb"), content_type=CONTENT_TYPES.get(extension, ""))
+    response = FileResponse(h5p_storage.open(name, "rb"), content_type=CONTENT_TYPES.get(extension, ""))
     if extension not in CONTENT_TYPES:
         response["Content-Type"] = "application/octet-stream"
-    return _protect(response, max_age=FILE_MAX_AGE)
+    _protect(response, max_age=FILE_MAX_AGE)
+    if extension in DOCUMENT_EXTENSIONS:
+        # Opened on its own, an SVG or XML file is a document that may run scripts; as an image (how
+        # H5P uses it) it never does. Sandboxed, it runs nothing even on the player's origin.
+        response["Content-Security-Policy"] = (
+            "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:"
+        )
+    return response
 
 
 @require_safe

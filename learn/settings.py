@@ -228,6 +228,18 @@ H5P_MAX_UPLOAD_BYTES = int(os.environ.get("H5P_MAX_UPLOAD_BYTES", str(H5P_MAX_TO
 H5P_MAX_FILES = int(os.environ.get("H5P_MAX_FILES", "5000"))
 H5P_MAX_RATIO = int(os.environ.get("H5P_MAX_RATIO", "100"))
 H5P_RATIO_MIN_BYTES = int(os.environ.get("H5P_RATIO_MIN_BYTES", str(1024 * 1024)))
+# Every JSON file is size-checked before it is parsed, and parsed only up to this nesting depth:
+# content/content.json up to H5P_MAX_CONTENT_JSON_BYTES, the others (h5p.json, library.json,
+# semantics.json, language/*.json) up to H5P_MAX_JSON_BYTES.
+H5P_MAX_CONTENT_JSON_BYTES = int(os.environ.get("H5P_MAX_CONTENT_JSON_BYTES", str(16 * 1024 * 1024)))
+H5P_MAX_JSON_BYTES = int(os.environ.get("H5P_MAX_JSON_BYTES", str(1024 * 1024)))
+H5P_MAX_JSON_DEPTH = int(os.environ.get("H5P_MAX_JSON_DEPTH", "100"))
+# An import still waiting or checking after this long is "stuck": the admin offers to try it again.
+H5P_IMPORT_STUCK_SECONDS = int(os.environ.get("H5P_IMPORT_STUCK_SECONDS", str(15 * 60)))
+# Unpacked H5P files and uploads live here, outside MEDIA_ROOT: the site's origin never serves them,
+# only the player views on H5P_PLAYER_ORIGIN do (h5p/storage.py). A system check refuses a folder
+# inside MEDIA_ROOT or STATIC_ROOT.
+H5P_ROOT = Path(os.environ.get("H5P_ROOT", VAR_DIR / "h5p"))
 
 # --- Auth ----------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -8,13 +8,17 @@ from django.core.cache import cache
 
 @pytest.fixture(scope="session", autouse=True)
 def _media_root():
-    """Uploads and image renditions made by tests go to a temporary folder, never into media/."""
+    """Uploads and image renditions made by tests go to a temporary folder, never into media/.
+    H5P files (settings.H5P_ROOT, outside MEDIA_ROOT) go to a temporary folder of their own."""
     folder = tempfile.mkdtemp(prefix="oefenplein-media-")
-    previous = settings.MEDIA_ROOT
+    h5p_folder = tempfile.mkdtemp(prefix="oefenplein-h5p-")
+    previous = settings.MEDIA_ROOT, settings.H5P_ROOT
     settings.MEDIA_ROOT = folder
+    settings.H5P_ROOT = h5p_folder
     yield folder
-    settings.MEDIA_ROOT = previous
+    settings.MEDIA_ROOT, settings.H5P_ROOT = previous
     shutil.rmtree(folder, ignore_errors=True)
+    shutil.rmtree(h5p_folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

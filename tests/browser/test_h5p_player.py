@@ -130,6 +130,52 @@ def test_a_learner_plays_an_h5p_exercise_and_it_counts_for_the_lesson(page, site
     )
 
 
+def test_a_planted_library_svg_never_runs_with_the_site_origin_or_cookies(
+    page, site, settings, make_learner, h5p_lesson
+):
+    """The library carries planted.svg, which loads planted.js from its own folder; wherever that script
+    runs it reports its origin and cookies to /planted-ran. Its files are in H5P_ROOT, outside MEDIA_ROOT:
+    on the site's origin (where Django serves /media/ itself, SERVE_MEDIA) no path reaches them; on the
+    player's origin the SVG opened as a document is sandboxed; in the exercise it is only an image."""
+    player_origin = settings.H5P_PLAYER_ORIGIN
+    site_origin = site.url.rstrip("/")
+    assert settings.SERVE_MEDIA and urlsplit(player_origin).hostname != urlsplit(site_origin).hostname
+    requests = []
+    page.context.on("request", lambda request: requests.append(request.url))
+    learner = make_learner()
+    sign_in(page, site, learner)
+    assert any(cookie["name"] == "sessionid" for cookie in page.context.cookies(site.url))
+
+    library = "H5P.OefenVraag-1.0"
+    for path in (
+        f"/media/h5p/libraries/{library}/planted.svg",
+        f"/media/libraries/{library}/planted.svg",
+        f"/media/h5p/libraries/{library}/planted.js",
+        f"/media/libraries/{library}/planted.js",
+    ):
+        response = page.goto(site_origin + path)
+        assert response.status == 404, path
+
+    response = page.goto(f"{player_origin}/h5p/files/libraries/{library}/planted.svg")
+    assert response.status == 200 and response.header_value("content-type") == "image/svg+xml"
+    assert "sandbox" in response.header_value("content-security-policy")
+
+    # The exercise still plays, with the SVG as its background image.
+    page.goto(site.absolute(h5p_lesson["url"]))
+    page.locator("iframe.h5p-frame").scroll_into_view_if_needed()
+    exercise = page.frame_locator("iframe.h5p-frame").frame_locator("iframe.h5p-iframe")
+    exercise.locator(".oefenvraag-question").wait_for()
+    exercise.get_by_role("button", name="Alleen jij").click()
+    exercise.locator(".oefenvraag-result").wait_for()
+    wait_until_sent(page)
+
+    planted = [url for url in requests if "planted" in url]
+    assert f"{player_origin}/h5p/files/libraries/{library}/planted.svg" in planted  # used as an image
+    assert not [url for url in planted if "planted-ran" in url], planted  # its script ran nowhere
+    assert not [url for url in planted if url.startswith(site_origin) and "/media/" not in url], planted
+    assert not [url for url in planted if url.endswith("planted.js") and url.startswith(player_origin)], planted
+
+
 def test_a_message_from_another_frame_or_origin_is_not_recorded(page, site, make_learner, h5p_lesson):
     learner = make_learner()
     sign_in(page, site, learner)

@@ -227,3 +227,26 @@ def nul_name_package() -> bytes:
     """A member named "content/a.txt<NUL>.js": zipfile shortens it to "content/a.txt" when reading."""
     data = bytearray(_with(**{"content/a.txtX.js": b"alert(1)"}))
     return bytes(data.replace(b"content/a.txtX.js", b"content/a.txt\0.js"))
+
+
+def stray_top_level_package() -> bytes:
+    """As some authoring tools export: an extra empty file (and a readme) next to h5p.json."""
+    return _with(**{"H5P_CONTENT_HERE": b"", "readme.txt": b"Made with an authoring tool"})
+
+
+def language_files_package(**files: bytes) -> bytes:
+    """The library with language files, e.g. `language_files_package(**{"nl.json": b"{}"})`."""
+    return _with(**{f"{FOLDER}/language/{name}": data for name, data in files.items()})
+
+
+def two_broken_libraries_package() -> bytes:
+    """Two library problems at once: OefenVraag misses its script, a second library has broken JSON."""
+    files = minimal_files()
+    del files[f"{FOLDER}/oefenvraag.js"]
+    files["H5P.Extra-1.0/library.json"] = b'{"title": "Extra", '
+    files["H5P.Extra-1.0/extra.js"] = b"var extra = 1;"
+    return zip_bytes(files)
+
+
+def deep_json_package(depth: int = 500, name: str = "content/content.json") -> bytes:
+    return _with(**{name: b'{"question": ' + b"[" * depth + b"]" * depth + b"}"})

@@ -2,13 +2,16 @@
 service produces (h5p/models.py): the player is tested apart from the import.
 
 H5P.OefenVraag 1.0 is a hand-written runnable library: a question with one button per answer; a
-click reports the score with `triggerXAPIScored`, as real H5P content types do.
+click reports the score with `triggerXAPIScored`, as real H5P content types do. It also carries a
+planted SVG (used by its CSS as a background image) that loads a script from its own folder: opened
+as a document on an origin that runs it, the script reports its origin and cookies to `/planted-ran`.
 """
 
 import json
 
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+
+from h5p.storage import h5p_storage
 
 LIBRARY = {"machineName": "H5P.OefenVraag", "majorVersion": 1, "minorVersion": 0}
 LIBRARY_JSON = {
@@ -56,7 +59,21 @@ H5P.OefenVraag = (function (EventDispatcher) {
   return OefenVraag;
 })(H5P.EventDispatcher);
 """
-LIBRARY_CSS = ".h5p-oefenvraag { padding: 1rem; font-size: 1.1rem; }\n"
+LIBRARY_CSS = (
+    ".h5p-oefenvraag { padding: 1rem; font-size: 1.1rem;"
+    " background: url(planted.svg) no-repeat right top / 1rem 1rem; }\n"
+)
+PLANTED_SVG = """<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" viewBox="0 0 16 16">
+<script href="planted.js"></script>
+<rect width="16" height="16" fill="#1d3557"/>
+</svg>
+"""
+PLANTED_JS = """(function () {
+  var report = "/planted-ran?origin=" + encodeURIComponent(location.origin)
+    + "&cookie=" + encodeURIComponent(document.cookie);
+  fetch(report, {credentials: "include"});
+})();
+"""
 CONTENT = {"question": "Wie mag je pincode kennen?", "answers": ["Je bank", "Alleen jij"], "correct": 1}
 H5P_JSON = {
     "title": "Oefenvraag pincode",
@@ -69,9 +86,9 @@ H5P_JSON = {
 
 
 def _write(name: str, data: bytes | str) -> None:
-    if default_storage.exists(name):
-        default_storage.delete(name)
-    default_storage.save(name, ContentFile(data.encode() if isinstance(data, str) else data))
+    if h5p_storage.exists(name):
+        h5p_storage.delete(name)
+    h5p_storage.save(name, ContentFile(data.encode() if isinstance(data, str) else data))
 
 
 def library_install():
@@ -86,6 +103,8 @@ def library_install():
     _write(library.storage_prefix + "library.json", json.dumps(LIBRARY_JSON))
     _write(library.storage_prefix + "oefenvraag.js", LIBRARY_JS)
     _write(library.storage_prefix + "oefenvraag.css", LIBRARY_CSS)
+    _write(library.storage_prefix + "planted.svg", PLANTED_SVG)
+    _write(library.storage_prefix + "planted.js", PLANTED_JS)
     return library
 
 

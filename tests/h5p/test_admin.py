@@ -25,9 +25,9 @@ def test_editor_opens_the_list_and_the_upload_form(editor_client):
 def test_upload_shows_waiting_then_rejected_with_the_reasons(
     editor_client, django_capture_on_commit_callbacks, monkeypatch
 ):
-    from h5p.tasks import h5p_import
+    from h5p import services
 
-    monkeypatch.setattr(h5p_import, "delay", lambda *args, **kwargs: None)  # the worker has not started yet
+    monkeypatch.setattr(services, "import_start", lambda **kwargs: None)  # the worker has not started yet
     with django_capture_on_commit_callbacks(execute=True):
         response = editor_client.post(
             "/admin/h5p/upload/",
@@ -51,10 +51,11 @@ def test_upload_shows_waiting_then_rejected_with_the_reasons(
 def test_upload_runs_the_import_and_shows_ready(
     client, library_manager, django_capture_on_commit_callbacks, monkeypatch
 ):
+    from h5p import services
     from h5p.tasks import h5p_import
 
-    # Run in this process whether or not REDIS_URL made the task asynchronous.
-    monkeypatch.setattr(h5p_import, "delay", lambda *args, **kwargs: h5p_import.apply(args, kwargs))
+    # Run the task in this thread (a worker or the background thread could not see this test's rows).
+    monkeypatch.setattr(services, "import_start", lambda content_id, **kwargs: h5p_import.apply([content_id], kwargs))
     client.force_login(library_manager)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/admin/h5p/upload/", {"title": "Goed", "file": upload_file(builders.minimal_package())})
@@ -69,10 +70,10 @@ def test_checking_state_is_shown(editor_client):
     assert 'data-h5p-status="validating">Wordt gecontroleerd<' in page
 
 
-def test_a_wrong_file_is_refused_on_the_form(editor_client, media_root):
+def test_a_wrong_file_is_refused_on_the_form(editor_client, h5p_root):
     response = editor_client.post("/admin/h5p/upload/", {"title": "Zip", "file": upload_file(b"PK", "oefening.zip")})
     assert response.status_code == 200
-    assert not H5PContent.objects.exists() and stored_files(media_root) == set()
+    assert not H5PContent.objects.exists() and stored_files(h5p_root) == set()
 
 
 def test_users_without_permission_are_kept_out(client, django_user_model, db):
@@ -105,7 +106,7 @@ def test_the_chooser_offers_ready_exercises_only(editor_client):
     assert "Klaar om te kiezen" in body and "Geweigerd en verborgen" not in body
 
 
-def test_deleting_an_exercise_deletes_its_files_but_not_the_library(client, library_manager, media_root):
+def test_deleting_an_exercise_deletes_its_files_but_not_the_library(client, library_manager, h5p_root):
     content = content_import(
         content_id=content_upload_for(library_manager).pk,
         language="en",
@@ -115,11 +116,72 @@ def test_deleting_an_exercise_deletes_its_files_but_not_the_library(client, libr
     response = client.post(f"/admin/snippets/h5p/h5pcontent/delete/{content.pk}/")
     assert response.status_code == 302
     assert not H5PContent.objects.filter(pk=content.pk).exists()
-    remaining = stored_files(media_root)
-    assert remaining and all(name.startswith("h5p/libraries/") for name in remaining)
+    remaining = stored_files(h5p_root)
+    assert remaining and all(name.startswith("libraries/") for name in remaining)
 
 
-def content_upload_for(user):
+def content_upload_for(user, package: bytes | None = None):
     from h5p.services import content_upload
 
-    return content_upload(user=user, title="Weg ermee", uploaded_file=upload_file(builders.minimal_package()))
+    data = package if package is not None else builders.minimal_package()
+    return content_upload(user=user, title="Weg ermee", uploaded_file=upload_file(data))
+
+
+def test_notices_are_shown_after_the_import(client, library_manager):
+    content = content_import(
+        content_id=content_upload_for(library_manager, builders.stray_top_level_package()).pk, language="en"
+    )
+    assert content.status == ImportStatus.READY
+    client.force_login(library_manager)
+    page = client.get(f"/admin/h5p/{content.pk}/").content.decode()
+    assert "H5P_CONTENT_HERE" in page and "readme.txt" in page
+    assert "Weggelaten uit de oefening" in page  # the admin speaks Dutch
+    assert 'data-h5p-notices="2"' in client.get("/admin/h5p/").content.decode()
+
+
+def test_a_failed_import_is_tried_again_or_removed_from_the_admin(
+    editor_client, editor, h5p_root, monkeypatch, django_capture_on_commit_callbacks
+):
+    from h5p import services
+
+    content = content_upload_for(editor, builders.content_only_package())
+    H5PContent.objects.filter(pk=content.pk).update(status=ImportStatus.FAILED)
+    page = editor_client.get(f"/admin/h5p/{content.pk}/").content.decode()
+    assert f'action="/admin/h5p/{content.pk}/retry/"' in page
+    assert f'action="/admin/h5p/{content.pk}/remove/"' in page
+    assert editor_client.get(f"/admin/h5p/{content.pk}/retry/").status_code == 405
+
+    started = []
+    monkeypatch.setattr(services, "import_start", lambda **kwargs: started.append(kwargs))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(f"/admin/h5p/{content.pk}/retry/")
+    assert response.status_code == 302 and response["Location"] == f"/admin/h5p/{content.pk}/"
+    assert H5PContent.objects.get(pk=content.pk).status == ImportStatus.QUEUED
+    assert [kwargs["content_id"] for kwargs in started] == [content.pk]
+    # Waiting (not stuck): neither again nor removed.
+    assert editor_client.post(f"/admin/h5p/{content.pk}/remove/").status_code == 302
+    assert H5PContent.objects.filter(pk=content.pk).exists()
+
+    H5PContent.objects.filter(pk=content.pk).update(status=ImportStatus.FAILED)
+    assert stored_files(h5p_root) == {content.upload.name}
+    response = editor_client.post(f"/admin/h5p/{content.pk}/remove/")
+    assert response.status_code == 302 and response["Location"] == "/admin/h5p/"
+    assert not H5PContent.objects.filter(pk=content.pk).exists()
+    assert stored_files(h5p_root) == set()
+
+
+def test_retry_and_remove_need_their_permissions(client, django_user_model, db):
+    from django.contrib.auth.models import Permission
+
+    content = H5PContent.objects.create(title="Mislukt", status=ImportStatus.FAILED, upload="uploads/x.h5p")
+    viewer = django_user_model.objects.create_user(username="alleen-kijken", password="x", is_staff=True)
+    viewer.user_permissions.add(
+        Permission.objects.get(codename="access_admin"), Permission.objects.get(codename="view_h5pcontent")
+    )
+    client.force_login(viewer)
+    page = client.get(f"/admin/h5p/{content.pk}/").content.decode()
+    assert "/retry/" not in page and "/remove/" not in page
+    assert client.post(f"/admin/h5p/{content.pk}/retry/").status_code in (302, 403)
+    assert client.post(f"/admin/h5p/{content.pk}/remove/").status_code in (302, 403)
+    content.refresh_from_db()
+    assert content.status == ImportStatus.FAILED

@@ -3,7 +3,7 @@
 The worker is another process with its own database connection, so it must see the rows this test
 writes: that needs PostgreSQL (an in-memory SQLite test database cannot be shared) and committed data,
 hence `transactional_db`. pytest-django runs transactional tests after all `db` tests, and flushes the
-database after this one. The worker gets the test database's URL and this test's MEDIA_ROOT.
+database after this one. The worker gets the test database's URL, this test's MEDIA_ROOT and H5P_ROOT.
 """
 
 from urllib.parse import quote
@@ -45,12 +45,13 @@ def _test_database_url() -> str:
 
 
 @pytest.fixture
-def worker(postgres_only, redis_url, transactional_db, media_root, tmp_path):
+def worker(postgres_only, redis_url, transactional_db, media_root, h5p_root, tmp_path):
     log_path = tmp_path / "worker.log"
     env = {
         "DATABASE_URL": _test_database_url(),
         "DATABASE_CONN_MAX_AGE": "0",
         "MEDIA_ROOT": str(media_root),
+        "H5P_ROOT": str(h5p_root),
         "OEFENPLEIN_VAR_DIR": str(tmp_path),
     }
     with celery_worker(redis_url=redis_url, log_path=log_path, env=env, prefix="test-h5p") as queue:
@@ -58,7 +59,7 @@ def worker(postgres_only, redis_url, transactional_db, media_root, tmp_path):
 
 
 @pytest.mark.worker
-def test_a_real_worker_imports_a_package(worker, redis_url, media_root, django_user_model):
+def test_a_real_worker_imports_a_package(worker, redis_url, h5p_root, django_user_model):
     queue, log_path = worker
     manager = django_user_model.objects.create_superuser(username="h5p-worker", password="oefen-h5p-2026")
     # Created directly (not with content_upload), so no task goes to the default queue of other workers.
@@ -75,5 +76,5 @@ def test_a_real_worker_imports_a_package(worker, redis_url, media_root, django_u
         raise
     content.refresh_from_db()
     assert content.status == ImportStatus.READY, content.errors
-    assert f"h5p/content/{content.key}/content/content.json" in stored_files(media_root)
-    assert f"h5p/libraries/{builders.FOLDER}/oefenvraag.js" in stored_files(media_root)
+    assert f"content/{content.key}/content/content.json" in stored_files(h5p_root)
+    assert f"libraries/{builders.FOLDER}/oefenvraag.js" in stored_files(h5p_root)

@@ -117,6 +117,42 @@ def test_the_player_urls_do_not_exist_on_the_site_host(client, h5p_lesson, conte
         assert client.get(url, HTTP_HOST=SITE, follow=True).status_code == 404, url
 
 
+def test_no_h5p_file_answers_on_the_site_host_even_when_django_serves_media(client, content, media_root, h5p_root):
+    """H5P files live outside MEDIA_ROOT: /media/ on the site's origin has none of them, whatever the path."""
+    from django.conf import settings as live_settings
+
+    from .conftest import stored_files
+
+    assert live_settings.SERVE_MEDIA  # the embedded default: Django itself serves /media/
+    (media_root / "control.txt").write_text("served")
+    assert client.get("/media/control.txt").status_code == 200  # the media route is really there
+    (media_root / "control.txt").unlink()
+    names = stored_files(h5p_root)
+    assert f"libraries/{content.main_library.folder_name}/planted.svg" in names
+    for name in names:
+        for url in (f"/media/{name}", f"/media/h5p/{name}"):
+            assert client.get(url).status_code == 404, url
+            assert client.get(url, HTTP_HOST=SITE).status_code == 404, url
+    assert not any(str(h5p_root).startswith(str(root)) for root in (media_root, live_settings.STATIC_ROOT))
+
+
+def test_library_svg_files_are_sandboxed_documents_on_the_player_host(client, content):
+    response = player_get(client, "/h5p/files/libraries/H5P.OefenVraag-1.0/planted.svg")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/svg+xml"
+    policy = [part.strip() for part in response["Content-Security-Policy"].split(";")]
+    assert "sandbox" in policy and "default-src 'none'" in policy
+
+
+def test_h5p_root_inside_media_root_fails_the_system_check(settings, media_root):
+    from h5p.storage import check_h5p_root
+
+    settings.H5P_ROOT = str(media_root / "h5p")
+    assert [error.id for error in check_h5p_root()] == ["h5p.E001"]
+    settings.H5P_ROOT = str(media_root.parent / "elsewhere")
+    assert check_h5p_root() == []
+
+
 def test_the_player_page_needs_a_lesson_activity_id(client, content):
     assert player_get(client, f"/h5p/play/{content.key}/").status_code == 404
     assert player_get(client, play_url(content, "https://evil.example/x")).status_code == 404

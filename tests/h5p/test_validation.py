@@ -56,7 +56,6 @@ def test_minimal_package_is_valid():
         (builders.wrong_folder_package, ("folder_name", f"{builders.LIBRARY}-1.1/library.json")),
         (builders.unresolvable_dependency_package, ("dependency", f"{builders.FOLDER}/library.json")),
         (builders.not_runnable_package, ("main_library", f"{builders.FOLDER}/library.json")),
-        (builders.unexpected_top_level_package, ("layout", "readme.txt")),
         (builders.content_only_package, ("dependency", "h5p.json")),
     ],
 )
@@ -132,3 +131,86 @@ def test_messages_follow_the_language():
     problem = error.value.problems[0]
     with translation.override("en"):
         assert "not allowed" in problem.as_dict()["message"]
+
+
+def test_top_level_files_the_reference_library_ignores_are_skipped_and_named():
+    package = validate(builders.stray_top_level_package())
+    assert [(n.rule, n.file) for n in package.notices] == [("ignored", "H5P_CONTENT_HERE"), ("ignored", "readme.txt")]
+    assert package.notices[0].as_dict()["message"]
+    assert "H5P_CONTENT_HERE" not in package.content_members and "readme.txt" not in package.content_members
+
+
+def test_an_unsafe_top_level_name_is_still_refused():
+    files = [*builders.minimal_files().items(), ("readme.txt", b"a"), ("README.TXT", b"b")]
+    assert ("duplicate", "README.TXT") in rejection(builders.zip_bytes(files))
+
+
+def test_language_files_are_parsed_and_checked():
+    good = validate(builders.language_files_package(**{"nl.json": b'{"semantics": []}', "pt-br.json": b"{}"}))
+    assert f"{builders.FOLDER}/language/nl.json" in good.libraries[(builders.LIBRARY, 1, 0)].members
+    # The reference library's own copy of the English strings starts with a dot: skipped.
+    validate(builders.language_files_package(**{".en.json": b"not json"}))
+    file = f"{builders.FOLDER}/language/nl.json"
+    assert rejection(builders.language_files_package(**{"nl.json": b'{"semantics": ['})) == [("language_file", file)]
+    assert rejection(builders.language_files_package(**{"nl.json": b"[1, 2]"})) == [("language_file", file)]
+    assert rejection(builders.language_files_package(**{"nl_BE!.json": b"{}"})) == [
+        ("language_file", f"{builders.FOLDER}/language/nl_BE!.json")
+    ]
+
+
+def test_a_language_file_over_the_json_limit_is_not_parsed(settings):
+    settings.H5P_MAX_JSON_BYTES = 2000
+    big = b'{"x": "' + b"a" * 5000 + b'"}'
+    file = f"{builders.FOLDER}/language/nl.json"
+    assert rejection(builders.language_files_package(**{"nl.json": big})) == [("json_size", file)]
+
+
+def test_every_problem_is_listed_not_the_first_only():
+    problems = rejection(builders.two_broken_libraries_package())
+    # Each once: the broken main library is not reported again as a missing dependency.
+    assert sorted(problems) == [
+        ("json", "H5P.Extra-1.0/library.json"),
+        ("preloaded_file", f"{builders.FOLDER}/oefenvraag.js"),
+    ]
+    # Problems of different kinds (an unsafe name, a bad extension, broken JSON) come together too.
+    files = [
+        *builders.minimal_files().items(),
+        ("content/../../evil.txt", b"x"),
+        ("content/evil.php", b"x"),
+        ("content/content.json", b"{"),
+    ]
+    files = [(name, data) for name, data in files if not (name == "content/content.json" and data != b"{")]
+    mixed = rejection(builders.zip_bytes(files))
+    assert {
+        ("path", "content/../../evil.txt"),
+        ("extension", "content/evil.php"),
+        ("json", "content/content.json"),
+    } <= set(mixed)
+
+
+def test_json_is_size_checked_before_it_is_parsed(settings, monkeypatch):
+    from h5p import validation
+
+    parsed = []
+    real_loads = validation.json.loads
+    monkeypatch.setattr(validation.json, "loads", lambda text: parsed.append(len(text)) or real_loads(text))
+    settings.H5P_MAX_CONTENT_JSON_BYTES = 1000
+    big = builders.minimal_files(question="x" * 5000)
+    problems = rejection(builders.zip_bytes(big))
+    assert problems == [("json_size", "content/content.json")]
+    assert all(size < 1000 for size in parsed)  # the big file never reached the parser
+    settings.H5P_MAX_CONTENT_JSON_BYTES = 16 * 1024 * 1024
+    settings.H5P_MAX_JSON_BYTES = 100
+    assert ("json_size", "h5p.json") in rejection(builders.minimal_package())
+
+
+def test_json_is_parsed_with_a_depth_limit(settings):
+    with pytest.raises(PackageInvalid) as error:
+        validate(builders.deep_json_package(depth=5000))
+    problem = error.value.problems[0]
+    assert (problem.rule, problem.file) == ("json", "content/content.json")
+    assert "100" in problem.as_dict()["message"]
+    settings.H5P_MAX_JSON_DEPTH = 10
+    assert ("json", f"{builders.FOLDER}/library.json") not in rejection(builders.deep_json_package(depth=20))
+    # Brackets inside strings do not count.
+    validate(builders.minimal_package(question="[[[[[[[[[[[[[[[[[[[[[[[[ {{{{{{{{{{{{{{{{{{"))
