@@ -245,8 +245,9 @@ def learner_unlock(*, learner: User) -> None:
 
 
 def sign_in_address_unlock(*, address: str) -> None:
-    """Lift the pause of a whole place (all computers behind one address)."""
+    """Lift the pauses of a whole place (all computers behind one address), for codes and for passwords."""
     throttle.throttle_clear(scope=throttle.ADDRESS, value=address)
+    throttle.throttle_clear(scope=throttle.PASSWORD_ADDRESS, value=address)
 
 
 def account_deletion_request(*, user: User) -> None:

@@ -297,7 +297,10 @@ def coach_learners(request):
         }
         for learner in learners
     ]
-    address_locked = throttle.throttle_locked(scope=throttle.ADDRESS, value=throttle.client_address(request=request))
+    address = throttle.client_address(request=request)
+    address_locked = any(
+        throttle.throttle_locked(scope=scope, value=address) for scope in (throttle.ADDRESS, throttle.PASSWORD_ADDRESS)
+    )
     return render(request, "accounts/coach/learners.html", {"rows": rows, "address_locked": address_locked})
 
 
@@ -415,6 +418,7 @@ def coach_learner_card(request, pk: int):
         "card_language": card_language,
         "card_direction": "rtl" if translation.get_language_info(card_language)["bidi"] else "ltr",
         "new_secret": bool(new),
+        "locked_until": throttle.throttle_locked_until(scope=throttle.CODE, value=sign_in.code),
         "pin": new["secret"] if new and new["kind"] == SignInKind.PIN else "",
         "pictures": pictures_from_secret(secret=new["secret"]) if new and new["kind"] == SignInKind.PICTURES else [],
     }

@@ -274,3 +274,23 @@ def test_no_proxy_warning_when_no_proxy_is_configured(client, db, settings, capl
     with caplog.at_level(logging.WARNING, logger="accounts.middleware"):
         client.get("/healthz")
     assert not [record for record in caplog.records if "TRUSTED_PROXY_COUNT" in record.getMessage()]
+
+
+def test_a_coach_at_the_place_lifts_the_password_pause_too(client, coach, settings):
+    settings.SIGN_IN_ADDRESS_LIMIT = 1
+    throttle.throttle_failure(scope=throttle.PASSWORD_ADDRESS, value="10.1.2.3")
+    client.force_login(coach)
+    page = client.get("/en/account/coach/", REMOTE_ADDR="10.1.2.3").content.decode()
+    assert "Unlock signing in here" in page
+    client.post("/en/account/coach/unlock-here/", REMOTE_ADDR="10.1.2.3")
+    assert not throttle.throttle_locked(scope=throttle.PASSWORD_ADDRESS, value="10.1.2.3")
+
+
+def test_the_learners_card_page_shows_the_pause(client, coach, pin_learner, settings):
+    settings.SIGN_IN_CODE_LIMIT = 1
+    throttle.throttle_failure(scope=throttle.CODE, value=code_of(pin_learner))
+    client.force_login(coach)
+    html = client.get(f"/en/account/coach/learners/{pin_learner.learner.pk}/card/").content.decode()
+    until = throttle.lock_time_text(throttle.throttle_locked_until(scope=throttle.CODE, value=code_of(pin_learner)))
+    assert f"Signing in with the learner code is paused until {until}." in html
+    assert f'href="/en/account/coach/learners/{pin_learner.learner.pk}/one-time-code/"' in html

@@ -22,7 +22,9 @@ def test_the_dashboard_shows_a_paused_learner_and_unlocks_them(coach_client, gro
     assert heading not in coach_client.get(dashboard).content.decode()
 
     lock(marie)
-    until = throttle.lock_time_text(throttle.throttle_locked_until(scope=throttle.CODE, value=marie.learner_sign_in.code))
+    until = throttle.lock_time_text(
+        throttle.throttle_locked_until(scope=throttle.CODE, value=marie.learner_sign_in.code)
+    )
     html = coach_client.get(dashboard).content.decode()
     assert heading in html
     assert gettext("%(name)s: locked until %(time)s") % {"name": "Marie", "time": until} in html
