@@ -17,7 +17,7 @@ the day add up too. Reaching the limit pauses the value; each further pause of t
 quiet window after the last one lasts twice as long (`SIGN_IN_LOCK_SECONDS`, then double, up to
 `SIGN_IN_LOCK_MAX_SECONDS`). `throttle_worst_case` works out how many wrong tries that allows in a day; the
 README gives the figures. A coach can lift a pause (`throttle_clear`), and a learner whose code is paused
-can still sign in with a one-time code from their coach (accounts.one_time).
+can still sign in with a one-time code from their coach (accounts.services).
 
 Why the Django cache and not django-axes: axes keeps one failure limit for all its lockout
 parameters, while we need different limits; it writes an attempt row to the database on every
