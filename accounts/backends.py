@@ -31,7 +31,7 @@ class ThrottledPasswordBackend(ModelBackend):
             throttle.throttle_failure(scope=throttle.USERNAME, value=username)
             throttle.throttle_failure(scope=throttle.PASSWORD_ADDRESS, value=address)
         else:
-            throttle.throttle_clear(scope=throttle.USERNAME, value=username)
+            throttle.throttle_success(scope=throttle.USERNAME, value=username)
         return user
 
 

@@ -91,7 +91,7 @@ def learner_sign_in_attempt(*, request, code: str, secret: str, address: str) ->
         return SignInOutcome(user=None, problem=CODE_LOCKED, locked_until=code_until)
     user = authenticate(request, learner_code=code, learner_secret=secret)
     if user is not None:
-        throttle.throttle_clear(scope=throttle.CODE, value=code)
+        throttle.throttle_success(scope=throttle.CODE, value=code)
         return SignInOutcome(user=user)
     by_address = throttle.throttle_failure(scope=throttle.ADDRESS, value=address)
     by_code = throttle.throttle_failure(scope=throttle.CODE, value=code)

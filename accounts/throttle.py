@@ -159,7 +159,15 @@ def throttle_failure(*, scope: str, value: str) -> Failure:
     return Failure(tries_left=0, locked_until=_until(ends))
 
 
+def throttle_success(*, scope: str, value: str) -> None:
+    """A right PIN or password starts the count again; earlier pauses still make the next one longer, so
+    someone who guesses between the owner's sign-ins gains a few tries, not a fresh short pause."""
+    if value:
+        cache.delete(_keys(scope, _normal(scope, value))[0])
+
+
 def throttle_clear(*, scope: str, value: str) -> None:
+    """Forget everything about this value: its count, its pause and earlier pauses (a coach's unlock)."""
     if value:
         cache.delete_many(list(_keys(scope, _normal(scope, value))))
 

@@ -294,3 +294,16 @@ def test_the_learners_card_page_shows_the_pause(client, coach, pin_learner, sett
     until = throttle.lock_time_text(throttle.throttle_locked_until(scope=throttle.CODE, value=code_of(pin_learner)))
     assert f"Signing in with the learner code is paused until {until}." in html
     assert f'href="/en/account/coach/learners/{pin_learner.learner.pk}/one-time-code/"' in html
+
+
+def test_a_right_pin_starts_the_count_again_but_the_next_pause_stays_longer(client, pin_learner, settings):
+    settings.SIGN_IN_CODE_LIMIT = 2
+    code, pin = code_of(pin_learner), pin_learner.secret
+    throttle.throttle_failure(scope=throttle.CODE, value=code)
+    throttle.throttle_failure(scope=throttle.CODE, value=code)  # first pause: 15 minutes
+    pause_runs_out(throttle.CODE, code)
+    assert sign_in_with_code(client, code, {"pin": pin}).status_code == 302
+    client.post("/en/account/logout/")
+    assert not throttle.throttle_failure(scope=throttle.CODE, value=code).locked  # a fresh count
+    assert throttle.throttle_failure(scope=throttle.CODE, value=code).locked
+    assert 29 * 60 < seconds_left(throttle.CODE, code) <= 30 * 60  # the second pause in a row
