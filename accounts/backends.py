@@ -1,7 +1,7 @@
-"""Authentication backends: user name + password (throttled per user name) and learner code + secret.
+"""Authentication backends: user name + password (throttled per user name and per address) and learner code + secret.
 
 Both are listed in settings.AUTHENTICATION_BACKENDS. Throttling sits here, not in a form, so it also
-covers the Wagtail admin sign-in and `client.login()`: a locked user name is refused with
+covers the Wagtail admin sign-in and `client.login()`: a locked user name or address is refused with
 PermissionDenied, which makes Django stop trying other backends and report a failed sign-in.
 """
 
@@ -20,13 +20,18 @@ class ThrottledPasswordBackend(ModelBackend):
             username = kwargs.get(get_user_model().USERNAME_FIELD)
         if username is None or password is None:
             return None
-        if throttle.throttle_locked(scope=throttle.USERNAME, value=username):
+        # No request (a management command, a test's client.login()): only the user name is counted.
+        address = throttle.client_address(request=request) if request is not None else ""
+        if throttle.throttle_locked(scope=throttle.USERNAME, value=username) or throttle.throttle_locked(
+            scope=throttle.PASSWORD_ADDRESS, value=address
+        ):
             raise PermissionDenied
         user = super().authenticate(request, username=username, password=password, **kwargs)
         if user is None:
             throttle.throttle_failure(scope=throttle.USERNAME, value=username)
+            throttle.throttle_failure(scope=throttle.PASSWORD_ADDRESS, value=address)
         else:
-            throttle.throttle_clear(scope=throttle.USERNAME, value=username)
+            throttle.throttle_success(scope=throttle.USERNAME, value=username)
         return user
 
 

@@ -18,6 +18,8 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
 PIN_LENGTH = 4
 PICTURE_COUNT = 3
+# A one-time code from the coach: 8 digits (100 million possibilities), shown as "4821 3905".
+ONE_TIME_LENGTH = 8
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,24 @@ def pin_generate() -> str:
         pin = "".join(secrets.choice("0123456789") for _ in range(PIN_LENGTH))
         if not _pin_is_easy(pin):
             return pin
+
+
+def one_time_code_generate() -> str:
+    return "".join(secrets.choice("0123456789") for _ in range(ONE_TIME_LENGTH))
+
+
+def one_time_code_normalize(*, text: str) -> str | None:
+    """Digits in any script; spaces and dashes are forgiven."""
+    cleaned = "".join(char for char in _ascii_digits(text or "") if not char.isspace() and char not in "-‐‑‒–—_.")
+    if len(cleaned) != ONE_TIME_LENGTH or not all(char in "0123456789" for char in cleaned):
+        return None
+    return cleaned
+
+
+def one_time_code_format(*, code: str) -> str:
+    """48213905 -> 4821 3905: two groups of four are easier to read aloud and to type."""
+    half = len(code) // 2
+    return f"{code[:half]} {code[half:]}" if code else ""
 
 
 def pictures_generate() -> list[str]:

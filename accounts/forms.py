@@ -2,11 +2,18 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from . import throttle
-from .credentials import PICTURE_COUNT, PICTURES, code_normalize, pictures_secret, pin_normalize
+from .credentials import (
+    PICTURE_COUNT,
+    PICTURES,
+    code_normalize,
+    one_time_code_normalize,
+    pictures_secret,
+    pin_normalize,
+)
 from .models import SignInKind
 
 
@@ -19,19 +26,18 @@ class FocusFirstErrorMixin:
             self.fields[field].widget.attrs["autofocus"] = True
 
 
-def minutes(seconds: int) -> int:
-    return max(1, round(seconds / 60))
+def locked_user_name_message(until=None) -> str:
+    return gettext(
+        "There were too many wrong tries with this user name. Signing in is paused until %(time)s. "
+        "Try again later, or ask a coach or a help point."
+    ) % {"time": throttle.lock_time_text(until)}
 
 
-def locked_user_name_message() -> str:
-    count = minutes(settings.SIGN_IN_LOCK_SECONDS)
-    return ngettext(
-        "There were too many wrong tries with this user name. Signing in is paused for %(count)s minute. "
-        "Try again later, or ask a coach or a help point.",
-        "There were too many wrong tries with this user name. Signing in is paused for %(count)s minutes. "
-        "Try again later, or ask a coach or a help point.",
-        count,
-    ) % {"count": count}
+def locked_password_address_message(until=None) -> str:
+    return gettext(
+        "There were too many wrong passwords on the computers of this place. Signing in with a password is "
+        "paused until %(time)s. Try again later, or ask a help point."
+    ) % {"time": throttle.lock_time_text(until)}
 
 
 class SignInForm(AuthenticationForm):
@@ -54,15 +60,24 @@ class SignInForm(AuthenticationForm):
 
     def clean(self):
         username = self.cleaned_data.get("username")
-        if username and throttle.throttle_locked(scope=throttle.USERNAME, value=username):
-            raise ValidationError(locked_user_name_message(), code="locked")
+        self._raise_when_paused(username)
         try:
             return super().clean()
         except ValidationError:
             # The backend counted this wrong try; say so plainly when it was the last one allowed.
-            if username and throttle.throttle_locked(scope=throttle.USERNAME, value=username):
-                raise ValidationError(locked_user_name_message(), code="locked") from None
+            self._raise_when_paused(username)
             raise
+
+    def _raise_when_paused(self, username) -> None:
+        if username:
+            until = throttle.throttle_locked_until(scope=throttle.USERNAME, value=username)
+            if until is not None:
+                raise ValidationError(locked_user_name_message(until), code="locked")
+        if self.request is not None:
+            address = throttle.client_address(request=self.request)
+            until = throttle.throttle_locked_until(scope=throttle.PASSWORD_ADDRESS, value=address)
+            if until is not None:
+                raise ValidationError(locked_password_address_message(until), code="locked")
 
 
 class LearnerCodeForm(FocusFirstErrorMixin, forms.Form):
@@ -131,6 +146,33 @@ class PinForm(forms.Form):
     @property
     def secret(self) -> str:
         return self.cleaned_data["pin"]
+
+
+class OneTimeSignInForm(LearnerCodeForm):
+    """The learner code and the one-time code a coach gave, for a learner whose code is paused."""
+
+    one_time_code = forms.CharField(
+        label=_("One-time code"),
+        help_text=_("8 numbers from your coach, for example 4821 3905. It works only once."),
+        max_length=40,
+        widget=SecretTextInput(
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "autocorrect": "off",
+                "autocapitalize": "off",
+                "spellcheck": "false",
+                "class": "code-input",
+            }
+        ),
+        error_messages={"required": _("Type the 8 numbers of the one-time code.")},
+    )
+
+    def clean_one_time_code(self):
+        code = one_time_code_normalize(text=self.cleaned_data["one_time_code"])
+        if code is None:
+            raise ValidationError(_("A one-time code has 8 numbers. Check the numbers and try again."), code="format")
+        return code
 
 
 PICTURE_LEGENDS = [_("First picture"), _("Second picture"), _("Third picture")]

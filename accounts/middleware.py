@@ -7,14 +7,20 @@ goes on as an anonymous request, so it gets that endpoint's own "please sign in"
 side (accounts/static/accounts/js/idle.js) warns a minute before and offers "Stay signed in".
 """
 
+import logging
 import time
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.core.exceptions import MiddlewareNotUsed
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import ngettext
+
+from .throttle import has_proxy_header
+
+logger = logging.getLogger(__name__)
 
 LAST_ACTIVITY_KEY = "accounts_last_activity"
 # Paths where a redirect to the learner sign-in page would be wrong: the admin has its own sign-in,
@@ -61,3 +67,32 @@ class IdleTimeoutMiddleware:
         if request.session.get(LAST_ACTIVITY_KEY) != now:
             request.session[LAST_ACTIVITY_KEY] = now
         return None
+
+
+class ProxyHeaderCheckMiddleware:
+    """Warn (once per process) when TRUSTED_PROXY_COUNT is set but a request came without a proxy header.
+
+    Then gunicorn is reachable without the proxy, and such a client chooses the address its wrong sign-in
+    tries are counted against by sending its own X-Forwarded-For. Not a refusal: a health probe from the
+    machine itself is fine, and the operator decides. Without a proxy count this middleware is left out.
+    """
+
+    warned = False
+
+    def __init__(self, get_response):
+        if settings.TRUSTED_PROXY_COUNT <= 0:
+            raise MiddlewareNotUsed
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not ProxyHeaderCheckMiddleware.warned and not has_proxy_header(request=request):
+            ProxyHeaderCheckMiddleware.warned = True
+            logger.warning(
+                "TRUSTED_PROXY_COUNT is %s, but a request to %s from %s came without an X-Forwarded-For header. "
+                "If gunicorn can be reached without the proxy, a client chooses its own address for the sign-in "
+                "limits: let only the proxy reach gunicorn, or set TRUSTED_PROXY_COUNT=0.",
+                settings.TRUSTED_PROXY_COUNT,
+                request.path,
+                request.META.get("REMOTE_ADDR", "?"),
+            )
+        return self.get_response(request)

@@ -6,15 +6,27 @@ exactly once in a `NewSecret`, so the coach can show or print them; they are nev
 
 import secrets
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from . import roles, throttle
-from .credentials import code_generate, code_normalize, pictures_generate, pictures_secret, pin_generate
+from .credentials import (
+    code_generate,
+    code_normalize,
+    one_time_code_generate,
+    one_time_code_normalize,
+    pictures_generate,
+    pictures_secret,
+    pin_generate,
+)
 from .models import LearnerSignIn, SignInKind, User
 
 # What went wrong, for the view to turn into a message.
@@ -22,12 +34,14 @@ ADDRESS_LOCKED = "address_locked"
 CODE_LOCKED = "code_locked"
 UNKNOWN_CODE = "unknown_code"
 WRONG_SECRET = "wrong_secret"
+WRONG_ONE_TIME_CODE = "wrong_one_time_code"
 
 
 @dataclass(frozen=True)
 class LookupResult:
     user: User | None
     problem: str = ""
+    locked_until: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -35,6 +49,7 @@ class SignInOutcome:
     user: User | None
     problem: str = ""
     tries_left: int = 0
+    locked_until: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -48,15 +63,18 @@ class NewSecret:
 
 def learner_code_lookup(*, text: str, address: str) -> LookupResult:
     """Step 1 of learner sign-in: whose code is this? Unknown codes count as wrong tries of the address."""
-    if throttle.throttle_locked(scope=throttle.ADDRESS, value=address):
-        return LookupResult(user=None, problem=ADDRESS_LOCKED)
+    address_until = throttle.throttle_locked_until(scope=throttle.ADDRESS, value=address)
+    if address_until is not None:
+        return LookupResult(user=None, problem=ADDRESS_LOCKED, locked_until=address_until)
     code = code_normalize(text=text)
     sign_in = (
         LearnerSignIn.objects.select_related("user").filter(code=code, user__is_active=True).first() if code else None
     )
     if sign_in is None:
         failure = throttle.throttle_failure(scope=throttle.ADDRESS, value=address)
-        return LookupResult(user=None, problem=ADDRESS_LOCKED if failure.locked else UNKNOWN_CODE)
+        if failure.locked:
+            return LookupResult(user=None, problem=ADDRESS_LOCKED, locked_until=failure.locked_until)
+        return LookupResult(user=None, problem=UNKNOWN_CODE)
     return LookupResult(user=sign_in.user)
 
 
@@ -65,21 +83,81 @@ def learner_sign_in_attempt(*, request, code: str, secret: str, address: str) ->
 
     While the code or the address is locked the secret is not even checked, so guessing gains nothing.
     """
-    if throttle.throttle_locked(scope=throttle.ADDRESS, value=address):
-        return SignInOutcome(user=None, problem=ADDRESS_LOCKED)
-    if throttle.throttle_locked(scope=throttle.CODE, value=code):
-        return SignInOutcome(user=None, problem=CODE_LOCKED)
+    address_until = throttle.throttle_locked_until(scope=throttle.ADDRESS, value=address)
+    if address_until is not None:
+        return SignInOutcome(user=None, problem=ADDRESS_LOCKED, locked_until=address_until)
+    code_until = throttle.throttle_locked_until(scope=throttle.CODE, value=code)
+    if code_until is not None:
+        return SignInOutcome(user=None, problem=CODE_LOCKED, locked_until=code_until)
     user = authenticate(request, learner_code=code, learner_secret=secret)
     if user is not None:
-        throttle.throttle_clear(scope=throttle.CODE, value=code)
+        throttle.throttle_success(scope=throttle.CODE, value=code)
         return SignInOutcome(user=user)
     by_address = throttle.throttle_failure(scope=throttle.ADDRESS, value=address)
     by_code = throttle.throttle_failure(scope=throttle.CODE, value=code)
     if by_code.locked:
-        return SignInOutcome(user=None, problem=CODE_LOCKED)
+        return SignInOutcome(user=None, problem=CODE_LOCKED, locked_until=by_code.locked_until)
     if by_address.locked:
-        return SignInOutcome(user=None, problem=ADDRESS_LOCKED)
+        return SignInOutcome(user=None, problem=ADDRESS_LOCKED, locked_until=by_address.locked_until)
     return SignInOutcome(user=None, problem=WRONG_SECRET, tries_left=min(by_code.tries_left, by_address.tries_left))
+
+
+# --- One-time codes: a way in for a learner whose code is paused -----------------------------------
+# The coach makes one on the learner's page. It is kept in the cache (it must vanish by itself after a
+# short while anyway), only as a keyed hash, and works once. It ignores the pause of the learner code, so
+# somebody who guesses PINs on purpose cannot keep a learner out; wrong one-time codes count for the
+# address like wrong PINs, and the address pause still holds (a coach at the place can lift that).
+
+
+@dataclass(frozen=True)
+class OneTimeCode:
+    """A one-time code as the learner types it ("48213905"), shown once to the coach; valid until `expires_at`."""
+
+    learner: User
+    code: str
+    expires_at: datetime
+
+
+def _one_time_key(user_pk: int) -> str:
+    return f"signin:onetime:{user_pk}"
+
+
+def _one_time_hash(user_pk: int, code: str) -> str:
+    return salted_hmac("accounts.one-time-code", f"{user_pk}:{code}", algorithm="sha256").hexdigest()
+
+
+def learner_one_time_code_create(*, learner: User) -> OneTimeCode:
+    """A new one-time code for this learner; an older one stops working."""
+    code = one_time_code_generate()
+    seconds = settings.SIGN_IN_ONE_TIME_SECONDS
+    cache.set(_one_time_key(learner.pk), _one_time_hash(learner.pk, code), seconds)
+    return OneTimeCode(learner=learner, code=code, expires_at=timezone.now() + timedelta(seconds=seconds))
+
+
+def learner_one_time_sign_in(*, code_text: str, one_time_text: str, address: str) -> SignInOutcome:
+    """Sign in with the learner code and a one-time code from the coach; the code's pause does not matter."""
+    address_until = throttle.throttle_locked_until(scope=throttle.ADDRESS, value=address)
+    if address_until is not None:
+        return SignInOutcome(user=None, problem=ADDRESS_LOCKED, locked_until=address_until)
+    code = code_normalize(text=code_text)
+    one_time = one_time_code_normalize(text=one_time_text)
+    sign_in = (
+        LearnerSignIn.objects.select_related("user").filter(code=code, user__is_active=True).first() if code else None
+    )
+    if sign_in is not None and one_time is not None:
+        key = _one_time_key(sign_in.user_id)
+        stored = cache.get(key)
+        # delete() answers whether this request removed it: of two at the same moment, only one gets in.
+        if stored and constant_time_compare(stored, _one_time_hash(sign_in.user_id, one_time)) and cache.delete(key):
+            return SignInOutcome(user=sign_in.user)
+    failure = throttle.throttle_failure(scope=throttle.ADDRESS, value=address)
+    if failure.locked:
+        return SignInOutcome(user=None, problem=ADDRESS_LOCKED, locked_until=failure.locked_until)
+    return SignInOutcome(user=None, problem=WRONG_ONE_TIME_CODE, tries_left=failure.tries_left)
+
+
+def learner_one_time_code_active(*, learner: User) -> bool:
+    return cache.get(_one_time_key(learner.pk)) is not None
 
 
 def _secret_generate(kind: str) -> str:
@@ -162,12 +240,14 @@ def learner_codes_ensure(*, user_ids) -> int:
 
 
 def learner_unlock(*, learner: User) -> None:
+    """Lift the pause of this learner's code, and forget the wrong tries that led to it."""
     throttle.throttle_clear(scope=throttle.CODE, value=learner.learner_sign_in.code)
 
 
 def sign_in_address_unlock(*, address: str) -> None:
-    """Lift the pause of a whole place (all computers behind one address)."""
+    """Lift the pauses of a whole place (all computers behind one address), for codes and for passwords."""
     throttle.throttle_clear(scope=throttle.ADDRESS, value=address)
+    throttle.throttle_clear(scope=throttle.PASSWORD_ADDRESS, value=address)
 
 
 def account_deletion_request(*, user: User) -> None:

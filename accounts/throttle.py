@@ -1,79 +1,141 @@
 """Counting wrong sign-in tries, so that a PIN or a picture password cannot be guessed.
 
-A PIN has 10,000 possibilities and a picture password 1,728, so wrong tries must stop early:
+A PIN has 10,000 possibilities and a picture password 1,728, so wrong tries must stop early, and must
+stay slow over a whole day, not only over a quarter of an hour:
 
-* per learner code: `SIGN_IN_CODE_LIMIT` wrong tries within `SIGN_IN_WINDOW_SECONDS` pause that
-  code for `SIGN_IN_LOCK_SECONDS`; a coach can lift the pause (`throttle_clear`);
-* per client address: a higher limit (`SIGN_IN_ADDRESS_LIMIT`), because a whole surf point shares one
-  address; it also counts codes that do not exist, so nobody can try codes one after another;
+* per learner code (`CODE`): `SIGN_IN_CODE_LIMIT` wrong tries pause that code;
+* per client address (`ADDRESS`): `SIGN_IN_ADDRESS_LIMIT` wrong PINs, pictures or unknown codes pause
+  learner-code sign-in for the whole place; it also counts codes that do not exist, so nobody can try
+  codes one after another. An IPv6 address counts per /64, because one computer easily has many;
+* per client address for passwords (`PASSWORD_ADDRESS`), with the same limit, kept apart so that learners
+  who mistype their PIN never stop the coach at the same place from signing in with a password;
 * per user name for password sign-in (`SIGN_IN_USERNAME_LIMIT`), also for the Wagtail admin sign-in,
   because the check sits in the authentication backend (see accounts.backends).
 
+A count lives `SIGN_IN_WINDOW_SECONDS` (a day) from its first wrong try, so wrong tries spread thinly over
+the day add up too. Reaching the limit pauses the value; each further pause of the same value within a
+quiet window after the last one lasts twice as long (`SIGN_IN_LOCK_SECONDS`, then double, up to
+`SIGN_IN_LOCK_MAX_SECONDS`). `throttle_worst_case` works out how many wrong tries that allows in a day; the
+README gives the figures. A coach can lift a pause (`throttle_clear`), and a learner whose code is paused
+can still sign in with a one-time code from their coach (accounts.services).
+
 Why the Django cache and not django-axes: axes keeps one failure limit for all its lockout
-parameters, while we need three different limits; it writes an attempt row to the database on every
+parameters, while we need different limits; it writes an attempt row to the database on every
 failure; and it only sees username/password authentication, so the code + PIN path, the unknown-code
 lookups and the coach's "unlock" would all need custom glue. A counter in the cache is a few lines: in
 production the cache is Redis, whose INCRBY is atomic (django-redis runs it in a Lua script), and the
-local-memory cache of the embedded default increments under a lock. The counter expires with its
-window; reaching the limit sets a separate lock key with its own expiry and starts a new count.
-Values are hashed in the keys, so the cache holds no user names, codes or addresses.
+local-memory cache of the embedded default increments under a lock. Values are hashed in the keys, so the
+cache holds no user names, codes or addresses.
 """
 
 import hashlib
+import ipaddress
+import time
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 CODE = "code"
 ADDRESS = "address"
+PASSWORD_ADDRESS = "password-address"
 USERNAME = "username"
 
-_LIMIT_SETTINGS = {CODE: "SIGN_IN_CODE_LIMIT", ADDRESS: "SIGN_IN_ADDRESS_LIMIT", USERNAME: "SIGN_IN_USERNAME_LIMIT"}
+_LIMIT_SETTINGS = {
+    CODE: "SIGN_IN_CODE_LIMIT",
+    ADDRESS: "SIGN_IN_ADDRESS_LIMIT",
+    PASSWORD_ADDRESS: "SIGN_IN_ADDRESS_LIMIT",
+    USERNAME: "SIGN_IN_USERNAME_LIMIT",
+}
+# Headers a reverse proxy sets; a request with none of them reached gunicorn directly.
+PROXY_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_FORWARDED", "HTTP_X_REAL_IP")
+DAY_SECONDS = 24 * 60 * 60
 
 
 @dataclass(frozen=True)
 class Failure:
     tries_left: int  # 0 means: now locked
+    locked_until: datetime | None = None
 
     @property
     def locked(self) -> bool:
         return self.tries_left <= 0
 
 
-def _keys(scope: str, value: str) -> tuple[str, str]:
+def _keys(scope: str, value: str) -> tuple[str, str, str]:
     digest = hashlib.sha256(f"{scope}:{value}".encode()).hexdigest()[:40]
-    return f"signin:count:{digest}", f"signin:lock:{digest}"
+    return f"signin:count:{digest}", f"signin:lock:{digest}", f"signin:strikes:{digest}"
 
 
 def _normal(scope: str, value: str) -> str:
     return value.strip().lower() if scope == USERNAME else value
 
 
+def _until(stamp) -> datetime | None:
+    """A lock's end, from the stored Unix time (older locks stored 1: their end is unknown, say 'soon')."""
+    try:
+        stamp = float(stamp)
+    except (TypeError, ValueError):
+        return None
+    if stamp < 1_000_000_000:
+        stamp = time.time() + settings.SIGN_IN_LOCK_SECONDS
+    return datetime.fromtimestamp(stamp, tz=timezone.get_current_timezone())
+
+
 def throttle_limit(*, scope: str) -> int:
     return int(getattr(settings, _LIMIT_SETTINGS[scope]))
 
 
-def throttle_locked(*, scope: str, value: str) -> bool:
+def throttle_lock_seconds(*, strike: int) -> int:
+    """How long the n-th pause in a row lasts: the first `SIGN_IN_LOCK_SECONDS`, then twice as long, capped."""
+    first, longest = (
+        settings.SIGN_IN_LOCK_SECONDS,
+        max(settings.SIGN_IN_LOCK_MAX_SECONDS, settings.SIGN_IN_LOCK_SECONDS),
+    )
+    return int(min(longest, first * 2 ** min(max(strike, 1) - 1, 32)))
+
+
+def throttle_worst_case(*, scope: str, seconds: int = DAY_SECONDS) -> int:
+    """The most wrong tries one value allows within `seconds`, starting fresh: a full count, a pause, again.
+
+    The first period is the worst: pauses only grow while the value keeps failing.
+    """
+    limit, elapsed, strike, tries = throttle_limit(scope=scope), 0, 0, 0
+    while elapsed < seconds:
+        tries += limit
+        strike += 1
+        elapsed += throttle_lock_seconds(strike=strike)
+    return tries
+
+
+def throttle_locked_until(*, scope: str, value: str) -> datetime | None:
+    """When the pause of this value ends, or None when it is not paused."""
     if not value:
-        return False
-    _count_key, lock_key = _keys(scope, _normal(scope, value))
-    return cache.get(lock_key) is not None
+        return None
+    _count_key, lock_key, _strikes_key = _keys(scope, _normal(scope, value))
+    return _until(cache.get(lock_key))
 
 
-def throttle_locked_values(*, scope: str, values: list[str]) -> set[str]:
-    """Which of these values are locked, in one cache round trip (for the coach's list)."""
+def throttle_locked(*, scope: str, value: str) -> bool:
+    return throttle_locked_until(scope=scope, value=value) is not None
+
+
+def throttle_locked_values(*, scope: str, values: list[str]) -> dict[str, datetime]:
+    """Which of these values are paused, and until when, in one cache round trip (for the coach's lists)."""
     lock_keys = {_keys(scope, _normal(scope, value))[1]: value for value in values if value}
     found = cache.get_many(list(lock_keys))
-    return {lock_keys[key] for key in found}
+    return {lock_keys[key]: _until(stamp) for key, stamp in found.items()}
 
 
 def throttle_failure(*, scope: str, value: str) -> Failure:
-    """Count one wrong try; lock when the limit is reached."""
+    """Count one wrong try; pause the value when the limit is reached, longer each time in a row."""
     limit = throttle_limit(scope=scope)
     if not value:
         return Failure(tries_left=limit)
-    count_key, lock_key = _keys(scope, _normal(scope, value))
+    count_key, lock_key, strikes_key = _keys(scope, _normal(scope, value))
     window = settings.SIGN_IN_WINDOW_SECONDS
     cache.add(count_key, 0, window)
     try:
@@ -81,29 +143,79 @@ def throttle_failure(*, scope: str, value: str) -> Failure:
     except ValueError:  # the window ended between add() and incr()
         cache.set(count_key, 1, window)
         count = 1
-    if count >= limit:
-        cache.set(lock_key, 1, settings.SIGN_IN_LOCK_SECONDS)
-        cache.delete(count_key)
-        return Failure(tries_left=0)
-    return Failure(tries_left=limit - count)
+    if count < limit:
+        return Failure(tries_left=limit - count)
+    cache.add(strikes_key, 0, window)
+    try:
+        strike = cache.incr(strikes_key)
+    except ValueError:
+        strike = 1
+    seconds = throttle_lock_seconds(strike=strike)
+    ends = time.time() + seconds
+    cache.set(lock_key, ends, seconds)
+    # The pauses keep growing until the value has been quiet for a whole window after the last one.
+    cache.set(strikes_key, strike, seconds + window)
+    cache.delete(count_key)
+    return Failure(tries_left=0, locked_until=_until(ends))
+
+
+def throttle_success(*, scope: str, value: str) -> None:
+    """A right PIN or password starts the count again; earlier pauses still make the next one longer, so
+    someone who guesses between the owner's sign-ins gains a few tries, not a fresh short pause."""
+    if value:
+        cache.delete(_keys(scope, _normal(scope, value))[0])
 
 
 def throttle_clear(*, scope: str, value: str) -> None:
+    """Forget everything about this value: its count, its pause and earlier pauses (a coach's unlock)."""
     if value:
         cache.delete_many(list(_keys(scope, _normal(scope, value))))
 
 
+def address_bucket(address: str) -> str:
+    """The unit wrong tries are counted for: an IPv4 address, or the /64 network of an IPv6 address.
+
+    One IPv6 connection usually gets a whole /64 (2^64 addresses), so counting single IPv6 addresses would
+    let one computer start afresh with every try.
+    """
+    try:
+        parsed = ipaddress.ip_address(address.strip().strip("[]"))
+    except ValueError:
+        return address
+    if parsed.version == 6:
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return str(parsed)
+
+
+def has_proxy_header(*, request) -> bool:
+    return any(request.META.get(header) for header in PROXY_HEADERS)
+
+
 def client_address(*, request) -> str:
-    """The address wrong tries are counted against.
+    """The address (IPv4, or IPv6 /64) wrong tries are counted against.
 
     Behind `TRUSTED_PROXY_COUNT` reverse proxies (each appending to X-Forwarded-For), the client is the
     entry that many places from the end; anything before it was written by the client and is ignored.
+    Without a proxy the setting must stay 0, or a client would choose its own address through that header
+    (accounts.middleware.ProxyHeaderCheckMiddleware warns about it).
     """
     remote = request.META.get("REMOTE_ADDR", "") or "unknown"
     proxies = settings.TRUSTED_PROXY_COUNT
     if proxies <= 0:
-        return remote
+        return address_bucket(remote)
     forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
     if len(forwarded) < proxies:
-        return remote
-    return forwarded[-proxies]
+        return address_bucket(remote)
+    return address_bucket(forwarded[-proxies])
+
+
+def lock_time_text(until: datetime | None) -> str:
+    """'14:35' today, '8 December 14:35' another day: when a pause ends, in the active language."""
+    if until is None:
+        until = timezone.now() + timedelta(seconds=settings.SIGN_IN_LOCK_SECONDS)
+    local = timezone.localtime(until)
+    if local.date() == timezone.localdate():
+        return date_format(local, "H:i")
+    return date_format(local, "j F H:i")

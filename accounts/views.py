@@ -27,16 +27,16 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import roles, selectors, services, throttle
-from .credentials import code_format, code_normalize, pictures_from_secret
+from .credentials import code_format, code_normalize, one_time_code_format, pictures_from_secret
 from .forms import (
     AccountDeleteForm,
     LearnerCodeForm,
     LearnerCreateForm,
     LearnerResetForm,
+    OneTimeSignInForm,
     PicturesForm,
     PinForm,
     SignInForm,
-    minutes,
 )
 from .middleware import idle_message
 from .models import SignInKind, User
@@ -49,26 +49,24 @@ NEW_SECRET_KEY = "accounts_new_secret"
 LEARNER_BACKEND = "accounts.backends.LearnerCodeBackend"
 
 
-def _problem_message(problem: str, *, kind: str = "", tries_left: int = 0) -> str:
-    lock = minutes(settings.SIGN_IN_LOCK_SECONDS)
+def _problem_message(problem: str, *, kind: str = "", tries_left: int = 0, until=None) -> str:
     if problem == services.UNKNOWN_CODE:
         return _("We do not know this learner code. Check the code on your card, or ask your coach.")
     if problem == services.ADDRESS_LOCKED:
-        return ngettext(
+        return _(
             "There were too many wrong tries on the computers of this place. Signing in with a learner code "
-            "is paused for %(count)s minute. Ask a coach for help.",
-            "There were too many wrong tries on the computers of this place. Signing in with a learner code "
-            "is paused for %(count)s minutes. Ask a coach for help.",
-            lock,
-        ) % {"count": lock}
+            "is paused until %(time)s. Ask a coach for help."
+        ) % {"time": throttle.lock_time_text(until)}
     if problem == services.CODE_LOCKED:
-        return ngettext(
+        return _(
             "There were too many wrong tries. To keep your account safe, signing in with this code is paused "
-            "for %(count)s minute. Ask a coach to unlock it, or try again later.",
-            "There were too many wrong tries. To keep your account safe, signing in with this code is paused "
-            "for %(count)s minutes. Ask a coach to unlock it, or try again later.",
-            lock,
-        ) % {"count": lock}
+            "until %(time)s. Ask a coach to unlock it or to give you a one-time code, or try again later."
+        ) % {"time": throttle.lock_time_text(until)}
+    if problem == services.WRONG_ONE_TIME_CODE:
+        return _(
+            "This one-time code is not right, or it is used or too old. Check the numbers, or ask your coach "
+            "for a new one."
+        )
     if kind == SignInKind.PICTURES:
         return ngettext(
             "These pictures are not right, or not in the right order. You can try %(count)s more time.",
@@ -80,6 +78,13 @@ def _problem_message(problem: str, *, kind: str = "", tries_left: int = 0) -> st
         "This PIN is not right. You can try %(count)s more times.",
         tries_left,
     ) % {"count": tries_left}
+
+
+def _learner_login(request, user) -> None:
+    """Sign a learner in on a shared computer: the session ends when the browser closes (or after the idle time)."""
+    login(request, user, backend=LEARNER_BACKEND)
+    request.session.pop(PENDING_KEY, None)
+    request.session.set_expiry(0)
 
 
 class SignInView(LoginView):
@@ -122,7 +127,7 @@ class SignInView(LoginView):
                     "next": self.get_redirect_url(),
                 }
                 return redirect("accounts:login_learner")
-            code_form.add_error("learner_code", _problem_message(result.problem))
+            code_form.add_error("learner_code", _problem_message(result.problem, until=result.locked_until))
         context = self.get_context_data(form=self.get_form_class()(request), code_form=code_form)
         return self.render_to_response(context)
 
@@ -171,16 +176,19 @@ def learner_sign_in(request):
                 request=request, code=sign_in.code, secret=form.secret, address=address
             )
             if outcome.user is not None:
-                login(request, outcome.user, backend=LEARNER_BACKEND)
-                request.session.pop(PENDING_KEY, None)
+                _learner_login(request, outcome.user)
                 return redirect(_after_sign_in_url(request, outcome.user, next_url))
-            error = _problem_message(outcome.problem, kind=sign_in.kind, tries_left=outcome.tries_left)
+            error = _problem_message(
+                outcome.problem, kind=sign_in.kind, tries_left=outcome.tries_left, until=outcome.locked_until
+            )
             form = form_class()  # never show the wrong secret again
     if not error:
-        if throttle.throttle_locked(scope=throttle.ADDRESS, value=address):
-            error = _problem_message(services.ADDRESS_LOCKED)
-        elif throttle.throttle_locked(scope=throttle.CODE, value=sign_in.code):
-            error = _problem_message(services.CODE_LOCKED)
+        address_until = throttle.throttle_locked_until(scope=throttle.ADDRESS, value=address)
+        code_until = throttle.throttle_locked_until(scope=throttle.CODE, value=sign_in.code)
+        if address_until is not None:
+            error = _problem_message(services.ADDRESS_LOCKED, until=address_until)
+        elif code_until is not None:
+            error = _problem_message(services.CODE_LOCKED, until=code_until)
     not_me_url = reverse("accounts:login")
     if next_url:
         not_me_url += "?" + urlencode({"next": next_url})
@@ -189,6 +197,34 @@ def learner_sign_in(request):
         "accounts/login_learner.html",
         {"learner": learner, "kind": sign_in.kind, "form": form, "error": error, "not_me_url": not_me_url},
     )
+
+
+@sensitive_post_parameters("one_time_code")
+@csrf_protect
+@never_cache
+@require_http_methods(["GET", "POST"])
+def one_time_sign_in(request):
+    """The learner code and a one-time code from the coach: a way in while the code is paused."""
+    if request.user.is_authenticated:
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    pending, next_url = _pending_learner(request)
+    form = OneTimeSignInForm(request.POST or None)
+    if request.method == "GET":
+        typed = code_normalize(text=request.GET.get("code", "")[:40])
+        code = pending.learner_sign_in.code if pending is not None else typed
+        form = OneTimeSignInForm(initial={"learner_code": code_format(code=code) if code else ""})
+    elif form.is_valid():
+        outcome = services.learner_one_time_sign_in(
+            code_text=form.cleaned_data["learner_code"],
+            one_time_text=form.cleaned_data["one_time_code"],
+            address=throttle.client_address(request=request),
+        )
+        if outcome.user is not None:
+            _learner_login(request, outcome.user)
+            return redirect(_after_sign_in_url(request, outcome.user, next_url))
+        # The one-time code field never shows what was typed (SecretTextInput).
+        form.add_error(None, _problem_message(outcome.problem, until=outcome.locked_until))
+    return render(request, "accounts/login_one_time.html", {"form": form})
 
 
 class SignOutView(LogoutView):
@@ -257,10 +293,14 @@ def coach_learners(request):
             "kind": learner.learner_sign_in.get_kind_display(),
             "kind_value": learner.learner_sign_in.kind,
             "locked": learner.learner_sign_in.code in locked,
+            "locked_until": locked.get(learner.learner_sign_in.code),
         }
         for learner in learners
     ]
-    address_locked = throttle.throttle_locked(scope=throttle.ADDRESS, value=throttle.client_address(request=request))
+    address = throttle.client_address(request=request)
+    address_locked = any(
+        throttle.throttle_locked(scope=scope, value=address) for scope in (throttle.ADDRESS, throttle.PASSWORD_ADDRESS)
+    )
     return render(request, "accounts/coach/learners.html", {"rows": rows, "address_locked": address_locked})
 
 
@@ -298,7 +338,30 @@ def coach_learner_unlock(request, pk: int):
     learner = _own_learner(request, pk)
     services.learner_unlock(learner=learner)
     messages.success(request, _("%(name)s can sign in again.") % {"name": learner})
+    if request.POST.get("back") == "one-time":
+        return redirect("accounts:coach_learner_one_time", pk=learner.pk)
     return redirect("accounts:coach_learners")
+
+
+@coach_required
+@require_http_methods(["GET", "POST"])
+def coach_learner_one_time(request, pk: int):
+    """A one-time code for a learner who cannot sign in now (paused code, lost card): shown once, right here.
+
+    The answer to the POST shows it (no redirect), so it is never stored anywhere readable; the page is
+    never cached (coach_required).
+    """
+    learner = _own_learner(request, pk)
+    made = services.learner_one_time_code_create(learner=learner) if request.method == "POST" else None
+    context = {
+        "learner": learner,
+        "code": code_format(code=learner.learner_sign_in.code),
+        "locked_until": throttle.throttle_locked_until(scope=throttle.CODE, value=learner.learner_sign_in.code),
+        "one_time_code": one_time_code_format(code=made.code) if made else "",
+        "expires_at": made.expires_at if made else None,
+        "active": made is None and services.learner_one_time_code_active(learner=learner),
+    }
+    return render(request, "accounts/coach/learner_one_time.html", context)
 
 
 @coach_required
@@ -355,6 +418,7 @@ def coach_learner_card(request, pk: int):
         "card_language": card_language,
         "card_direction": "rtl" if translation.get_language_info(card_language)["bidi"] else "ltr",
         "new_secret": bool(new),
+        "locked_until": throttle.throttle_locked_until(scope=throttle.CODE, value=sign_in.code),
         "pin": new["secret"] if new and new["kind"] == SignInKind.PIN else "",
         "pictures": pictures_from_secret(secret=new["secret"]) if new and new["kind"] == SignInKind.PICTURES else [],
     }

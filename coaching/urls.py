@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/coaches/leave/", views.group_leave, name="group_leave"),
     path("<int:pk>/learners/new/", views.group_learners_create, name="group_learners_create"),
     path("<int:pk>/learners/<int:learner_pk>/remove/", views.group_learner_remove, name="group_learner_remove"),
+    path("<int:pk>/learners/<int:learner_pk>/unlock/", views.group_learner_unlock, name="group_learner_unlock"),
     path("<int:pk>/assignments/new/", views.assignment_create, name="assignment_create"),
     path("<int:pk>/assignments/<int:assignment_pk>/delete/", views.assignment_delete, name="assignment_delete"),
     path("<int:pk>/cards/", views.group_card_sheets, name="group_card_sheets"),

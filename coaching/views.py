@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import card_sheet_views
+from accounts import selectors as account_selectors
+from accounts import services as account_services
 from accounts.credentials import code_format
 from accounts.views import coach_required
 from learn.spreadsheets import row_neutralise
@@ -230,7 +232,19 @@ def group_dashboard(request, pk: int):
     }
     if request.GET.get("fragment") == "1":
         return render(request, "coaching/includes/dashboard_live.html", context)
+    context["sign_in_locks"] = account_selectors.learners_locked(users=group.learners.all())
     return render(request, "coaching/group_dashboard.html", context)
+
+
+@coach_required
+@require_POST
+def group_learner_unlock(request, pk: int, learner_pk: int):
+    """Lift the sign-in pause of a learner of this group (any coach of the group may; see the dashboard)."""
+    group = _own_group(request, pk)
+    learner = get_object_or_404(group.learners.filter(learner_sign_in__isnull=False), pk=learner_pk)
+    account_services.learner_unlock(learner=learner)
+    messages.success(request, _("%(name)s can sign in again.") % {"name": learner})
+    return redirect("coaching:group_dashboard", pk=group.pk)
 
 
 class _Echo:

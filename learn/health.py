@@ -1,5 +1,12 @@
-"""/healthz: is each service this site depends on reachable? Load balancers and operators read it."""
+"""/healthz: is each service this site depends on reachable? Load balancers and operators read it.
 
+Everyone gets only `{"status": "ok"}` or 503 `{"status": "down"}`: which database, cache and broker run,
+and which one failed how, is a map for an attacker. The detail is for a request with the bearer token of
+`HEALTHZ_TOKEN`, or from the machine itself (loopback, and no proxy header: behind a local proxy every
+request comes from loopback).
+"""
+
+import ipaddress
 import time
 import uuid
 
@@ -7,8 +14,11 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
+from django.utils.crypto import constant_time_compare
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from accounts.throttle import has_proxy_header
 
 
 def _check(probe) -> dict:
@@ -52,9 +62,26 @@ def _broker():
 CHECKS = {"database": _database, "cache": _cache, "broker": _broker}
 
 
+def _may_see_detail(request) -> bool:
+    token = settings.HEALTHZ_TOKEN
+    if token:
+        scheme, _space, given = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() == "bearer" and constant_time_compare(given.strip(), token):
+            return True
+    if has_proxy_header(request=request):
+        return False
+    try:
+        return ipaddress.ip_address(request.META.get("REMOTE_ADDR", "")).is_loopback
+    except ValueError:
+        return False
+
+
 @never_cache
 @require_GET
 def healthz(request):
     checks = {name: _check(probe) for name, probe in CHECKS.items()}
     healthy = all(check["ok"] for check in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "down", "checks": checks}, status=200 if healthy else 503)
+    body = {"status": "ok" if healthy else "down"}
+    if _may_see_detail(request):
+        body["checks"] = checks
+    return JsonResponse(body, status=200 if healthy else 503)

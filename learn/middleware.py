@@ -138,3 +138,24 @@ class AnonymousPageCacheMiddleware:
             return False
         cache_control = response.get("Cache-Control", "").lower()
         return not any(word in cache_control for word in ("private", "no-store"))
+
+
+class PrivateWhenSignedInMiddleware:
+    """Every answer to a signed-in person is `Cache-Control: private, no-store`.
+
+    Such pages greet the person by name or show their data. On a shared computer the next person must not
+    get them from the browser's cache (the back button, a reopened tab), and no proxy or the anonymous page
+    cache (AnonymousPageCacheMiddleware refuses `private` and `no-store`) may keep them. One rule here
+    rather than a decorator per view, so a new page cannot forget it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            # patch_cache_control drops `public`; `no-store` outweighs any max-age a view set.
+            patch_cache_control(response, private=True, no_store=True)
+        return response

@@ -98,6 +98,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "learn.middleware.PrivateWhenSignedInMiddleware",
+    "accounts.middleware.ProxyHeaderCheckMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -257,16 +259,24 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Shared computers: a session ends after this many seconds without a request (0 switches it off).
 SESSION_IDLE_SECONDS = int(os.environ.get("SESSION_IDLE_SECONDS", str(15 * 60)))
-# Wrong sign-in tries (accounts/throttle.py): within the window, this many wrong tries pause signing in
-# for SIGN_IN_LOCK_SECONDS. A whole surf point shares one address, so its limit is higher.
-SIGN_IN_WINDOW_SECONDS = int(os.environ.get("SIGN_IN_WINDOW_SECONDS", str(15 * 60)))
+# Wrong sign-in tries (accounts/throttle.py): this many wrong tries within the window (a day, from the first
+# wrong try) pause signing in for SIGN_IN_LOCK_SECONDS; each further pause in a row lasts twice as long, up to
+# SIGN_IN_LOCK_MAX_SECONDS. The README gives the worst case these defaults allow per day.
+SIGN_IN_WINDOW_SECONDS = int(os.environ.get("SIGN_IN_WINDOW_SECONDS", str(24 * 60 * 60)))
 SIGN_IN_LOCK_SECONDS = int(os.environ.get("SIGN_IN_LOCK_SECONDS", str(15 * 60)))
+SIGN_IN_LOCK_MAX_SECONDS = int(os.environ.get("SIGN_IN_LOCK_MAX_SECONDS", str(24 * 60 * 60)))
 SIGN_IN_CODE_LIMIT = int(os.environ.get("SIGN_IN_CODE_LIMIT", "5"))
-SIGN_IN_ADDRESS_LIMIT = int(os.environ.get("SIGN_IN_ADDRESS_LIMIT", "30"))
+SIGN_IN_ADDRESS_LIMIT = int(os.environ.get("SIGN_IN_ADDRESS_LIMIT", "12"))
 SIGN_IN_USERNAME_LIMIT = int(os.environ.get("SIGN_IN_USERNAME_LIMIT", "10"))
-# How many reverse proxies in front of gunicorn append to X-Forwarded-For (0: use REMOTE_ADDR). Production
-# runs behind one web server (README); without this every learner would share the proxy's address.
-TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1" if PRODUCTION else "0"))
+# A one-time code a coach gives a learner whose code is paused works once, within this many seconds.
+SIGN_IN_ONE_TIME_SECONDS = int(os.environ.get("SIGN_IN_ONE_TIME_SECONDS", str(15 * 60)))
+# How many reverse proxies in front of gunicorn append to X-Forwarded-For (0: use REMOTE_ADDR). Set it to 1
+# behind one web server (README). 0 unless set, also in production: with a count but no proxy, a client
+# would choose its own address through that header (accounts.middleware.ProxyHeaderCheckMiddleware warns).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+# /healthz names the services and their state only for this bearer token (or a request from the machine
+# itself); everyone else gets "ok" or "down".
+HEALTHZ_TOKEN = os.environ.get("HEALTHZ_TOKEN", "")
 
 # --- Languages -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "nl"

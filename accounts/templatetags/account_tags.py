@@ -27,3 +27,11 @@ def idle_warning(context):
         "login_url": reverse("accounts:login"),
         "next": request.get_full_path() if request is not None else "",
     }
+
+
+@register.filter
+def lock_time(until) -> str:
+    """When a sign-in pause ends: "14:35" today, with the date on another day (accounts.throttle)."""
+    from accounts.throttle import lock_time_text
+
+    return lock_time_text(until) if until else ""

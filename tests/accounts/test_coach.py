@@ -25,6 +25,8 @@ def learner_urls(pk: int) -> list[tuple[str, str]]:
         ("get", base + "reset/"),
         ("post", base + "reset/"),
         ("post", base + "unlock/"),
+        ("get", base + "one-time-code/"),
+        ("post", base + "one-time-code/"),
         ("get", base + "delete/"),
         ("post", base + "delete/"),
     ]

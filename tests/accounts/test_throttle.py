@@ -1,22 +1,39 @@
 """Wrong PINs, pictures and passwords are throttled per learner code, per client address and per user name."""
 
+import logging
+import time
+
+import pytest
+from django.core.cache import cache
 from django.utils import translation
 
 from accounts import throttle
 from accounts.demo import demo_users_ensure
+from accounts.middleware import ProxyHeaderCheckMiddleware
 
 from .support import SIGN_IN, STEP_TWO, code_of, sign_in_with_code, wrong_pin
 
+LOCKED_CODE = (
+    "There were too many wrong tries. To keep your account safe, signing in with this code is paused "
+    "until %(time)s. Ask a coach to unlock it or to give you a one-time code, or try again later."
+)
 
-def locked_code_message(language: str, minutes: int = 15) -> str:
+
+def locked_code_message(language: str, value: str) -> str:
+    """The message for a paused code, with the end of the pause the throttle holds for `value`."""
+    until = throttle.throttle_locked_until(scope=throttle.CODE, value=value)
+    assert until is not None
     with translation.override(language):
-        return translation.ngettext(
-            "There were too many wrong tries. To keep your account safe, signing in with this code is paused "
-            "for %(count)s minute. Ask a coach to unlock it, or try again later.",
-            "There were too many wrong tries. To keep your account safe, signing in with this code is paused "
-            "for %(count)s minutes. Ask a coach to unlock it, or try again later.",
-            minutes,
-        ) % {"count": minutes}
+        return translation.gettext(LOCKED_CODE) % {"time": throttle.lock_time_text(until)}
+
+
+def pause_runs_out(scope: str, value: str) -> None:
+    """What the cache does when the pause's time is up: the lock key is gone (the count and strikes stay)."""
+    cache.delete(throttle._keys(scope, throttle._normal(scope, value))[1])
+
+
+def seconds_left(scope: str, value: str) -> float:
+    return throttle.throttle_locked_until(scope=scope, value=value).timestamp() - time.time()
 
 
 def test_five_wrong_pins_pause_the_code_until_a_coach_unlocks_it(client, coach, pin_learner):
@@ -25,17 +42,18 @@ def test_five_wrong_pins_pause_the_code_until_a_coach_unlocks_it(client, coach, 
     for _try in range(4):
         assert "You can try" in client.post(STEP_TWO, {"pin": wrong_pin(pin)}).content.decode()
     fifth = client.post(STEP_TWO, {"pin": wrong_pin(pin)}).content.decode()
-    assert locked_code_message("en") in fifth
+    assert locked_code_message("en", code) in fifth
 
     # Even the right PIN is refused now, and the page says why before anything is typed.
     refused = client.post(STEP_TWO, {"pin": pin})
     assert refused.status_code == 200 and "_auth_user_id" not in client.session
-    assert locked_code_message("en") in client.get(STEP_TWO).content.decode()
+    assert locked_code_message("en", code) in client.get(STEP_TWO).content.decode()
 
     # The coach sees the pause and lifts it.
     coach_client = client.__class__()
     coach_client.force_login(coach)
-    assert "Paused: too many wrong tries" in coach_client.get("/en/account/coach/").content.decode()
+    until = throttle.lock_time_text(throttle.throttle_locked_until(scope=throttle.CODE, value=code))
+    assert f"Paused until {until}: too many wrong tries" in coach_client.get("/en/account/coach/").content.decode()
     unlock = coach_client.post(f"/en/account/coach/learners/{pin_learner.learner.pk}/unlock/")
     assert unlock.status_code == 302
 
@@ -46,7 +64,7 @@ def test_five_wrong_pins_pause_the_code_until_a_coach_unlocks_it(client, coach, 
 def test_the_paused_message_is_translated(client, pin_learner, settings):
     settings.SIGN_IN_CODE_LIMIT = 1
     response = sign_in_with_code(client, code_of(pin_learner), {"pin": wrong_pin(pin_learner.secret)}, language="ar")
-    assert locked_code_message("ar") in response.content.decode()
+    assert locked_code_message("ar", code_of(pin_learner)) in response.content.decode()
 
 
 def test_a_good_sign_in_starts_the_count_again(client, pin_learner):
@@ -130,3 +148,162 @@ def test_the_counter_window_and_the_pause(settings):
     throttle.throttle_clear(scope=throttle.CODE, value="ABCDEF")
     assert not throttle.throttle_locked(scope=throttle.CODE, value="ABCDEF")
     assert throttle.throttle_failure(scope=throttle.CODE, value="ABCDEF").tries_left == 1  # a fresh count
+
+
+# --- Slow over a whole day: escalating pauses, and the worst case the README states ----------------------
+
+
+def test_each_further_pause_of_the_same_code_lasts_twice_as_long_up_to_a_day(settings):
+    settings.SIGN_IN_CODE_LIMIT = 2
+    expected = [15 * 60, 30 * 60, 60 * 60, 2 * 60 * 60]
+    for seconds in expected:
+        throttle.throttle_failure(scope=throttle.CODE, value="ABCDEF")
+        assert throttle.throttle_failure(scope=throttle.CODE, value="ABCDEF").locked
+        assert seconds - 5 < seconds_left(throttle.CODE, "ABCDEF") <= seconds
+        pause_runs_out(throttle.CODE, "ABCDEF")
+    assert throttle.throttle_lock_seconds(strike=20) == settings.SIGN_IN_LOCK_MAX_SECONDS == 24 * 60 * 60
+
+    # A coach's unlock forgets the pauses too: the next one is short again.
+    throttle.throttle_clear(scope=throttle.CODE, value="ABCDEF")
+    throttle.throttle_failure(scope=throttle.CODE, value="ABCDEF")
+    throttle.throttle_failure(scope=throttle.CODE, value="ABCDEF")
+    assert seconds_left(throttle.CODE, "ABCDEF") <= 15 * 60
+
+
+def test_wrong_tries_spread_over_the_day_add_up(monkeypatch):
+    """The count lives a day from the first wrong try: four now and one 20 hours later pause the code."""
+    clock = [1_800_000_000.0]
+    monkeypatch.setattr(time, "time", lambda: clock[0])
+    for _try in range(4):
+        assert not throttle.throttle_failure(scope=throttle.CODE, value="ABCDEF").locked
+    clock[0] += 20 * 60 * 60
+    assert throttle.throttle_failure(scope=throttle.CODE, value="ABCDEF").locked
+
+
+def test_the_worst_case_per_day_is_below_100_per_address(settings):
+    """The README's figures: with the defaults, at most 84 wrong tries per address and 35 per code in a day."""
+    assert throttle.throttle_worst_case(scope=throttle.ADDRESS) == 84
+    assert throttle.throttle_worst_case(scope=throttle.CODE) == 35
+    assert throttle.throttle_worst_case(scope=throttle.USERNAME) == 70
+    assert throttle.throttle_worst_case(scope=throttle.PASSWORD_ADDRESS) == 84
+
+
+def test_an_attacker_who_waits_out_every_pause_gets_the_worst_case_and_no_more(monkeypatch):
+    """Drive the real counters with a clock that jumps to the end of each pause, for one day."""
+    clock = [1_800_000_000.0]
+    monkeypatch.setattr(time, "time", lambda: clock[0])
+    start, tries = clock[0], 0
+    while clock[0] < start + throttle.DAY_SECONDS:
+        until = throttle.throttle_locked_until(scope=throttle.ADDRESS, value="10.1.2.3")
+        if until is not None:
+            clock[0] = until.timestamp() + 1
+            pause_runs_out(throttle.ADDRESS, "10.1.2.3")  # for a cache that does not read our clock
+            continue
+        throttle.throttle_failure(scope=throttle.ADDRESS, value="10.1.2.3")
+        tries += 1
+    assert tries == throttle.throttle_worst_case(scope=throttle.ADDRESS) < 100
+
+
+# --- Addresses: IPv6 per /64, passwords per address, the proxy setting -----------------------------------
+
+
+def test_ipv6_addresses_count_per_64_network(rf):
+    one = rf.get("/", REMOTE_ADDR="2001:db8:1:2::1")
+    other_in_same_64 = rf.get("/", REMOTE_ADDR="2001:db8:1:2:aaaa:bbbb:cccc:dddd")
+    next_64 = rf.get("/", REMOTE_ADDR="2001:db8:1:3::1")
+    assert throttle.client_address(request=one) == "2001:db8:1:2::/64"
+    assert throttle.client_address(request=one) == throttle.client_address(request=other_in_same_64)
+    assert throttle.client_address(request=next_64) != throttle.client_address(request=one)
+    assert throttle.client_address(request=rf.get("/", REMOTE_ADDR="::ffff:10.1.2.3")) == "10.1.2.3"
+    assert throttle.client_address(request=rf.get("/", REMOTE_ADDR="10.1.2.3")) == "10.1.2.3"
+
+
+def test_wrong_tries_from_one_ipv6_network_pause_all_its_addresses(client, pin_learner, settings):
+    settings.SIGN_IN_ADDRESS_LIMIT = 3
+    for host in range(1, 4):
+        client.post(SIGN_IN, {"learner_code": "ZZZ-ZZZ"}, REMOTE_ADDR=f"2001:db8:1:2::{host}")
+    blocked = client.post(SIGN_IN, {"learner_code": code_of(pin_learner)}, REMOTE_ADDR="2001:db8:1:2::99")
+    assert blocked.status_code == 200 and "computers of this place" in blocked.content.decode()
+    elsewhere = client.post(SIGN_IN, {"learner_code": code_of(pin_learner)}, REMOTE_ADDR="2001:db8:1:3::1")
+    assert elsewhere.status_code == 302
+
+
+def test_wrong_passwords_pause_password_sign_in_from_that_address(client, db, settings):
+    settings.SIGN_IN_ADDRESS_LIMIT = 3
+    demo_users_ensure()
+    for username in ("aaa", "bbb", "ccc"):  # a different user name each time: only the address adds up
+        client.post(SIGN_IN, {"username": username, "password": "fout"}, REMOTE_ADDR="10.1.2.3")
+    refused = client.post(SIGN_IN, {"username": "coach", "password": "oefen-coach-2026"}, REMOTE_ADDR="10.1.2.3")
+    assert refused.status_code == 200 and "_auth_user_id" not in client.session
+    assert "too many wrong passwords on the computers of this place" in refused.content.decode()
+
+    # Another address signs in; and learners who mistype their PIN at that place are a separate count.
+    assert (
+        client.post(SIGN_IN, {"username": "coach", "password": "oefen-coach-2026"}, REMOTE_ADDR="10.9.9.9").status_code
+        == 302
+    )
+    assert not throttle.throttle_locked(scope=throttle.ADDRESS, value="10.1.2.3")
+
+
+def test_a_forged_forwarded_header_is_ignored_without_a_proxy_count(rf, settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+    request = rf.get("/", REMOTE_ADDR="10.1.2.3", HTTP_X_FORWARDED_FOR="6.6.6.6")
+    assert throttle.client_address(request=request) == "10.1.2.3"
+
+
+@pytest.fixture
+def fresh_proxy_warning():
+    ProxyHeaderCheckMiddleware.warned = False
+    yield
+    ProxyHeaderCheckMiddleware.warned = False
+
+
+def test_a_request_without_a_proxy_header_is_warned_about_once(client, db, settings, caplog, fresh_proxy_warning):
+    settings.TRUSTED_PROXY_COUNT = 1
+    with caplog.at_level(logging.WARNING, logger="accounts.middleware"):
+        client.get("/healthz", HTTP_X_FORWARDED_FOR="10.1.2.3")
+        assert not caplog.records  # through the proxy: fine
+        client.get("/healthz")
+        client.get("/healthz")
+    warnings = [record for record in caplog.records if "TRUSTED_PROXY_COUNT" in record.getMessage()]
+    assert len(warnings) == 1 and "without an X-Forwarded-For header" in warnings[0].getMessage()
+
+
+def test_no_proxy_warning_when_no_proxy_is_configured(client, db, settings, caplog, fresh_proxy_warning):
+    settings.TRUSTED_PROXY_COUNT = 0
+    with caplog.at_level(logging.WARNING, logger="accounts.middleware"):
+        client.get("/healthz")
+    assert not [record for record in caplog.records if "TRUSTED_PROXY_COUNT" in record.getMessage()]
+
+
+def test_a_coach_at_the_place_lifts_the_password_pause_too(client, coach, settings):
+    settings.SIGN_IN_ADDRESS_LIMIT = 1
+    throttle.throttle_failure(scope=throttle.PASSWORD_ADDRESS, value="10.1.2.3")
+    client.force_login(coach)
+    page = client.get("/en/account/coach/", REMOTE_ADDR="10.1.2.3").content.decode()
+    assert "Unlock signing in here" in page
+    client.post("/en/account/coach/unlock-here/", REMOTE_ADDR="10.1.2.3")
+    assert not throttle.throttle_locked(scope=throttle.PASSWORD_ADDRESS, value="10.1.2.3")
+
+
+def test_the_learners_card_page_shows_the_pause(client, coach, pin_learner, settings):
+    settings.SIGN_IN_CODE_LIMIT = 1
+    throttle.throttle_failure(scope=throttle.CODE, value=code_of(pin_learner))
+    client.force_login(coach)
+    html = client.get(f"/en/account/coach/learners/{pin_learner.learner.pk}/card/").content.decode()
+    until = throttle.lock_time_text(throttle.throttle_locked_until(scope=throttle.CODE, value=code_of(pin_learner)))
+    assert f"Signing in with the learner code is paused until {until}." in html
+    assert f'href="/en/account/coach/learners/{pin_learner.learner.pk}/one-time-code/"' in html
+
+
+def test_a_right_pin_starts_the_count_again_but_the_next_pause_stays_longer(client, pin_learner, settings):
+    settings.SIGN_IN_CODE_LIMIT = 2
+    code, pin = code_of(pin_learner), pin_learner.secret
+    throttle.throttle_failure(scope=throttle.CODE, value=code)
+    throttle.throttle_failure(scope=throttle.CODE, value=code)  # first pause: 15 minutes
+    pause_runs_out(throttle.CODE, code)
+    assert sign_in_with_code(client, code, {"pin": pin}).status_code == 302
+    client.post("/en/account/logout/")
+    assert not throttle.throttle_failure(scope=throttle.CODE, value=code).locked  # a fresh count
+    assert throttle.throttle_failure(scope=throttle.CODE, value=code).locked
+    assert 29 * 60 < seconds_left(throttle.CODE, code) <= 30 * 60  # the second pause in a row

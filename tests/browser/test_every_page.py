@@ -280,6 +280,50 @@ def _learner_code_step(code: str):
     return open_step
 
 
+def _one_time_wrong(code: str):
+    """The one-time sign-in page after a wrong one-time code: the error is shown."""
+
+    def open_page(page, site, language):
+        page.goto(site.absolute(_url(language, "accounts:login_one_time")))
+        form = page.locator("form").filter(has=page.locator("input[name=one_time_code]"))
+        form.locator("input[name=learner_code]").fill(code)
+        form.locator("input[name=one_time_code]").fill("1234 5678")
+        with page.expect_navigation() as navigation:
+            form.locator("button[type=submit]").click()
+        assert page.locator("#one-time-error").count() == 1
+        return navigation.value
+
+    return open_page
+
+
+def _code_locked(code: str) -> None:
+    """Pause this learner code, as five wrong PINs do (the live server shares this process's cache)."""
+    from accounts import throttle
+
+    while not throttle.throttle_locked(scope=throttle.CODE, value=code):
+        throttle.throttle_failure(scope=throttle.CODE, value=code)
+
+
+def _with_locked_code(code: str, path_of):
+    def open_page(page, site, language):
+        _code_locked(code)
+        return page.goto(site.absolute(path_of(language)))
+
+    return open_page
+
+
+def _one_time_made(learner_pk: int):
+    def open_page(page, site, language):
+        page.goto(site.absolute(_url(language, "accounts:coach_learner_one_time", pk=learner_pk)))
+        form = page.locator('main form[action$="/one-time-code/"]')
+        with page.expect_navigation() as navigation:
+            form.locator("button[type=submit]").click()
+        assert page.locator(".callout-tip .code-text").count() == 1
+        return navigation.value
+
+    return open_page
+
+
 def _staff_import_report(csv_text: str):
     def open_report(page, site, language):
         page.goto(site.absolute(_url(language, "training:staff_import")))
@@ -324,6 +368,8 @@ def guest_pages(site, world: World, language: str) -> list[Visit]:
         Visit("sign-in", _url(language, "accounts:login")),
         Visit("sign-in-pin", action=_learner_code_step(world.pin_code)),
         Visit("sign-in-pictures", action=_learner_code_step(world.pictures_code)),
+        Visit("sign-in-one-time", _url(language, "accounts:login_one_time")),
+        Visit("sign-in-one-time-wrong", action=_one_time_wrong(world.pin_code)),
         Visit("display", _url(language, "accounts:display")),
         Visit("practice", _url(language, "sandboxes:practice")),
         Visit("simulator", _url(language, "sandboxes:play", slug=SIMULATOR), wait_for=".sim-coach .readaloud-button"),
@@ -357,6 +403,19 @@ def coach_pages(site, world: World, language: str) -> list[Visit]:
         Visit("coach-learner-card", _url(language, "accounts:coach_learner_card", pk=learner)),
         Visit("coach-learner-reset", _url(language, "accounts:coach_learner_reset", pk=learner)),
         Visit("coach-learner-delete", _url(language, "accounts:coach_learner_delete", pk=learner)),
+        Visit(
+            "coach-learner-one-time-locked",
+            action=_with_locked_code(
+                world.pin_code, lambda language: _url(language, "accounts:coach_learner_one_time", pk=learner)
+            ),
+        ),
+        Visit("coach-learner-one-time-made", action=_one_time_made(learner)),
+        Visit(
+            "group-dashboard-locked",
+            action=_with_locked_code(
+                world.pin_code, lambda language: _url(language, "coaching:group_dashboard", pk=group)
+            ),
+        ),
         Visit("groups", _url(language, "coaching:group_list")),
         Visit("group-new", _url(language, "coaching:group_create")),
         Visit("group-dashboard", _url(language, "coaching:group_dashboard", pk=group)),

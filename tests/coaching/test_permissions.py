@@ -42,6 +42,7 @@ def urls(group, coach, module, learners):
         ("get", reverse("coaching:group_learners_create", kwargs=g)),
         ("post", reverse("coaching:group_learners_create", kwargs=g)),
         ("post", reverse("coaching:group_learner_remove", kwargs={**g, "learner_pk": learners[0].pk})),
+        ("post", reverse("coaching:group_learner_unlock", kwargs={**g, "learner_pk": learners[0].pk})),
         ("get", reverse("coaching:assignment_create", kwargs=g)),
         ("post", reverse("coaching:assignment_create", kwargs=g)),
         ("get", reverse("coaching:assignment_delete", kwargs={**g, "assignment_pk": assignment.pk})),

@@ -61,3 +61,39 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_production_trusts_no_proxy_header_unless_told(tmp_path):
+    """TRUSTED_PROXY_COUNT is 0 in production too unless set: otherwise a client that reaches gunicorn
+    without the proxy would choose its own address for the sign-in limits (X-Forwarded-For)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {key: value for key, value in os.environ.items() if key != "TRUSTED_PROXY_COUNT"}
+    env.update(
+        {
+            "DJANGO_ENV": "production",
+            "DJANGO_SECRET_KEY": "k" * 60,
+            "DJANGO_ALLOWED_HOSTS": "oefenplein.example",
+            "OEFENPLEIN_VAR_DIR": str(tmp_path),
+        }
+    )
+    show = "from django.conf import settings; print(settings.TRUSTED_PROXY_COUNT)"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-v", "0", "-c", show],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.stdout.strip().splitlines()[-1:] == ["0"], result.stdout + result.stderr
+    env["TRUSTED_PROXY_COUNT"] = "1"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-v", "0", "-c", show],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.stdout.strip().splitlines()[-1:] == ["1"], result.stdout + result.stderr
