@@ -425,6 +425,7 @@ def _dashboard_rows(*, learners: list, items: list[Item], today: date, scenarios
         lesson_keys={a.target_key for a in assignments if a.kind == AssignmentKind.LESSON},
         module_keys={a.target_key for a in assignments if a.kind == AssignmentKind.MODULE},
         simulator_keys={a.target_key for a in assignments if a.kind == AssignmentKind.SIMULATOR},
+        simulator_screens=bool(scenarios),
     )
     rows = []
     for learner in learners:

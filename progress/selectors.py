@@ -362,12 +362,15 @@ class ProgressCell:
 NOT_STARTED_CELL = ProgressCell(status=LessonStatus.NOT_STARTED)
 
 
-def group_progress(*, user_ids, lesson_keys=(), module_keys=(), simulator_keys=()) -> dict:
+def group_progress(
+    *, user_ids, lesson_keys=(), module_keys=(), simulator_keys=(), simulator_screens: bool = False
+) -> dict:
     """{(user id, translation key): ProgressCell} for many learners and items in at most three queries.
 
     One query reads the lesson aggregates, one the module aggregates and one sums the lesson aggregates
-    per module; the number of queries never grows with learners or items. Missing pairs are not started:
-    callers use `NOT_STARTED_CELL`.
+    per module; simulators add one (two with `simulator_screens`, which fills each cell's screen ids with
+    most wrong clicks and safety errors). The number of queries never grows with learners or items.
+    Missing pairs are not started: callers use `NOT_STARTED_CELL`.
     """
     user_ids, lesson_keys, module_keys = list(user_ids), list(lesson_keys), list(module_keys)
     simulator_keys = list(simulator_keys)
@@ -376,7 +379,10 @@ def group_progress(*, user_ids, lesson_keys=(), module_keys=(), simulator_keys=(
         return cells
     if simulator_keys:
         # A simulator is done once an attempt passed (no safety error); its score is the best passed one.
-        screens = simulator_learner_screens(user_ids=user_ids, scenario_keys=simulator_keys)
+        # The screens with most mistakes cost one more query: only for those who name them (the coach).
+        screens = (
+            simulator_learner_screens(user_ids=user_ids, scenario_keys=simulator_keys) if simulator_screens else {}
+        )
         for (user_id, key), row in simulator_summaries(user_ids=user_ids, scenario_keys=simulator_keys).items():
             best = row["best_score"]
             wrong_screen, safety_screen = screens.get((user_id, key), ("", ""))
