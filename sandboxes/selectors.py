@@ -100,15 +100,10 @@ def scenario_links(*, keys, language: str, request=None) -> dict:
 
 def scenario_screen_titles_for(*, translation_keys, language: str) -> dict:
     """{translation key: {screen id: title}} for several scenarios, in `language` or Dutch. One query."""
-    rows = Scenario.objects.filter(
-        translation_key__in=list(translation_keys), locale__language_code__in={language, "nl"}
-    )
-    chosen: dict = {}
-    for row in rows.select_related("locale"):
-        if row.translation_key in chosen and row.locale.language_code != language:
-            continue
-        chosen[row.translation_key] = row
-    return {key: {block.value["id"]: block.value["title"] for block in row.screens} for key, row in chosen.items()}
+    return {
+        key: titles.screens
+        for key, titles in scenario_titles_for(translation_keys=translation_keys, language=language).items()
+    }
 
 
 @dataclass(frozen=True)
