@@ -27,6 +27,8 @@ from progress.assignments import AssignedItem
 from progress.links import activity_links_for
 from progress.models import LessonStatus
 from progress.selectors import (
+    HELP_IDLE,
+    HELP_SAFETY,
     HELP_WRONG,
     NOT_STARTED_CELL,
     ProgressCell,
@@ -37,7 +39,7 @@ from progress.selectors import (
     simulator_mistake_screens,
 )
 from sandboxes.models import Scenario
-from sandboxes.selectors import scenario_screen_titles_for, scenarios_for_language
+from sandboxes.selectors import scenario_titles_for, scenarios_for_language
 
 from .models import Assignment, AssignmentKind, CardSheet, CoachGroup
 
@@ -215,6 +217,9 @@ def _cell_words(language: str) -> dict:
             "score": escape(_("Score: first %(first)s%%, best %(best)s%%")),
             "hints": escape(_("Hints: %(hints)s, attempts: %(attempts)s")),
             "last": escape(_("Last active: %(when)s")),
+            "clicks": escape(_("Wrong clicks: %(wrong)s, safety errors: %(safety)s")),
+            "wrong_screen": escape(_("Most wrong clicks on: %(screen)s")),
+            "safety_screen": escape(_("Safety error on: %(screen)s")),
             "months": {number: escape(str(name)) for number, name in MONTHS.items()},
             "none": escape(_("Not for this learner")),
         }
@@ -224,6 +229,9 @@ def _cell_words(language: str) -> dict:
 class Cell:
     status: str
     progress: ProgressCell
+    # Simulators: the titles (coach's language) of the screens with most wrong clicks / safety errors.
+    wrong_screen: str = ""
+    safety_screen: str = ""
 
     @property
     def label(self) -> str:
@@ -271,6 +279,12 @@ class Cell:
         if self.first_percent is not None:
             lines.append(words["score"] % {"first": self.first_percent, "best": self.best_percent})
         lines.append(words["hints"] % {"hints": progress.hints, "attempts": progress.attempts})
+        if progress.safety_errors is not None:  # a simulator: wrong clicks and safety errors apart
+            lines.append(words["clicks"] % {"wrong": progress.wrong_answers, "safety": progress.safety_errors})
+            if self.wrong_screen:
+                lines.append(words["wrong_screen"] % {"screen": escape(self.wrong_screen)})
+            if self.safety_screen:
+                lines.append(words["safety_screen"] % {"screen": escape(self.safety_screen)})
         when = timezone.localtime(progress.last_activity_at)
         # The same as date_format(when, "j F H:i"), without a formatter object per cell.
         lines.append(words["last"] % {"when": f"{when.day} {words['months'][when.month]} {when:%H:%M}"})
@@ -296,22 +310,42 @@ class HelpNeeded:
     learner: User
     title: str
     wrong: bool
-    wrong_answers: int
+    wrong_answers: int  # a simulator: wrong clicks only
     last_activity_at: object
+    reason: str = HELP_WRONG  # HELP_WRONG, HELP_IDLE or HELP_SAFETY
+    simulator: bool = False
+    safety_errors: int = 0
+    screen: str = ""  # a simulator: the title of the screen it is about, in the coach's language
+
+    @property
+    def idle(self) -> bool:
+        return self.reason == HELP_IDLE
+
+    @property
+    def safety(self) -> bool:
+        """Stopped by a safety error: a talk about safety, not "stuck"."""
+        return self.reason == HELP_SAFETY
 
 
 @dataclass(frozen=True)
 class MistakeScreen:
     title: str
-    count: int
+    wrong: int  # wrong clicks
+    safety: int  # safety errors, counted apart
+    learners: int  # how many learners made them
+
+    @property
+    def count(self) -> int:
+        return self.wrong + self.safety
 
 
 @dataclass(frozen=True)
 class SimulatorMistakes:
-    """For one simulator of the group: the screens where its learners made most wrong actions."""
+    """For one simulator the group played: the screens where its learners made most mistakes."""
 
     title: str
     screens: list[MistakeScreen]
+    assigned: bool = True
 
 
 @dataclass(frozen=True)
@@ -379,14 +413,19 @@ def _dashboard_items(*, group, language: str, request=None, extra_keys=()) -> tu
     return items, pages
 
 
-def _dashboard_rows(*, learners: list, items: list[Item], today: date) -> list[Row]:
-    """Rows of cells for these learners: the three queries of `group_progress`, whatever their number."""
+def _dashboard_rows(*, learners: list, items: list[Item], today: date, scenarios: dict | None = None) -> list[Row]:
+    """Rows of cells for these learners: the queries of `group_progress`, whatever their number.
+
+    `scenarios` ({key: ScenarioTitles}) names the screens in simulator cells; without it they are left out.
+    """
+    scenarios = scenarios or {}
     assignments = [item.assignment for item in items]
     cells = group_progress(
         user_ids=[learner.pk for learner in learners],
         lesson_keys={a.target_key for a in assignments if a.kind == AssignmentKind.LESSON},
         module_keys={a.target_key for a in assignments if a.kind == AssignmentKind.MODULE},
         simulator_keys={a.target_key for a in assignments if a.kind == AssignmentKind.SIMULATOR},
+        simulator_screens=bool(scenarios),
     )
     rows = []
     for learner in learners:
@@ -395,8 +434,17 @@ def _dashboard_rows(*, learners: list, items: list[Item], today: date) -> list[R
             if item.for_user_ids is not None and learner.pk not in item.for_user_ids:
                 row_cells.append(None)
                 continue
-            progress = cells.get((learner.pk, item.assignment.target_key), NOT_STARTED_CELL)
-            row_cells.append(Cell(status=_cell_status(progress, item.assignment.due, today), progress=progress))
+            key = item.assignment.target_key
+            progress = cells.get((learner.pk, key), NOT_STARTED_CELL)
+            screens = scenarios[key].screens if key in scenarios else {}
+            row_cells.append(
+                Cell(
+                    status=_cell_status(progress, item.assignment.due, today),
+                    progress=progress,
+                    wrong_screen=screens.get(progress.wrong_screen, "") if progress.wrong_screen else "",
+                    safety_screen=screens.get(progress.safety_screen, "") if progress.safety_screen else "",
+                )
+            )
         rows.append(Row(learner=learner, cells=row_cells))
     return rows
 
@@ -441,18 +489,28 @@ def group_dashboard(
     The same number of queries whatever the number of learners or tasks (bench/RESULTS.md lists them):
     the two of `learners_needing_help` over the whole group, assignments (+ their learners), one
     lookup of titles for the tasks and the lessons of "needs help now", the learner count and one page of
-    learners, the queries of `group_progress` for the learners on the page (one per kind of task), the
-    names of those who need help, and the two of the simulator mistakes when the group has simulators.
+    learners, the queries of `group_progress` for the learners on the page (one per kind of task, two for
+    simulators), the names of those who need help, the mistakes in every simulator the group played (one
+    query), and one lookup of scenario and screen titles when any simulator is on the page.
     Only the page's learners are read and rendered: a table of 2,000 learners would be neither quick nor
     readable. `status` keeps only learners with at least one task in that status; it looks at every
     learner of the group, reading only their statuses (`_learner_ids_with_status`).
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
-    signals = learners_needing_help(user_ids=group.learners.values("pk"), now=now)
+    group_ids = group.learners.values("pk")
+    signals = learners_needing_help(user_ids=group_ids, now=now)
     items, pages = _dashboard_items(
-        group=group, language=language, request=request, extra_keys={signal.lesson_key for signal in signals}
+        group=group,
+        language=language,
+        request=request,
+        extra_keys={signal.lesson_key for signal in signals if not signal.simulator},
     )
+    mistakes = simulator_mistake_screens(user_ids=group_ids)
+    # Scenarios named on the page: assigned ones (their cells), played ones, those of "needs help now".
+    scenario_keys = {item.assignment.target_key for item in items if item.assignment.kind == AssignmentKind.SIMULATOR}
+    scenario_keys |= set(mistakes) | {signal.lesson_key for signal in signals if signal.simulator}
+    scenarios = scenario_titles_for(translation_keys=scenario_keys, language=language)
     learners_query = group_learners(group=group)
     learner_count = learners_query.count()
     if status:
@@ -467,25 +525,14 @@ def group_dashboard(
         page_learners = list(learners_query.filter(pk__in=matching_ids[offset : offset + per_page]))
     else:
         page_learners = list(learners_query[offset : offset + per_page])
-    rows = _dashboard_rows(learners=page_learners, items=items, today=today)
+    rows = _dashboard_rows(learners=page_learners, items=items, today=today, scenarios=scenarios)
     # Also learners on other pages: one query, run whenever somebody needs help.
     by_id = User.objects.in_bulk({signal.user_id for signal in signals})
-    needs_help = [
-        HelpNeeded(
-            learner=by_id[signal.user_id],
-            title=pages[signal.lesson_key].title if signal.lesson_key in pages else _("(page removed)"),
-            wrong=signal.reason == HELP_WRONG,
-            wrong_answers=signal.wrong_answers,
-            last_activity_at=signal.last_activity_at,
-        )
-        for signal in signals
-    ]
-    simulator_items = [item for item in items if item.assignment.kind == AssignmentKind.SIMULATOR]
     return Dashboard(
-        simulator_mistakes=_simulator_mistakes(group=group, items=simulator_items, language=language),
+        simulator_mistakes=_simulator_mistakes(items=items, mistakes=mistakes, scenarios=scenarios),
         items=items,
         rows=rows,
-        needs_help=needs_help,
+        needs_help=[_help_needed(signal, by_id[signal.user_id], pages, scenarios) for signal in signals],
         learner_count=learner_count,
         page=page,
         page_count=page_count,
@@ -493,22 +540,51 @@ def group_dashboard(
     )
 
 
-def _simulator_mistakes(*, group, items: list[Item], language: str) -> list[SimulatorMistakes]:
-    """Per simulator task, the screens with most mistakes in this group: two queries for all of them."""
-    if not items:
-        return []
-    keys = [item.assignment.target_key for item in items]
-    by_scenario = simulator_mistake_screens(user_ids=group.learners.values("pk"), scenario_keys=keys)
-    titles = scenario_screen_titles_for(translation_keys=keys, language=language)
+def _help_needed(signal, learner, pages: dict, scenarios: dict) -> HelpNeeded:
+    """A signal in the coach's words: the lesson or simulator, and for a simulator the screen by its title."""
+    if signal.simulator:
+        scenario = scenarios.get(signal.lesson_key)
+        title = scenario.title if scenario else _("(simulator removed)")
+        screen = (scenario.screens.get(signal.screen, "") if scenario else "") if signal.screen else ""
+    else:
+        title = pages[signal.lesson_key].title if signal.lesson_key in pages else _("(page removed)")
+        screen = ""
+    return HelpNeeded(
+        learner=learner,
+        title=title,
+        wrong=signal.reason == HELP_WRONG,
+        wrong_answers=signal.wrong_answers,
+        last_activity_at=signal.last_activity_at,
+        reason=signal.reason,
+        simulator=signal.simulator,
+        safety_errors=signal.safety_errors,
+        screen=screen,
+    )
+
+
+def _simulator_mistakes(*, items: list[Item], mistakes: dict, scenarios: dict) -> list[SimulatorMistakes]:
+    """Every simulator the group was given or played: the screens with most mistakes, given ones first."""
+    given = [item.assignment.target_key for item in items if item.assignment.kind == AssignmentKind.SIMULATOR]
+    played = sorted(
+        (key for key in mistakes if key not in given and key in scenarios),
+        key=lambda key: scenarios[key].title.lower(),
+    )
+    titles = {item.assignment.target_key: item.title for item in items}
     result = []
-    for item in items:
-        key = item.assignment.target_key
-        screen_titles = titles.get(key, {})
+    for key in dict.fromkeys(given + played):
+        scenario = scenarios.get(key)
+        screen_titles = scenario.screens if scenario else {}
         screens = [
-            MistakeScreen(title=screen_titles.get(screen, screen), count=count)
-            for screen, count in by_scenario.get(key, [])
+            MistakeScreen(
+                title=screen_titles.get(count.screen, count.screen),
+                wrong=count.wrong,
+                safety=count.safety,
+                learners=count.learners,
+            )
+            for count in mistakes.get(key, [])
         ]
-        result.append(SimulatorMistakes(title=item.title, screens=screens))
+        title = titles.get(key) or (scenario.title if scenario else _("(simulator removed)"))
+        result.append(SimulatorMistakes(title=title, screens=screens, assigned=key in titles))
     return result
 
 

@@ -148,6 +148,12 @@ class SimulatorAttempt(models.Model):
     trail = models.JSONField(default=list)
     # The language the scenario was played in (its texts differ per language, its graph does not).
     language = models.CharField(max_length=10, blank=True)
+    # {screen id: safety errors on that screen}, a part of `mistakes`: a coach reads them apart.
+    safety_mistakes = models.JSONField(default=dict)
+    # The latest action (by its time): the screen it was on and its outcome ("right", "wrong", "safety",
+    # "hint", ...). It tells a learner stopped by a safety error from one who is stuck on a screen.
+    last_screen = models.CharField(max_length=40, blank=True)
+    last_outcome = models.CharField(max_length=10, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "registration"], name="one_row_per_simulator_attempt")]

@@ -201,17 +201,58 @@ def simulator_tried(*, user, scenario_key) -> bool:
     return SimulatorAttempt.objects.filter(user=user, scenario_key=scenario_key).exists()
 
 
-def simulator_mistake_screens(*, user_ids, scenario_keys, limit: int = 5) -> dict:
-    """{scenario key: [(screen id, count)]}: where these learners made most wrong actions and safety
-    errors, most first. One query over the per-attempt counts (aggregates), never the statements."""
+def simulator_learner_screens(*, user_ids, scenario_keys) -> dict:
+    """{(user id, scenario key): (screen id with most wrong clicks, screen id with most safety errors)}
+    over each learner's attempts ("" where there are none). One query over the attempt aggregates."""
     totals: dict = {}
-    rows = SimulatorAttempt.objects.filter(user_id__in=user_ids, scenario_key__in=list(scenario_keys))
-    for key, mistakes in rows.values_list("scenario_key", "mistakes"):
-        per_screen = totals.setdefault(key, {})
+    rows = SimulatorAttempt.objects.filter(user_id__in=list(user_ids), scenario_key__in=list(scenario_keys))
+    for user_id, key, mistakes, safety in rows.values_list("user_id", "scenario_key", "mistakes", "safety_mistakes"):
+        wrong_counts, safety_counts = totals.setdefault((user_id, key), ({}, {}))
+        safety = safety or {}
         for screen, count in (mistakes or {}).items():
-            per_screen[screen] = per_screen.get(screen, 0) + int(count)
+            unsafe = min(int(safety.get(screen, 0)), int(count))
+            wrong_counts[screen] = wrong_counts.get(screen, 0) + int(count) - unsafe
+            safety_counts[screen] = safety_counts.get(screen, 0) + unsafe
+    return {pair: (_most(wrong_counts), _most(safety_counts)) for pair, (wrong_counts, safety_counts) in totals.items()}
+
+
+@dataclass(frozen=True)
+class MistakeScreenCount:
+    """One screen of a scenario: wrong clicks and safety errors made there, and by how many learners."""
+
+    screen: str
+    wrong: int
+    safety: int
+    learners: int
+
+
+def simulator_mistake_screens(*, user_ids, scenario_keys=None, limit: int = 5) -> dict:
+    """{scenario key: [MistakeScreenCount]}: where these learners made most mistakes, most first.
+
+    Every scenario they played unless `scenario_keys` narrows it: a coach also sees simulators they
+    did not give. Wrong clicks and safety errors are counted apart (`mistakes` holds both, and
+    `safety_mistakes` the safety part). One query over the per-attempt counts, never the statements.
+    """
+    rows = SimulatorAttempt.objects.filter(user_id__in=user_ids)
+    if scenario_keys is not None:
+        rows = rows.filter(scenario_key__in=list(scenario_keys))
+    totals: dict = {}  # key -> screen -> [wrong, safety, {user ids}]
+    for user_id, key, mistakes, safety in rows.values_list("user_id", "scenario_key", "mistakes", "safety_mistakes"):
+        per_screen = totals.setdefault(key, {})
+        safety = safety or {}
+        for screen, count in (mistakes or {}).items():
+            entry = per_screen.setdefault(screen, [0, 0, set()])
+            unsafe = min(int(safety.get(screen, 0)), int(count))
+            entry[0] += int(count) - unsafe
+            entry[1] += unsafe
+            entry[2].add(user_id)
     return {
-        key: sorted(per_screen.items(), key=lambda item: (-item[1], item[0]))[:limit]
+        key: [
+            MistakeScreenCount(screen=screen, wrong=wrong, safety=unsafe, learners=len(users))
+            for screen, (wrong, unsafe, users) in sorted(
+                per_screen.items(), key=lambda item: (-(item[1][0] + item[1][1]), -item[1][1], item[0])
+            )[:limit]
+        ]
         for key, per_screen in totals.items()
     }
 
@@ -322,17 +363,25 @@ class ProgressCell:
     # Finished on evidence the server checked alone (H5P players' results left out); simulators are
     # replayed by the server, so a passed one is checked.
     checked: bool = False
+    # Simulators only: safety errors, counted apart from the wrong clicks in `wrong_answers`, and the
+    # screens (ids) with most of each over the learner's attempts.
+    safety_errors: int | None = None
+    wrong_screen: str = ""
+    safety_screen: str = ""
 
 
 NOT_STARTED_CELL = ProgressCell(status=LessonStatus.NOT_STARTED)
 
 
-def group_progress(*, user_ids, lesson_keys=(), module_keys=(), simulator_keys=()) -> dict:
+def group_progress(
+    *, user_ids, lesson_keys=(), module_keys=(), simulator_keys=(), simulator_screens: bool = False
+) -> dict:
     """{(user id, translation key): ProgressCell} for many learners and items in at most three queries.
 
     One query reads the lesson aggregates, one the module aggregates and one sums the lesson aggregates
-    per module; the number of queries never grows with learners or items. Missing pairs are not started:
-    callers use `NOT_STARTED_CELL`.
+    per module; simulators add one (two with `simulator_screens`, which fills each cell's screen ids with
+    most wrong clicks and safety errors). The number of queries never grows with learners or items.
+    Missing pairs are not started: callers use `NOT_STARTED_CELL`.
     """
     user_ids, lesson_keys, module_keys = list(user_ids), list(lesson_keys), list(module_keys)
     simulator_keys = list(simulator_keys)
@@ -341,18 +390,26 @@ def group_progress(*, user_ids, lesson_keys=(), module_keys=(), simulator_keys=(
         return cells
     if simulator_keys:
         # A simulator is done once an attempt passed (no safety error); its score is the best passed one.
+        # The screens with most mistakes cost one more query: only for those who name them (the coach).
+        screens = (
+            simulator_learner_screens(user_ids=user_ids, scenario_keys=simulator_keys) if simulator_screens else {}
+        )
         for (user_id, key), row in simulator_summaries(user_ids=user_ids, scenario_keys=simulator_keys).items():
             best = row["best_score"]
+            wrong_screen, safety_screen = screens.get((user_id, key), ("", ""))
             cells[(user_id, key)] = ProgressCell(
                 status=LessonStatus.COMPLETED if row["passed"] else LessonStatus.IN_PROGRESS,
                 first_score=None,
                 best_score=best / 100 if best is not None else None,
                 hints=row["hints"] or 0,
                 attempts=row["attempts"],
-                wrong_answers=(row["wrong"] or 0) + (row["safety"] or 0),
+                wrong_answers=row["wrong"] or 0,
                 time_spent_seconds=row["time"] or 0,
                 last_activity_at=row["last"],
                 checked=bool(row["passed"]),
+                safety_errors=row["safety"] or 0,
+                wrong_screen=wrong_screen,
+                safety_screen=safety_screen,
             )
     if lesson_keys:
         # Plain tuples, not model instances: a status filter over a whole group reads tens of thousands.
@@ -469,15 +526,19 @@ HELP_SESSION_HOURS = 3
 # Why a learner may need help now; the coaching app turns these into words.
 HELP_WRONG = "wrong_answers"
 HELP_IDLE = "idle"
+HELP_SAFETY = "safety"  # a simulator attempt stopped by a safety error: not "stuck", but worth a talk
 
 
 @dataclass(frozen=True)
 class HelpSignal:
     user_id: int
-    lesson_key: UUID
-    reason: str  # HELP_WRONG or HELP_IDLE
-    wrong_answers: int
+    lesson_key: UUID  # the lesson, or the scenario for a simulator
+    reason: str  # HELP_WRONG, HELP_IDLE or HELP_SAFETY
+    wrong_answers: int  # for a simulator: wrong clicks only
     last_activity_at: object
+    simulator: bool = False
+    safety_errors: int = 0
+    screen: str = ""  # simulator: the screen id it is about (most wrong clicks, the safety error, the last one)
 
 
 def learners_needing_help(*, user_ids, now=None) -> list[HelpSignal]:
@@ -489,8 +550,13 @@ def learners_needing_help(*, user_ids, now=None) -> list[HelpSignal]:
       so recent activity is what ties them to this session);
     - no progress: the lesson is started but not finished, the learner worked on it in the last 3 hours (this session), and nothing
       happened for 10 minutes or more.
-    A lesson that matches both is reported once, as wrong answers. Unfinished simulator attempts follow
-    the same rule (wrong actions and safety errors together). Most recent first.
+    A lesson that matches both is reported once, as wrong answers. For simulators the latest attempt of
+    this session speaks for its scenario (an attempt left behind for a new one is no alarm):
+    - stopped by a safety error in the last 30 minutes (its last action, or a failed end): HELP_SAFETY,
+      never "nothing happened";
+    - not finished, with 3 or more wrong clicks, active in the last 30 minutes: HELP_WRONG;
+    - not finished and nothing happened for 10 minutes: HELP_IDLE.
+    Safety errors are not wrong clicks: they are counted apart. Most recent first.
     """
 
     if not hasattr(user_ids, "query"):  # a queryset stays a subquery, not thousands of parameters
@@ -520,29 +586,79 @@ def learners_needing_help(*, user_ids, now=None) -> list[HelpSignal]:
         )
         for user_id, lesson_key, wrong, last in rows
     ]
-    # Simulator attempts not finished yet, by the same rule; `lesson_key` then holds the scenario key.
+    # Every attempt of this session (not only open ones): a newer one, finished or not, silences older ones.
     attempts = (
-        SimulatorAttempt.objects.filter(user_id__in=user_ids, completed_at__isnull=True)
-        .annotate(mistake_count=F("wrong_actions") + F("safety_errors"))
-        .filter(
-            Q(mistake_count__gte=HELP_WRONG_ANSWERS, last_activity_at__gte=recent)
-            | Q(last_activity_at__gte=session_start, last_activity_at__lte=idle_since)
+        SimulatorAttempt.objects.filter(user_id__in=user_ids, last_activity_at__gte=session_start)
+        .order_by("-last_activity_at", "-pk")
+        .values_list(
+            "user_id",
+            "scenario_key",
+            "completed_at",
+            "passed",
+            "wrong_actions",
+            "safety_errors",
+            "mistakes",
+            "safety_mistakes",
+            "last_screen",
+            "last_outcome",
+            "last_activity_at",
         )
-        .order_by("-last_activity_at")
-        .values_list("user_id", "scenario_key", "mistake_count", "last_activity_at")
     )
-    seen = {(signal.user_id, signal.lesson_key) for signal in signals}
-    for user_id, scenario_key, wrong, last in attempts:
-        if (user_id, scenario_key) in seen:  # several open attempts: the most recent one speaks
+    seen = set()
+    for user_id, scenario_key, completed, passed, wrong, safety, mistakes, unsafe, screen, outcome, last in attempts:
+        if (user_id, scenario_key) in seen:  # the most recent attempt speaks
             continue
         seen.add((user_id, scenario_key))
+        reason = _simulator_help_reason(
+            completed=completed is not None,
+            passed=bool(passed),
+            wrong=wrong,
+            safety=safety,
+            last_outcome=outcome,
+            last=last,
+            recent=recent,
+            idle_since=idle_since,
+        )
+        if reason is None:
+            continue
+        if reason == HELP_SAFETY:
+            # The safety error's screen: the last action's when that was it (older records: the map).
+            screen = screen if outcome == "safety" else _most(unsafe) or screen
+        elif reason == HELP_WRONG:
+            wrong_only = {key: count - (unsafe or {}).get(key, 0) for key, count in (mistakes or {}).items()}
+            screen = _most(wrong_only) or screen
         signals.append(
             HelpSignal(
                 user_id=user_id,
                 lesson_key=scenario_key,
-                reason=HELP_WRONG if wrong >= HELP_WRONG_ANSWERS and last >= recent else HELP_IDLE,
+                reason=reason,
                 wrong_answers=wrong,
                 last_activity_at=last,
+                simulator=True,
+                safety_errors=safety,
+                screen=screen,
             )
         )
     return sorted(signals, key=lambda signal: signal.last_activity_at, reverse=True)
+
+
+def _most(counts: dict | None) -> str:
+    """The key with the highest positive count ("" when none); ties go to the first key by name."""
+    best = sorted(((-count, key) for key, count in (counts or {}).items() if count > 0))
+    return best[0][1] if best else ""
+
+
+def _simulator_help_reason(
+    *, completed: bool, passed: bool, wrong: int, safety: int, last_outcome: str, last, recent, idle_since
+) -> str | None:
+    """Why the latest attempt at a scenario calls for the coach, or None."""
+    stopped = last_outcome == "safety" or (completed and not passed and safety > 0)
+    if stopped:
+        return HELP_SAFETY if last >= recent else None
+    if completed:
+        return None
+    if wrong >= HELP_WRONG_ANSWERS and last >= recent:
+        return HELP_WRONG
+    if last <= idle_since:
+        return HELP_IDLE
+    return None

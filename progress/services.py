@@ -350,6 +350,9 @@ def _simulators_apply(*, user, statements: list[PreparedStatement]) -> None:
                 "duration_seconds",
                 "mistakes",
                 "trail",
+                "safety_mistakes",
+                "last_screen",
+                "last_outcome",
             ],
         )
 
@@ -374,6 +377,7 @@ def _trail_id(value) -> str:
 
 
 def _attempt_apply(row: SimulatorAttempt, statement: PreparedStatement) -> None:
+    latest = statement.timestamp >= row.last_activity_at
     row.last_activity_at = max(row.last_activity_at, statement.timestamp)
     mode = _extension(statement, "mode", part="context")
     if mode in ("guided", "practice", "test"):
@@ -396,11 +400,15 @@ def _attempt_apply(row: SimulatorAttempt, statement: PreparedStatement) -> None:
             row.hints += max(statement.hints, 1)
         else:
             row.actions += 1
+        if latest:  # where the learner was last: a late batch of older actions does not move it back
+            row.last_screen, row.last_outcome = screen, str(outcome or "")[:10]
         if outcome in ("wrong", "safety"):
             row.wrong_actions += outcome == "wrong"
             row.safety_errors += outcome == "safety"
             if screen:
                 row.mistakes = {**row.mistakes, screen: row.mistakes.get(screen, 0) + 1}
+            if screen and outcome == "safety":
+                row.safety_mistakes = {**row.safety_mistakes, screen: row.safety_mistakes.get(screen, 0) + 1}
     elif statement.verb in (PASSED, FAILED) and row.completed_at is None:
         row.completed_at = statement.timestamp
         row.duration_seconds = statement.duration_seconds

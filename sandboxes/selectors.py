@@ -100,15 +100,34 @@ def scenario_links(*, keys, language: str, request=None) -> dict:
 
 def scenario_screen_titles_for(*, translation_keys, language: str) -> dict:
     """{translation key: {screen id: title}} for several scenarios, in `language` or Dutch. One query."""
-    rows = Scenario.objects.filter(
-        translation_key__in=list(translation_keys), locale__language_code__in={language, "nl"}
-    )
+    return {
+        key: titles.screens
+        for key, titles in scenario_titles_for(translation_keys=translation_keys, language=language).items()
+    }
+
+
+@dataclass(frozen=True)
+class ScenarioTitles:
+    title: str
+    screens: dict  # {screen id: title}
+
+
+def scenario_titles_for(*, translation_keys, language: str) -> dict:
+    """{translation key: ScenarioTitles} in `language` or else Dutch: a scenario's name and its screens'
+    titles, for a coach who reads where learners are stuck. One query (none without keys)."""
+    keys = [key for key in translation_keys if key]
+    if not keys:
+        return {}
+    rows = Scenario.objects.filter(translation_key__in=keys, locale__language_code__in={language, "nl"})
     chosen: dict = {}
     for row in rows.select_related("locale"):
         if row.translation_key in chosen and row.locale.language_code != language:
             continue
         chosen[row.translation_key] = row
-    return {key: {block.value["id"]: block.value["title"] for block in row.screens} for key, row in chosen.items()}
+    return {
+        key: ScenarioTitles(title=row.title, screens={block.value["id"]: block.value["title"] for block in row.screens})
+        for key, row in chosen.items()
+    }
 
 
 def scenario_tried(*, user, scenario) -> str:

@@ -37,8 +37,8 @@ def _group(coach, name: str, learner_count: int, item_count: int):
 
 
 def _queries(client, url) -> int:
-    """The request's queries, without the session's: the idle time-out writes it now and then (an UPDATE
-    inside its own SAVEPOINT, whose two lines do not name the table)."""
+    """The request's queries, without the session's: the idle time-out writes it now and then (when the
+    clock passed a second), inside a savepoint of its own, so the savepoint's queries are left out too."""
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
     return len(
@@ -152,3 +152,35 @@ def test_the_status_filter_looks_at_every_learner_and_agrees_with_the_cells(coac
             seen += [row.learner.pk for row in dashboard.rows]
             assert all(any(c and c.status == status for c in row.cells) for row in dashboard.rows)
         assert seen == expected, status
+
+
+def test_simulators_cost_the_same_queries_for_a_small_and_a_large_group(coach_client, coach, demo_site):
+    """A simulator task, attempts with mistakes on screens, safety stops and a simulator nobody gave:
+    the screens named in cells, in "needs help now" and in the mistakes tables come in a fixed number of
+    queries, whatever the number of learners or attempts."""
+    train = Scenario.objects.get(slug="train", locale__language_code="nl")
+    doctor = Scenario.objects.get(slug="doctor", locale__language_code="nl")
+    urls = []
+    for name, size in (("klein", 2), ("groot", 60)):
+        group = _group(coach, name, size, 2)
+        services.assignment_create(
+            coach=coach, group=group, kind=AssignmentKind.SIMULATOR, target_key=train.translation_key
+        )
+        for person in group.learners.all():
+            attempt(person, train, minutes_ago=1, wrong=3, mistakes={"from": 3}, last_screen="from")
+            attempt(
+                person,
+                doctor,
+                minutes_ago=12,
+                safety=1,
+                mistakes={"slots": 1},
+                safety_mistakes={"slots": 1},
+                last_screen="slots",
+                last_outcome="safety",
+            )
+        urls.append(url_of(group))
+    for url in urls:
+        coach_client.get(url)
+    assert _queries(coach_client, urls[0]) == _queries(coach_client, urls[1])
+    html = coach_client.get(urls[1]).content.decode()
+    assert html.count("veiligheidsfout op het scherm") == 60  # every learner's safety stop, with its screen
