@@ -14,7 +14,7 @@ from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView, LogoutView, redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import JsonResponse, StreamingHttpResponse
+from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -408,11 +408,10 @@ def account_delete(request):
 @never_cache
 @login_required
 def account_data_download(request):
-    """All a person's data as one JSON file: their profile (no secrets) and every learning record."""
+    """Everything kept about the person, as a zip: a readable page in their language, JSON, and their files."""
     now = timezone.now()
-    response = StreamingHttpResponse(
-        selectors.account_data_export_chunks(user=request.user, exported_at=now.isoformat()),
-        content_type="application/json; charset=utf-8",
-    )
-    response["Content-Disposition"] = f'attachment; filename="oefenplein-my-data-{now:%Y-%m-%d}.json"'
+    archive = selectors.account_data_archive(user=request.user, exported_at=now.isoformat(timespec="seconds"))
+    name = f"oefenplein-my-data-{now:%Y-%m-%d}.zip"
+    response = FileResponse(archive, as_attachment=True, filename=name, content_type="application/zip")
+    response["Cache-Control"] = "no-store, private"
     return response

@@ -13,3 +13,10 @@ class LessonsConfig(AppConfig):
         from .activities import lesson_activity_resolve
 
         activity_resolver_register(lesson_activity_resolve)
+
+        # Its part of the data download and of the erasure (accounts.privacy).
+        from accounts.privacy import privacy_provider_register
+
+        from .privacy import ContentProvider
+
+        privacy_provider_register(ContentProvider())
