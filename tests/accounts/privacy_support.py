@@ -14,7 +14,7 @@ from accounts.models import CardSheetStatus, SignInKind, User
 from coaching import cards as coaching_cards
 from coaching.models import Assignment, AssignmentKind, CardSheet, CardSheetSecrets, CoachGroup
 from lessons.activities import lesson_activity_id
-from progress.models import ModuleProgress, SimulatorAttempt
+from progress.models import LessonProgress, ModuleProgress, SimulatorAttempt, Statement
 from progress.services import statements_ingest
 from training import cards as training_cards
 from training.models import (
@@ -77,17 +77,39 @@ def person_with_everything(*, coach: User, lesson, first: str, last: str, number
     learner.save()
 
     ids = [str(uuid.uuid4()) for _ in range(3)]
-    statements_ingest(
-        user=learner,
-        statements=[
-            {"id": statement_id, "verb": {"id": VERB + "experienced"}, "object": {"id": lesson_activity_id(lesson)}}
-            for statement_id in ids
-        ],
-    )
     now = timezone.now()
+    if lesson is not None:
+        statements_ingest(
+            user=learner,
+            statements=[
+                {"id": statement_id, "verb": {"id": VERB + "experienced"}, "object": {"id": lesson_activity_id(lesson)}}
+                for statement_id in ids
+            ],
+        )
+        lesson_key, module_key = lesson.translation_key, lesson.get_parent().translation_key
+    else:  # without the demo site (a transactional test on PostgreSQL): the rows as ingesting makes them
+        lesson_key, module_key = uuid.uuid4(), uuid.uuid4()
+        activity = f"https://oefenplein.example/xapi/lesson/{lesson_key}"
+        Statement.objects.bulk_create(
+            Statement(
+                id=statement_id,
+                user=learner,
+                verb=VERB + "experienced",
+                object_id=activity,
+                activity_kind="lesson",
+                lesson_key=lesson_key,
+                module_key=module_key,
+                timestamp=now,
+                data={"id": statement_id, "verb": {"id": VERB + "experienced"}, "object": {"id": activity}},
+            )
+            for statement_id in ids
+        )
+        LessonProgress.objects.create(
+            user=learner, lesson_key=lesson_key, module_key=module_key, started_at=now, last_activity_at=now
+        )
     ModuleProgress.objects.get_or_create(
         user=learner,
-        module_key=lesson.get_parent().translation_key,
+        module_key=module_key,
         defaults={"lessons_total": 3, "lessons_completed": 1, "started_at": now, "last_activity_at": now},
     )
     SimulatorAttempt.objects.create(
@@ -110,12 +132,12 @@ def person_with_everything(*, coach: User, lesson, first: str, last: str, number
     group.learners.add(learner)
     if not group.assignments.filter(learners__isnull=True).exists():
         Assignment.objects.create(
-            group=group, kind=AssignmentKind.LESSON, target_key=lesson.translation_key, created_by=coach
+            group=group, kind=AssignmentKind.LESSON, target_key=lesson_key, created_by=coach
         )
     own = Assignment.objects.create(
         group=group,
         kind=AssignmentKind.LESSON,
-        target_key=lesson.translation_key,
+        target_key=lesson_key,
         note=f"Voor {first}",
         created_by=coach,
     )
