@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView, LogoutView, redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -30,6 +30,7 @@ from . import roles, selectors, services, throttle
 from .credentials import code_format, code_normalize, pictures_from_secret
 from .forms import (
     AccountDeleteForm,
+    HandOverForm,
     LearnerCodeForm,
     LearnerCreateForm,
     LearnerResetForm,
@@ -378,23 +379,52 @@ def account_overview(request):
     )
 
 
+def _hand_over(request, person, form) -> bool:
+    """The hand-over form of a delete page: True when the learners and groups went to the other coach."""
+    if not form.is_valid():
+        return False
+    try:
+        other = services.learners_hand_over(coach=person, username=form.cleaned_data["username"])
+    except ValidationError as error:
+        for message in error.message_dict.get("username", error.messages):
+            form.add_error("username", message)
+        return False
+    messages.success(request, _("%(name)s now coaches your learners and your groups.") % {"name": other})
+    return True
+
+
 @sensitive_post_parameters("password")
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def account_delete(request):
-    """With a password: confirm with it, and the account is gone. Without (code and PIN): ask the coach."""
+    """With a password: confirm with it, and the account is gone. Without (code and PIN): ask the coach.
+
+    A coach who is the only coach of some learners first hands them (and their groups) to another coach.
+    """
     user = request.user
     has_password = user.has_usable_password()
-    form = AccountDeleteForm(request.POST or None, user=user) if has_password else None
+    orphans = services.person_orphans(user=user)
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    hand_over_form = HandOverForm(request.POST if action == "hand_over" else None) if orphans else None
+    form = AccountDeleteForm(request.POST or None, user=user) if has_password and action != "hand_over" else None
     if request.method == "POST":
-        if has_password:
+        if action == "hand_over" and orphans:
+            if _hand_over(request, user, hand_over_form):
+                return redirect("accounts:delete")
+        elif has_password and not orphans:
             if form.is_valid():
+                try:
+                    services.person_erase(user=user)
+                except services.OrphansLeft as error:  # someone made a learner meanwhile
+                    messages.error(request, error.messages[0])
+                    return redirect("accounts:delete")
                 logout(request)
-                services.account_delete(user=user)
                 messages.success(request, _("Your account and all your learning records are deleted."))
                 return redirect("accounts:login")
-        elif request.POST.get("action") == "cancel":
+        elif has_password:
+            form = AccountDeleteForm(user=user)
+        elif action == "cancel":
             services.account_deletion_cancel(user=user)
             messages.success(request, _("You no longer ask to delete your account."))
             return redirect("accounts:delete")
@@ -402,7 +432,13 @@ def account_delete(request):
             services.account_deletion_request(user=user)
             messages.success(request, _("Your coach will delete your account and all your learning records."))
             return redirect("accounts:delete")
-    return render(request, "accounts/account_delete.html", {"form": form, "has_password": has_password})
+    context = {
+        "form": form,
+        "has_password": has_password,
+        "orphan_count": len(orphans),
+        "hand_over_form": hand_over_form,
+    }
+    return render(request, "accounts/account_delete.html", context)
 
 
 @never_cache

@@ -104,7 +104,9 @@ class CoachingProvider(ProviderBase):
 
     def orphans(self, *, user) -> set[int]:
         """Learners of the groups this person is the only coach of."""
-        alone = CoachGroup.objects.filter(coaches=user).annotate(count=Count("coaches")).filter(count=1)
+        # Counted over all coaches of the group: filtering on this coach first would join only their row.
+        mine = CoachGroup.objects.filter(coaches=user).values("pk")
+        alone = CoachGroup.objects.filter(pk__in=mine).annotate(count=Count("coaches")).filter(count=1)
         return set(
             CoachGroup.learners.through.objects.filter(coachgroup__in=alone.values("pk"))
             .exclude(user=user)

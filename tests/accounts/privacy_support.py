@@ -131,9 +131,7 @@ def person_with_everything(*, coach: User, lesson, first: str, last: str, number
         group.coaches.add(coach)
     group.learners.add(learner)
     if not group.assignments.filter(learners__isnull=True).exists():
-        Assignment.objects.create(
-            group=group, kind=AssignmentKind.LESSON, target_key=lesson_key, created_by=coach
-        )
+        Assignment.objects.create(group=group, kind=AssignmentKind.LESSON, target_key=lesson_key, created_by=coach)
     own = Assignment.objects.create(
         group=group,
         kind=AssignmentKind.LESSON,
