@@ -41,6 +41,7 @@ from .forms import (
 )
 from .middleware import idle_message
 from .models import SignInKind, User
+from .retention import inactive_deadline
 
 # Between step 1 (code) and step 2 (PIN or pictures) the session remembers whose code was typed.
 PENDING_KEY = "accounts_pending_learner"
@@ -258,11 +259,19 @@ def coach_learners(request):
             "kind": learner.learner_sign_in.get_kind_display(),
             "kind_value": learner.learner_sign_in.kind,
             "locked": learner.learner_sign_in.code in locked,
+            "deleted_on": inactive_deadline(notice_at=learner.inactivity_notice_at)
+            if learner.inactivity_notice_at
+            else None,
         }
         for learner in learners
     ]
     address_locked = throttle.throttle_locked(scope=throttle.ADDRESS, value=throttle.client_address(request=request))
-    return render(request, "accounts/coach/learners.html", {"rows": rows, "address_locked": address_locked})
+    context = {
+        "rows": rows,
+        "address_locked": address_locked,
+        "unused_count": sum(1 for row in rows if row["deleted_on"]),
+    }
+    return render(request, "accounts/coach/learners.html", context)
 
 
 @coach_required
