@@ -460,3 +460,19 @@ def account_data_download(request):
     response = FileResponse(archive, as_attachment=True, filename=name, content_type="application/zip")
     response["Cache-Control"] = "no-store, private"
     return response
+
+
+def _months(days: int) -> int:
+    return max(1, round(days / 30.44))
+
+
+def privacy_page(request):
+    """What Oefenplein keeps, why, for how long and whom to ask, in plain words (linked from every footer)."""
+    context = {
+        "inactive_months": _months(settings.PRIVACY_INACTIVE_DAYS),
+        "notice_months": _months(settings.PRIVACY_INACTIVE_NOTICE_DAYS),
+        "statement_years": max(1, round(settings.PRIVACY_STATEMENT_DAYS / 365.25)),
+        "staff_months": _months(settings.PRIVACY_STAFF_LEFT_DAYS),
+        "contact_email": settings.PRIVACY_CONTACT_EMAIL,
+    }
+    return render(request, "accounts/privacy.html", context)

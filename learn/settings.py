@@ -206,6 +206,8 @@ PRIVACY_INACTIVE_NOTICE_DAYS = int(os.environ.get("PRIVACY_INACTIVE_NOTICE_DAYS"
 PRIVACY_STATEMENT_DAYS = int(os.environ.get("PRIVACY_STATEMENT_DAYS", "1096"))  # 3 years
 # The staff record of someone who left (marked left, or missing from a full staff list) goes after this.
 PRIVACY_STAFF_LEFT_DAYS = int(os.environ.get("PRIVACY_STAFF_LEFT_DAYS", "183"))  # 6 months
+# Shown on the privacy page as the address for questions about personal data (the city's privacy officer).
+PRIVACY_CONTACT_EMAIL = os.environ.get("PRIVACY_CONTACT_EMAIL", "")
 # Each rule runs once a night (Brussels time), after the day's work and before the reminder run.
 CELERY_BEAT_SCHEDULE.update(
     {
