@@ -219,3 +219,12 @@ def test_a_leaver_with_another_role_keeps_the_account_but_not_the_staff_record(c
     assert User.objects.filter(pk=person.user.pk).exists()
     assert not StaffMember.objects.filter(user=person.user).exists()
     assert not os.path.exists(person.certificate.pdf.path)
+
+
+def test_celery_beat_runs_every_retention_rule_nightly(settings):
+    from learn.celery import app
+
+    app.loader.import_default_modules()
+    names = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    for task in ("accounts.inactive_learners_run", "progress.statements_reduce", "training.staff_leavers_remove"):
+        assert task in names and task in app.tasks, task
