@@ -22,7 +22,12 @@ def group(coach, pin_learner):
 
 @pytest.fixture
 def admin_client(client, django_user_model):
+    from wagtail.users.models import UserProfile
+
     admin = django_user_model.objects.create_superuser("beheer", password="beheer-wachtwoord")
+    profile = UserProfile.get_for_user(admin)
+    profile.preferred_language = "en"  # the admin speaks the person's own language; these tests read English
+    profile.save()
     client.force_login(admin)
     return client
 
