@@ -8,8 +8,10 @@ Celery beat (`accounts.tasks.inactive_learners_run_task`); running it twice chan
 """
 
 import logging
+import os
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -113,3 +115,24 @@ def _coach_mail(*, coach: User, count: int, deadline: datetime) -> bool:
         logger.exception("Inactivity notice to coach %s not sent", coach.pk)
         return False
     return True
+
+
+def private_files_protect() -> int:
+    """Files under PRIVATE_MEDIA_ROOT readable by the site's own user only (0600, folders 0700).
+
+    New files are written that way (`accounts.cards`, `training.storage`); this also tightens files
+    written before (certificates were 0644). Answers how many modes it changed. Run with the nightly task.
+    """
+    root = Path(settings.PRIVATE_MEDIA_ROOT)
+    changed = 0
+    if not root.is_dir():
+        return 0
+    for folder, _folders, files in os.walk(root):
+        for name, mode in [(folder, 0o700)] + [(os.path.join(folder, file), 0o600) for file in files]:
+            try:
+                if os.stat(name).st_mode & 0o777 != mode:
+                    os.chmod(name, mode)
+                    changed += 1
+            except OSError:
+                logger.exception("Could not protect %s", name)
+    return changed

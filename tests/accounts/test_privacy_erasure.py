@@ -134,3 +134,17 @@ def test_certificates_are_written_for_the_site_user_only(settings, tmp_path):
     path = Path(certificate_storage().path(name))
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+
+
+def test_private_files_written_before_are_protected_by_the_nightly_run(settings, tmp_path):
+    from accounts.retention import private_files_protect
+
+    old = Path(settings.PRIVATE_MEDIA_ROOT) / "certificates" / "old.pdf"
+    old.parent.mkdir(parents=True)
+    old.write_bytes(b"%PDF-1.4")
+    old.chmod(0o644)
+    old.parent.chmod(0o755)
+    assert private_files_protect() == 3  # the file, its folder and the root
+    assert stat.S_IMODE(old.stat().st_mode) == 0o600
+    assert stat.S_IMODE(old.parent.stat().st_mode) == 0o700
+    assert private_files_protect() == 0
