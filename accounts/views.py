@@ -325,7 +325,15 @@ def coach_learner_delete(request, pk: int):
     learner = _own_learner(request, pk)
     if request.method == "POST":
         name = str(learner)
-        services.account_delete(user=learner)
+        try:
+            services.account_delete(user=learner)
+        except services.OrphansLeft:  # a learner who is also the only coach of others: an administrator decides
+            messages.error(
+                request,
+                _("%(name)s is also the only coach of other learners. Ask an administrator to delete this account.")
+                % {"name": name},
+            )
+            return redirect("accounts:coach_learners")
         messages.success(
             request, _("The account of %(name)s and all their learning records are deleted.") % {"name": name}
         )

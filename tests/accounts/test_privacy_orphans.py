@@ -144,3 +144,12 @@ def test_only_administrators_may_erase(client, coach, pin_learner):
     assert client.get("/admin/privacy/").status_code in (302, 403)
     assert client.post(f"/admin/privacy/{pin_learner.learner.pk}/erase/", {"action": "erase"}).status_code in (302, 403)
     assert User.objects.filter(pk=pin_learner.learner.pk).exists()
+
+
+def test_a_coach_cannot_delete_a_learner_who_is_the_only_coach_of_others(coach_client, coach, pin_learner):
+    learner = pin_learner.learner
+    learner.groups.add(Group.objects.get_or_create(name=roles.COACHES)[0])
+    services.learner_create(coach=learner, display_name="Noor", language="nl", kind=SignInKind.PIN)
+    response = coach_client.post(f"/en/account/coach/learners/{learner.pk}/delete/", follow=True)
+    assert "Marie is also the only coach of other learners." in response.content.decode()
+    assert User.objects.filter(pk=learner.pk).exists()
