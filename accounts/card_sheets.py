@@ -100,3 +100,16 @@ def sheets_clean(*, model, folder: str, now: datetime) -> int:
         removed += 1
     sheets_stuck(model=model, now=now).update(status=CardSheetStatus.FAILED, finished_at=now)
     return removed
+
+
+def sheets_erase(*, sheets, folder: str) -> list[Callable[[], None]]:
+    """A person is erased: every sheet that names them (or that they asked for) goes, with its PDF.
+
+    A sheet holds several people, so the whole sheet is removed; the rows say "Removed", and the files
+    are removed once the erasure's rows are gone (the answered functions).
+    """
+    names = [name for name in sheets.exclude(file_name="").values_list("file_name", flat=True)]
+    sheets.model.objects.filter(pk__in=list(sheets.values_list("pk", flat=True))).update(
+        status=CardSheetStatus.REMOVED, file_name=""
+    )
+    return [lambda name=name: cards.sheet_remove(folder, name) for name in names]

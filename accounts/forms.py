@@ -281,6 +281,18 @@ class AccountDeleteForm(FocusFirstErrorMixin, forms.Form):
         return password
 
 
+class HandOverForm(FocusFirstErrorMixin, forms.Form):
+    """Before a coach's account goes: the coach who takes over their learners and groups."""
+
+    username = forms.CharField(
+        label=_("User name of the coach who takes over"),
+        max_length=150,
+        help_text=_("They become the coach of your learners and of your groups."),
+        error_messages={"required": _("Write the user name of the other coach.")},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}),
+    )
+
+
 class CardSheetFormBase(FocusFirstErrorMixin, forms.Form):
     """Asking for a sheet of sign-in cards (coaching, training): who is on it, and a tick to confirm.
 

@@ -31,11 +31,15 @@ class User(AbstractUser):
     )
     # Set when a learner without a password asks to delete their account; their coach confirms it.
     deletion_requested_at = models.DateTimeField(_("asked to delete the account on"), null=True, blank=True)
+    # Set once when the account was unused for PRIVACY_INACTIVE_DAYS and its coach was told (accounts.retention);
+    # cleared when the learner signs in again, so the account stays.
+    inactivity_notice_at = models.DateTimeField(_("coach told the account is not used on"), null=True, blank=True)
     # Text size, contrast, motion and spacing (accounts/display.py); guests keep theirs in the browser.
     display_preferences = models.JSONField(_("display preferences"), default=dict, blank=True)
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
+        permissions = [("erase_person", _("Can erase a person and all their data"))]
 
     def __str__(self):
         return self.display_name or self.get_full_name() or self.username

@@ -1,16 +1,21 @@
 """Reads for accounts: a coach's learners, their sign-in state, and a user's own data for download."""
 
 import json
+import tempfile
+import zipfile
 from collections.abc import Iterator
 from datetime import datetime
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.db.models.functions import Lower
-
-from progress.selectors import learner_statements_export
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from . import roles, throttle
 from .models import User
+from .privacy import DataSection, privacy_providers
 
 
 def user_is_coach(*, user) -> bool:
@@ -65,15 +70,93 @@ def account_profile_export(*, user: User) -> dict:
         "made_by_coach": str(user.created_by) if user.created_by_id else None,
         "signs_in_with": sign_in.kind if sign_in else "password",
         "deletion_requested_at": user.deletion_requested_at.isoformat() if user.deletion_requested_at else None,
+        "inactivity_notice_at": user.inactivity_notice_at.isoformat() if user.inactivity_notice_at else None,
     }
 
 
-def account_data_export_chunks(*, user: User, exported_at: str) -> Iterator[str]:
-    """The data download as JSON text in pieces, so a long learning history is never all in memory."""
-    head = {"format": "oefenplein-my-data/1", "exported_at": exported_at, "profile": account_profile_export(user=user)}
-    yield json.dumps(head, ensure_ascii=False, indent=2)[:-2] + ',\n  "statements": ['
-    first = True
-    for statement in learner_statements_export(user=user):
-        yield ("\n    " if first else ",\n    ") + json.dumps(statement, ensure_ascii=False)
-        first = False
-    yield "\n  ]\n}\n"
+EXPORT_FORMAT = "oefenplein-my-data/2"
+
+
+def account_data_sections(*, user: User) -> list[DataSection]:
+    """Every app's part of "everything we keep about you" (accounts.privacy), the profile first."""
+    return [section for provider in privacy_providers() for section in provider.data_sections(user=user)]
+
+
+def _json_chunks(*, sections: list[DataSection], exported_at: str) -> Iterator[str]:
+    """The JSON file in pieces, so a long learning history is never all in memory."""
+    yield "{\n" + f'  "format": {json.dumps(EXPORT_FORMAT)},\n  "exported_at": {json.dumps(exported_at)}'
+    for section in sections:
+        yield f",\n  {json.dumps(section.key)}: "
+        if section.single:
+            rows = list(section.row_iter())
+            yield json.dumps(rows[0] if rows else None, ensure_ascii=False)
+            continue
+        yield "["
+        first = True
+        for row in section.row_iter():
+            yield ("\n    " if first else ",\n    ") + json.dumps(row, ensure_ascii=False)
+            first = False
+        yield "]" if first else "\n  ]"
+    yield "\n}\n"
+
+
+def _cell(value) -> str:
+    """A value as a person reads it on the page (the JSON file keeps it exactly)."""
+    if value is None or value == "":
+        return "–"
+    if value is True:
+        return _("Yes")
+    if value is False:
+        return _("No")
+    if isinstance(value, list):
+        return ", ".join(_cell(item) for item in value) or "–"
+    if isinstance(value, dict):
+        return "; ".join(f"{key}: {_cell(item)}" for key, item in value.items()) or "–"
+    return str(value)
+
+
+def _page_sections(sections: list[DataSection]) -> Iterator[dict]:
+    for section in sections:
+        columns = [(key, label) for key, label in section.labels.items()]
+        rows = ([_cell(row.get(key)) for key, _label in columns] for row in section.row_iter())
+        yield {
+            "title": section.title,
+            "single": section.single,
+            "note": section.note,
+            "headers": [label for _key, label in columns],
+            "facts": list(zip([label for _key, label in columns], next(rows, []), strict=False))
+            if section.single
+            else [],
+            "rows": [] if section.single else list(rows),
+            "file_names": {file.name for file in section.files},
+        }
+
+
+def account_data_archive(*, user: User, exported_at: str):
+    """ "Download my data": a zip with a readable page (my-data.html, in the person's language), the same
+    data as JSON (my-data.json) and the files kept about them (certificates). Answers an open temporary
+    file at its start; it spills to disk when big and is gone once closed."""
+    sections = account_data_sections(user=user)
+    output = tempfile.TemporaryFile()  # noqa: SIM115 — handed to the response, which closes it
+    with zipfile.ZipFile(output, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("my-data.json", "w") as handle:
+            for chunk in _json_chunks(sections=sections, exported_at=exported_at):
+                handle.write(chunk.encode("utf-8"))
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        page = render_to_string(
+            "accounts/my_data_export.html",
+            {
+                "person": user,
+                "exported_at": exported_at,
+                "sections": _page_sections(sections),
+                "language": language,
+                "direction": "rtl" if translation.get_language_bidi() else "ltr",
+            },
+        )
+        archive.writestr("my-data.html", page)
+        for section in sections:
+            for file in section.files:
+                if file.path.is_file():
+                    archive.write(file.path, file.name)
+    output.seek(0)
+    return output

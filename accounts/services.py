@@ -4,6 +4,7 @@ Secrets (PINs, picture sequences) are generated here, hashed at once, and handed
 exactly once in a `NewSecret`, so the coach can show or print them; they are never stored readable.
 """
 
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -13,9 +14,11 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
 
 from . import roles, throttle
 from .credentials import (
@@ -28,6 +31,9 @@ from .credentials import (
     pin_generate,
 )
 from .models import LearnerSignIn, SignInKind, User
+from .privacy import privacy_providers
+
+logger = logging.getLogger(__name__)
 
 # What went wrong, for the view to turn into a message.
 ADDRESS_LOCKED = "address_locked"
@@ -263,8 +269,61 @@ def account_deletion_cancel(*, user: User) -> None:
 
 
 def account_delete(*, user: User) -> None:
-    """Delete the user and, by cascade, every learning record and progress row of theirs."""
-    code = getattr(getattr(user, "learner_sign_in", None), "code", "")
+    """Delete the account: the same erasure, whoever asks (the person, their coach or an administrator)."""
+    person_erase(user=user)
+
+
+class OrphansLeft(ValidationError):
+    """The person still looks after learners who have no other coach: hand them over first."""
+
+
+def person_orphans(*, user: User) -> set[int]:
+    """The people who would have nobody to look after them if `user` were deleted now."""
+    found: set[int] = set()
+    for provider in privacy_providers():
+        found |= provider.orphans(user=user)
+    return found
+
+
+def person_erase(*, user: User) -> None:
+    """Erase a person: every app removes its files and loose copies, then the account goes (and cascades).
+
+    Refused while the person is the only coach of some learners (`OrphansLeft`): nobody could reach
+    those learners any more. The files (certificates, sheets of sign-in cards) are removed in the same
+    request, once the rows are gone.
+    """
     with transaction.atomic():
+        # Lock the row so a hand-over or a second erasure at the same time waits for this one.
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        if person_orphans(user=user):
+            raise OrphansLeft(
+                _("First give your learners to another coach, so they keep a coach. Then you can delete the account.")
+            )
+        removals = []
+        for provider in privacy_providers():
+            removals += provider.erase(user=user)
         user.delete()
-    throttle.throttle_clear(scope=throttle.CODE, value=code)
+    for removal in removals:
+        try:
+            removal()
+        except OSError:  # a file already gone, or a disk problem: the rest must still go
+            logger.exception("A file of an erased person could not be removed")
+
+
+def learners_hand_over(*, coach: User, username: str) -> User:
+    """Give everyone `coach` looks after (learners they made, their groups) to another coach, by user name.
+
+    An unknown name and a person who is not a coach get the same answer (like adding a fellow coach to
+    a group), so this cannot be used to find out who has an account.
+    """
+    from .selectors import user_is_coach
+
+    other = User.objects.filter(username__iexact=username.strip(), is_active=True).first()
+    if other is None or not user_is_coach(user=other):
+        raise ValidationError({"username": _("There is no coach with this user name. Check the spelling.")})
+    if other.pk == coach.pk:
+        raise ValidationError({"username": _("Write the user name of another coach, not your own.")})
+    with transaction.atomic():
+        for provider in privacy_providers():
+            provider.hand_over(from_user=coach, to_user=other)
+    return other

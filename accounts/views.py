@@ -13,8 +13,8 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView, LogoutView, redirect_to_login
-from django.core.exceptions import PermissionDenied
-from django.http import JsonResponse, StreamingHttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -30,6 +30,7 @@ from . import roles, selectors, services, throttle
 from .credentials import code_format, code_normalize, one_time_code_format, pictures_from_secret
 from .forms import (
     AccountDeleteForm,
+    HandOverForm,
     LearnerCodeForm,
     LearnerCreateForm,
     LearnerResetForm,
@@ -40,6 +41,7 @@ from .forms import (
 )
 from .middleware import idle_message
 from .models import SignInKind, User
+from .retention import inactive_deadline
 
 # Between step 1 (code) and step 2 (PIN or pictures) the session remembers whose code was typed.
 PENDING_KEY = "accounts_pending_learner"
@@ -294,6 +296,9 @@ def coach_learners(request):
             "kind_value": learner.learner_sign_in.kind,
             "locked": learner.learner_sign_in.code in locked,
             "locked_until": locked.get(learner.learner_sign_in.code),
+            "deleted_on": inactive_deadline(notice_at=learner.inactivity_notice_at)
+            if learner.inactivity_notice_at
+            else None,
         }
         for learner in learners
     ]
@@ -301,7 +306,12 @@ def coach_learners(request):
     address_locked = any(
         throttle.throttle_locked(scope=scope, value=address) for scope in (throttle.ADDRESS, throttle.PASSWORD_ADDRESS)
     )
-    return render(request, "accounts/coach/learners.html", {"rows": rows, "address_locked": address_locked})
+    context = {
+        "rows": rows,
+        "address_locked": address_locked,
+        "unused_count": sum(1 for row in rows if row["deleted_on"]),
+    }
+    return render(request, "accounts/coach/learners.html", context)
 
 
 @coach_required
@@ -378,7 +388,15 @@ def coach_learner_delete(request, pk: int):
     learner = _own_learner(request, pk)
     if request.method == "POST":
         name = str(learner)
-        services.account_delete(user=learner)
+        try:
+            services.account_delete(user=learner)
+        except services.OrphansLeft:  # a learner who is also the only coach of others: an administrator decides
+            messages.error(
+                request,
+                _("%(name)s is also the only coach of other learners. Ask an administrator to delete this account.")
+                % {"name": name},
+            )
+            return redirect("accounts:coach_learners")
         messages.success(
             request, _("The account of %(name)s and all their learning records are deleted.") % {"name": name}
         )
@@ -442,23 +460,52 @@ def account_overview(request):
     )
 
 
+def _hand_over(request, person, form) -> bool:
+    """The hand-over form of a delete page: True when the learners and groups went to the other coach."""
+    if not form.is_valid():
+        return False
+    try:
+        other = services.learners_hand_over(coach=person, username=form.cleaned_data["username"])
+    except ValidationError as error:
+        for message in error.message_dict.get("username", error.messages):
+            form.add_error("username", message)
+        return False
+    messages.success(request, _("%(name)s now coaches your learners and your groups.") % {"name": other})
+    return True
+
+
 @sensitive_post_parameters("password")
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def account_delete(request):
-    """With a password: confirm with it, and the account is gone. Without (code and PIN): ask the coach."""
+    """With a password: confirm with it, and the account is gone. Without (code and PIN): ask the coach.
+
+    A coach who is the only coach of some learners first hands them (and their groups) to another coach.
+    """
     user = request.user
     has_password = user.has_usable_password()
-    form = AccountDeleteForm(request.POST or None, user=user) if has_password else None
+    orphans = services.person_orphans(user=user)
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    hand_over_form = HandOverForm(request.POST if action == "hand_over" else None) if orphans else None
+    form = AccountDeleteForm(request.POST or None, user=user) if has_password and action != "hand_over" else None
     if request.method == "POST":
-        if has_password:
+        if action == "hand_over" and orphans:
+            if _hand_over(request, user, hand_over_form):
+                return redirect("accounts:delete")
+        elif has_password and not orphans:
             if form.is_valid():
+                try:
+                    services.person_erase(user=user)
+                except services.OrphansLeft as error:  # someone made a learner meanwhile
+                    messages.error(request, error.messages[0])
+                    return redirect("accounts:delete")
                 logout(request)
-                services.account_delete(user=user)
                 messages.success(request, _("Your account and all your learning records are deleted."))
                 return redirect("accounts:login")
-        elif request.POST.get("action") == "cancel":
+        elif has_password:
+            form = AccountDeleteForm(user=user)
+        elif action == "cancel":
             services.account_deletion_cancel(user=user)
             messages.success(request, _("You no longer ask to delete your account."))
             return redirect("accounts:delete")
@@ -466,17 +513,38 @@ def account_delete(request):
             services.account_deletion_request(user=user)
             messages.success(request, _("Your coach will delete your account and all your learning records."))
             return redirect("accounts:delete")
-    return render(request, "accounts/account_delete.html", {"form": form, "has_password": has_password})
+    context = {
+        "form": form,
+        "has_password": has_password,
+        "orphan_count": len(orphans),
+        "hand_over_form": hand_over_form,
+    }
+    return render(request, "accounts/account_delete.html", context)
 
 
 @never_cache
 @login_required
 def account_data_download(request):
-    """All a person's data as one JSON file: their profile (no secrets) and every learning record."""
+    """Everything kept about the person, as a zip: a readable page in their language, JSON, and their files."""
     now = timezone.now()
-    response = StreamingHttpResponse(
-        selectors.account_data_export_chunks(user=request.user, exported_at=now.isoformat()),
-        content_type="application/json; charset=utf-8",
-    )
-    response["Content-Disposition"] = f'attachment; filename="oefenplein-my-data-{now:%Y-%m-%d}.json"'
+    archive = selectors.account_data_archive(user=request.user, exported_at=now.isoformat(timespec="seconds"))
+    name = f"oefenplein-my-data-{now:%Y-%m-%d}.zip"
+    response = FileResponse(archive, as_attachment=True, filename=name, content_type="application/zip")
+    response["Cache-Control"] = "no-store, private"
     return response
+
+
+def _months(days: int) -> int:
+    return max(1, round(days / 30.44))
+
+
+def privacy_page(request):
+    """What Oefenplein keeps, why, for how long and whom to ask, in plain words (linked from every footer)."""
+    context = {
+        "inactive_months": _months(settings.PRIVACY_INACTIVE_DAYS),
+        "notice_months": _months(settings.PRIVACY_INACTIVE_NOTICE_DAYS),
+        "statement_years": max(1, round(settings.PRIVACY_STATEMENT_DAYS / 365.25)),
+        "staff_months": _months(settings.PRIVACY_STAFF_LEFT_DAYS),
+        "contact_email": settings.PRIVACY_CONTACT_EMAIL,
+    }
+    return render(request, "accounts/privacy.html", context)

@@ -13,3 +13,10 @@ class CoachingConfig(AppConfig):
         from .selectors import assigned_items_for
 
         assignment_provider_register(assigned_items_for)
+
+        # Its part of the data download and of the erasure (accounts.privacy).
+        from accounts.privacy import privacy_provider_register
+
+        from .privacy import CoachingProvider
+
+        privacy_provider_register(CoachingProvider())

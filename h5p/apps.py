@@ -16,3 +16,10 @@ class H5PConfig(AppConfig):
 
         activity_kind_register(H5P_KIND)
         checks.register(check_h5p_root)
+
+        # Its part of the data download and of the erasure (accounts.privacy).
+        from accounts.privacy import privacy_provider_register
+
+        from .privacy import H5PProvider
+
+        privacy_provider_register(H5PProvider())

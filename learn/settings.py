@@ -199,6 +199,26 @@ CELERY_BEAT_SCHEDULE.update(
     }
 )
 
+# --- Privacy: how long data is kept (README "Privacy"; the rules are in */retention.py) ------------
+# A learner account unused (no sign-in) this many days is announced to its coach, once; it is erased
+# PRIVACY_INACTIVE_NOTICE_DAYS later unless the learner signs in again.
+PRIVACY_INACTIVE_DAYS = int(os.environ.get("PRIVACY_INACTIVE_DAYS", "548"))  # 18 months
+PRIVACY_INACTIVE_NOTICE_DAYS = int(os.environ.get("PRIVACY_INACTIVE_NOTICE_DAYS", "92"))  # 3 months
+# Learning records older than this become anonymous monthly counts (progress.StatementSummary).
+PRIVACY_STATEMENT_DAYS = int(os.environ.get("PRIVACY_STATEMENT_DAYS", "1096"))  # 3 years
+# The staff record of someone who left (marked left, or missing from a full staff list) goes after this.
+PRIVACY_STAFF_LEFT_DAYS = int(os.environ.get("PRIVACY_STAFF_LEFT_DAYS", "183"))  # 6 months
+# Shown on the privacy page as the address for questions about personal data (the city's privacy officer).
+PRIVACY_CONTACT_EMAIL = os.environ.get("PRIVACY_CONTACT_EMAIL", "")
+# Each rule runs once a night (Brussels time), after the day's work and before the reminder run.
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "privacy-inactive-learners": {"task": "accounts.inactive_learners_run", "schedule": crontab(hour=3, minute=0)},
+        "privacy-statements-reduce": {"task": "progress.statements_reduce", "schedule": crontab(hour=3, minute=20)},
+        "privacy-staff-leavers": {"task": "training.staff_leavers_remove", "schedule": crontab(hour=3, minute=40)},
+    }
+)
+
 # --- Learning records ---------------------------------------------------------------------------
 # The IRI namespace of this site's xAPI activities and learners. It names things; nothing fetches it.
 XAPI_ACTIVITY_BASE = os.environ.get("XAPI_ACTIVITY_BASE", "https://oefenplein.mechelen.be/xapi")

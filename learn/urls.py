@@ -6,6 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from accounts import views as account_views
 from lessons import views as lesson_views
 
 from .health import healthz
@@ -29,6 +30,7 @@ if settings.SERVE_MEDIA:
 
 urlpatterns += i18n_patterns(
     path("search/", lesson_views.search, name="search"),
+    path("privacy/", account_views.privacy_page, name="privacy"),
     path("account/", include("accounts.urls")),
     path("coach/groups/", include("coaching.urls")),
     path("coach/figures/", include("coaching.figures_urls")),

@@ -14,3 +14,10 @@ class LessonsConfig(AppConfig):
 
         activity_resolver_register(lesson_activity_resolve)
         activity_kind_register(QUESTION_KIND)
+
+        # Its part of the data download and of the erasure (accounts.privacy).
+        from accounts.privacy import privacy_provider_register
+
+        from .privacy import ContentProvider
+
+        privacy_provider_register(ContentProvider())

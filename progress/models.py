@@ -161,3 +161,31 @@ class SimulatorAttempt(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.scenario_key} {self.registration}"
+
+
+class StatementSummary(models.Model):
+    """What is left of learning records older than PRIVACY_STATEMENT_DAYS: counts per month and activity.
+
+    Made by `progress.retention.statements_reduce`, which deletes the statements it counted. No person
+    is in it (no user, no statement data), so it may be kept for the programme's long-term reports.
+    The city figures (`progress.figures`) read the per-learner aggregates, which stay until the account
+    goes, so reducing old statements changes no figure.
+    """
+
+    month = models.DateField()  # the first day of the month the statements were stored in
+    verb = models.CharField(max_length=200)
+    activity_kind = models.CharField(max_length=20)
+    lesson_key = models.UUIDField(null=True, blank=True)
+    module_key = models.UUIDField(null=True, blank=True)
+    statements = models.PositiveIntegerField(default=0)
+    successes = models.PositiveIntegerField(default=0)
+    failures = models.PositiveIntegerField(default=0)
+    duration_seconds = models.PositiveBigIntegerField(default=0)
+    hints = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("summary of old learning records")
+        indexes = [models.Index(fields=["month", "lesson_key"])]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.verb.rsplit('/', 1)[-1]} {self.statements}"

@@ -16,3 +16,10 @@ class TrainingConfig(AppConfig):
 
         assignment_provider_register(assigned_items_for)
         learning_completed.connect(receivers.on_learning_completed, dispatch_uid="training.learning_completed")
+
+        # Its part of the data download and of the erasure (accounts.privacy).
+        from accounts.privacy import privacy_provider_register
+
+        from .privacy import TrainingProvider
+
+        privacy_provider_register(TrainingProvider())

@@ -1,5 +1,7 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.forms import CardSheetFormBase, FocusFirstErrorMixin
 
@@ -18,6 +20,21 @@ class StaffImportForm(FocusFirstErrorMixin, forms.Form):
         },
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
+    complete = forms.BooleanField(
+        label=_("This file lists everyone in my teams"),
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        days = settings.PRIVACY_STAFF_LEFT_DAYS
+        self.fields["complete"].help_text = ngettext(
+            "People of your teams who are not in the file have left. Their staff record and certificates are "
+            "deleted %(count)s day later.",
+            "People of your teams who are not in the file have left. Their staff record and certificates are "
+            "deleted %(count)s days later.",
+            days,
+        ) % {"count": days}
 
 
 class CardSheetForm(CardSheetFormBase):

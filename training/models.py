@@ -65,6 +65,9 @@ class StaffMember(models.Model):
     email = models.EmailField(_("e-mail address"), blank=True)
     phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
     active = models.BooleanField(_("works here"), default=True)
+    # When the person left (marked left, or missing from a full re-import); the record is removed
+    # PRIVACY_STAFF_LEFT_DAYS later (training.retention).
+    left_at = models.DateTimeField(_("left on"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -82,6 +82,7 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    left: int = 0  # marked left: missing from a complete list (see `staff_import`)
     rejected: list[ImportRejection] = field(default_factory=list)
 
 
@@ -127,12 +128,14 @@ def _date_parse(text: str) -> date | None:
     return None
 
 
-def staff_import(*, manager, name: str, data: bytes, today: date | None = None) -> ImportReport:
+def staff_import(*, manager, name: str, data: bytes, today: date | None = None, complete: bool = False) -> ImportReport:
     """Import staff from a CSV file: new people are added, known ones (same employee number) updated.
 
     Each row is checked on its own; a wrong row is reported with its reasons and skipped, the others are
     saved together. A file that cannot be read as a whole raises ImportFileError and changes nothing.
-    A manager can only place people in teams they manage.
+    A manager can only place people in teams they manage. With `complete` the file lists everyone in the
+    manager's teams: people of those teams who are not in it (not even on a rejected line) are marked left,
+    and their staff record is removed PRIVACY_STAFF_LEFT_DAYS later (`training.retention`).
     """
     text = _text_read(name=name, data=data)
     try:
@@ -163,6 +166,7 @@ def staff_import(*, manager, name: str, data: bytes, today: date | None = None) 
 
     report = ImportReport()
     valid: dict[str, dict] = {}
+    seen: set[str] = set()  # every employee number in the file, also on rejected lines
     for line, row in enumerate(reader, start=2):
         if not any(cell.strip() for cell in row):
             continue
@@ -174,6 +178,7 @@ def staff_import(*, manager, name: str, data: bytes, today: date | None = None) 
             return " ".join(row[index].split()) if index is not None and index < len(row) else ""
 
         number, reasons = cell("employee_number"), []
+        seen.add(number.casefold())
         values = {"name": cell("name"), "email": cell("email").lower(), "language": cell("language").lower()}
         if not number:
             reasons.append(_("The employee number is missing."))
@@ -281,12 +286,24 @@ def staff_import(*, manager, name: str, data: bytes, today: date | None = None) 
                 touched.append(staff.pk)
             else:
                 report.unchanged += 1
+        if complete:
+            report.left = _staff_absent_mark_left(managed=managed, seen=seen)
         if touched:
             enrolments_sync(today=today or timezone.localdate(), staff_ids=touched)
         # Their way in without e-mail: a learner code now (fast); the PIN comes with a printed card.
         account_services.learner_codes_ensure(user_ids=people)
     report.rejected.sort(key=lambda rejection: rejection.line)
     return report
+
+
+def _staff_absent_mark_left(*, managed: set[int], seen: set[str]) -> int:
+    """People of the manager's teams missing from a complete list have left (from now)."""
+    absent = [
+        staff.pk
+        for staff in StaffMember.objects.filter(team_id__in=managed, active=True).only("pk", "employee_number")
+        if staff.employee_number.casefold() not in seen
+    ]
+    return StaffMember.objects.filter(pk__in=absent).update(active=False, left_at=timezone.now())
 
 
 def _staff_update(staff: StaffMember, row: dict) -> bool:
@@ -297,6 +314,7 @@ def _staff_update(staff: StaffMember, row: dict) -> bool:
         "email": row["email"],
         "phone": row["phone"],
         "active": True,
+        "left_at": None,  # back on the list: works here again
     }
     changed = [name for name, value in new.items() if getattr(staff, name) != value]
     for name in changed:

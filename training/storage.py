@@ -11,7 +11,8 @@ class PrivateStorage(FileSystemStorage):
     """Reads PRIVATE_MEDIA_ROOT on each use, so tests and workers can point it elsewhere."""
 
     def __init__(self):
-        super().__init__(base_url=None)
+        # Readable by the site's own user only: a certificate names a person.
+        super().__init__(base_url=None, file_permissions_mode=0o600, directory_permissions_mode=0o700)
 
     @property
     def base_location(self):

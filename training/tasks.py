@@ -54,3 +54,11 @@ def card_sheet_render_task(sheet_id: int) -> str:
 def card_sheets_clean_task() -> int:
     """Celery beat, every hour: sheets of sign-in cards (with readable PINs) older than a day are removed."""
     return services.card_sheets_clean()
+
+
+@shared_task(name="training.staff_leavers_remove")
+def staff_leavers_remove_task() -> dict:
+    from .retention import staff_leavers_remove
+
+    run = staff_leavers_remove()
+    return {"erased": len(run.erased), "records_removed": len(run.records_removed)}

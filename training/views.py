@@ -167,7 +167,10 @@ def staff_import(request):
         upload = form.cleaned_data["file"]
         try:
             report = services.staff_import(
-                manager=request.user, name=upload.name, data=upload.read(services.MAX_IMPORT_BYTES + 1)
+                manager=request.user,
+                name=upload.name,
+                data=upload.read(services.MAX_IMPORT_BYTES + 1),
+                complete=form.cleaned_data["complete"],
             )
         except services.ImportFileError as error:
             form.add_error("file", str(error))

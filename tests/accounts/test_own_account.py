@@ -1,7 +1,9 @@
 """A person can download all their data and delete their account (learners without a password ask their coach)."""
 
+import io
 import json
 import uuid
+import zipfile
 
 from accounts.models import LearnerSignIn, User
 from lessons.activities import lesson_activity_id
@@ -9,6 +11,13 @@ from progress.models import LessonProgress, Statement
 from progress.services import statements_ingest
 
 VERB = "http://adlnet.gov/expapi/verbs/"
+
+
+def my_data(response) -> tuple[dict, str]:
+    """The JSON of the data download, and every file in the zip as text."""
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    text = "".join(archive.read(name).decode("utf-8", "replace") for name in archive.namelist())
+    return json.loads(archive.read("my-data.json")), text
 
 
 def learn_something(user, lesson, count: int = 2) -> list[str]:
@@ -28,16 +37,15 @@ def test_download_has_the_profile_without_secrets_and_every_statement(client, pi
 
     response = client.get("/en/account/my-data/")
     assert response.status_code == 200
-    assert response["Content-Type"].startswith("application/json")
+    assert response["Content-Type"] == "application/zip"
     assert response["Content-Disposition"].startswith('attachment; filename="oefenplein-my-data-')
     assert "no-store" in response["Cache-Control"]
-    body = b"".join(response.streaming_content).decode()
-    data = json.loads(body)
+    data, body = my_data(response)
 
     assert data["profile"]["display_name"] == "Marie"
     assert data["profile"]["learner_id"] == str(learner.public_id)
     assert data["profile"]["made_by_coach"] == "An"
-    assert [statement["id"] for statement in data["statements"]] == ids
+    assert [statement["statement"]["id"] for statement in data["statements"]] == ids
     sign_in = LearnerSignIn.objects.get(user=learner)
     for secret in (sign_in.secret, sign_in.code, sign_in.code.lower(), pin_learner.secret, learner.password):
         assert secret not in body
@@ -45,7 +53,7 @@ def test_download_has_the_profile_without_secrets_and_every_statement(client, pi
 
 def test_download_with_no_statements_is_valid_json(client, pin_learner):
     client.force_login(pin_learner.learner)
-    data = json.loads(b"".join(client.get("/en/account/my-data/").streaming_content))
+    data, _text = my_data(client.get("/en/account/my-data/"))
     assert data["statements"] == []
 
 
@@ -121,8 +129,7 @@ def test_nobody_else_gets_a_learners_data_whatever_their_role(client, pin_learne
     ids = learn_something(pin_learner.learner, lesson, count=2)
     for username in ("coach", "manager", "redacteur", "coordinator", "leerling"):
         assert client.login(username=username, password=f"oefen-{username}-2026"), username
-        body = b"".join(client.get("/en/account/my-data/").streaming_content).decode()
-        data = json.loads(body)
+        data, body = my_data(client.get("/en/account/my-data/"))
         assert data["profile"]["learner_id"] != str(pin_learner.learner.public_id), username
         assert not any(statement_id in body for statement_id in ids), username
         assert "Marie" not in client.get(reverse("progress:my_learning")).content.decode(), username

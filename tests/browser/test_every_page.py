@@ -143,6 +143,9 @@ def _make_people_and_groups() -> dict:
         finished_at=timezone.now(),
     )
     sheet.learners.add(pin, pictures)
+    # Not used for a long time: the coach's page shows when the account will be deleted (accounts.retention).
+    pin.inactivity_notice_at = timezone.now()
+    pin.save(update_fields=["inactivity_notice_at"])
     return {
         "learner": learner,
         "coach": coach,
@@ -350,6 +353,17 @@ def _learners_made(page, site, language, group_pk):
     return navigation.value
 
 
+def _hand_over_unknown(page, site, language):
+    """The hand-over form with a user name that is no coach: the same answer as for an unknown name."""
+    page.goto(site.absolute(_url(language, "accounts:delete")))
+    form = page.locator("form").filter(has=page.locator("input[name=username]"))
+    form.locator("input[name=username]").fill("nobody-by-this-name")
+    with page.expect_navigation() as navigation:
+        form.locator("button[type=submit]").click()
+    assert page.locator(".field-error").count() == 1
+    return navigation.value
+
+
 def guest_pages(site, world: World, language: str) -> list[Visit]:
     pages = site.languages[language]
     lesson = pages.lesson
@@ -373,6 +387,7 @@ def guest_pages(site, world: World, language: str) -> list[Visit]:
         Visit("display", _url(language, "accounts:display")),
         Visit("practice", _url(language, "sandboxes:practice")),
         Visit("simulator", _url(language, "sandboxes:play", slug=SIMULATOR), wait_for=".sim-coach .readaloud-button"),
+        Visit("privacy", _url(language, "privacy")),
         Visit("certificate-check", _url(language, "training_public:verify", token=world.token)),
         Visit("certificate-check-unknown", _url(language, "training_public:verify", token="no-such-token"), 404),
         Visit("not-found", pages.not_found, 404),
@@ -416,6 +431,9 @@ def coach_pages(site, world: World, language: str) -> list[Visit]:
                 world.pin_code, lambda language: _url(language, "coaching:group_dashboard", pk=group)
             ),
         ),
+        # The only coach of their learners: the delete page first asks who takes them over.
+        Visit("account-delete-hand-over", _url(language, "accounts:delete")),
+        Visit("account-delete-hand-over-error", action=_hand_over_unknown),
         Visit("groups", _url(language, "coaching:group_list")),
         Visit("group-new", _url(language, "coaching:group_create")),
         Visit("group-dashboard", _url(language, "coaching:group_dashboard", pk=group)),
@@ -548,3 +566,35 @@ def test_every_page_passes_axe(db, chromium, site, world, role, language, width,
     assert not problems, f"{len(problems)} problem(s) for {role}/{language}/{width}px/preferences {preference}:\n" + (
         "\n".join(problems)
     )
+
+
+@pytest.mark.parametrize("language", list(DIRECTIONS))
+def test_the_data_download_page_passes_axe(db, chromium, site, world, language):
+    """my-data.html from "Download my data" is a page people open from their disk: readable, in their language."""
+
+    def page_html():
+        from django.contrib.auth import get_user_model
+
+        from accounts.selectors import account_data_archive
+
+        user = get_user_model().objects.get(username=world.staff.username)
+        with translation.override(language):
+            archive = account_data_archive(user=user, exported_at="2026-12-07T10:00:00+00:00")
+        import zipfile
+
+        with zipfile.ZipFile(archive) as opened:
+            return opened.read("my-data.html").decode()
+
+    html = in_db(page_html)
+    context = chromium.new_context(viewport={"width": 320, "height": 640})
+    try:
+        page = context.new_page()
+        page.set_content(html)
+        assert html_lang_and_dir(page) == (language, DIRECTIONS[language])
+        assert page.locator("h2").count() >= 5  # profile, staff record, training, reminders, certificates...
+        overflow = page.evaluate(OVERFLOW_JS)
+        assert overflow["scrollWidth"] <= 321, overflow  # wide tables scroll inside their own region
+        violations = run_axe(page)
+        assert not violations, describe_violations(violations)
+    finally:
+        context.close()

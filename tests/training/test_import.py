@@ -121,3 +121,32 @@ def test_the_import_page_shows_the_report(manager_client, park_team):
     assert response.context["report"].created == 1
     assert "Lines that were not imported" in page
     assert '<th scope="row">3</th>' in page
+
+
+def test_a_complete_list_marks_people_who_are_missing_as_left(manager_client, manager, park_team, sweep_team):
+    """Only with the tick: people of the manager's teams missing from the file (not even on a wrong line) left."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    first = csv_bytes(
+        "G-1;Karim;Groendienst;Ploeg Vrijbroekpark;2019-03-01;;",
+        "G-2;Lies;Groendienst;Ploeg Vrijbroekpark;2019-03-01;;",
+        "G-3;Noor;Groendienst;Ploeg Vrijbroekpark;2019-03-01;;",
+    )
+    services.staff_import(manager=manager, name="p.csv", data=first)
+    again = csv_bytes("G-1;Karim;Groendienst;Ploeg Vrijbroekpark;2019-03-01;;", "G-3;Noor;;;;;")
+    url = reverse("training:staff_import")
+    page = manager_client.get(url).content.decode()
+    assert "This file lists everyone in my teams" in page and 'aria-describedby="id_complete_helptext"' in page
+
+    manager_client.post(url, {"file": SimpleUploadedFile("p.csv", again)})
+    assert StaffMember.objects.filter(active=False).count() == 0  # without the tick nobody left
+
+    response = manager_client.post(url, {"file": SimpleUploadedFile("p.csv", again), "complete": "on"})
+    assert "1 person marked as left" in response.content.decode()
+    left = StaffMember.objects.get(employee_number="G-2")
+    assert not left.active and left.left_at is not None
+    assert StaffMember.objects.get(employee_number="G-3").active  # on a wrong line: still here
+
+    services.staff_import(manager=manager, name="p.csv", data=first)  # back on the list
+    left.refresh_from_db()
+    assert left.active and left.left_at is None

@@ -1,0 +1,85 @@
+""" "Download my data": one zip with a readable page in the person's language, JSON and the certificate PDFs,
+holding every kind of record kept about the person, and nothing about anybody else."""
+
+import io
+import json
+import zipfile
+
+import pytest
+
+from .privacy_support import make_coach, person_with_everything
+
+
+@pytest.fixture(autouse=True)
+def _private_files(settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
+@pytest.fixture
+def two_people(lesson):
+    coach = make_coach("coach-an", "An")
+    zoltan = person_with_everything(coach=coach, lesson=lesson, first="Zoltan", last="Quibbleworth", number="EMP-7781")
+    wilma = person_with_everything(coach=coach, lesson=lesson, first="Wilma", last="Otterbeek", number="EMP-5523")
+    return zoltan, wilma
+
+
+def download(client, user, language="nl") -> zipfile.ZipFile:
+    client.force_login(user)
+    response = client.get(f"/{language}/account/my-data/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
+    assert response["Content-Disposition"].startswith('attachment; filename="oefenplein-my-data-')
+    assert "no-store" in response["Cache-Control"]
+    return zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+
+
+def test_the_download_holds_every_kind_of_record_and_nobody_elses(client, two_people):
+    zoltan, wilma = two_people
+    archive = download(client, zoltan.user)
+    names = archive.namelist()
+    assert "my-data.html" in names and "my-data.json" in names
+    data = json.loads(archive.read("my-data.json"))
+
+    assert data["profile"]["display_name"] == "Zoltan Quibbleworth"
+    assert data["profile"]["email"] == zoltan.email
+    assert data["profile"]["display_preferences"] == {"text": "large"}
+    assert data["staff_record"]["employee_number"] == "EMP-7781"
+    assert data["staff_record"]["phone"] == zoltan.phone
+    assert data["staff_record"]["team"] == "Ploeg Vrijbroekpark"
+    assert [group["group"] for group in data["groups"]] == ["Digibank Nekkerspoel, dinsdag"]
+    assert {row["note"] for row in data["assignments"]} == {"", "Voor Zoltan"}
+    assert [row["programme"] for row in data["enrolments"]] == ["Digitaal veilig op het werk"]
+    assert [row["channel"].lower() for row in data["reminders"]] == ["sms"]
+    assert [row["holder_name"] for row in data["certificates"]] == ["Zoltan Quibbleworth"]
+    assert len(data["simulator_attempts"]) == 1 and data["simulator_attempts"][0]["score"] == 90
+    assert len(data["lesson_progress"]) == 1 and len(data["module_progress"]) == 1
+    assert [row["id"] for row in data["statements"]] == zoltan.statement_ids
+    assert len(data["card_sheets"]) == 1 and len(data["staff_card_sheets"]) == 1
+
+    certificate = data["certificates"][0]["file"]
+    assert certificate.startswith("certificates/") and certificate in names
+    assert archive.read(certificate) == b"%PDF-1.4 Certificate of Zoltan Quibbleworth"
+
+    everything = b"".join(archive.read(name) for name in names).decode()
+    for word in wilma.words() + wilma.statement_ids:
+        assert word not in everything, word
+
+
+def test_the_page_is_readable_in_the_persons_language(client, two_people):
+    zoltan, _wilma = two_people
+    page = download(client, zoltan.user, language="ar").read("my-data.html").decode()
+    assert '<html lang="ar" dir="rtl">' in page
+    assert "Zoltan Quibbleworth" in page and "EMP-7781" in page
+    assert zoltan.statement_ids[0] not in page  # the page shows the records, the JSON has them whole
+    assert '<a href="certificates/' in page
+
+    dutch = download(client, zoltan.user, language="nl").read("my-data.html").decode()
+    assert '<html lang="nl" dir="ltr">' in dutch
+    assert "<h2>Je personeelsdossier</h2>" in dutch and "Je gegevens op Oefenplein" in dutch
+
+
+def test_someone_with_no_records_gets_a_valid_download(client, django_user_model):
+    user = django_user_model.objects.create_user("nieuw", password="een-goed-wachtwoord")
+    data = json.loads(download(client, user).read("my-data.json"))
+    assert data["statements"] == [] and data["groups"] == [] and "staff_record" not in data
+    assert data["profile"]["user_name"] == "nieuw"
