@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('progress', '0003_simulator_attempt'),
+        ('progress', '0005_simulator_attempt_trail'),
     ]
 
     operations = [

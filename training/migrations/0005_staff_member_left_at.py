@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('training', '0003_staffcardsheet'),
+        ('training', '0004_programme_player_results_count'),
     ]
 
     operations = [
