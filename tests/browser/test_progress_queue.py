@@ -9,13 +9,15 @@ These tests write users and learning records; `learners.py` says how that stays 
 the live server and of the other browser tests.
 """
 
+import time
 import uuid
+from collections import Counter
 
 import pytest
 
 from .learners import (
     LESSON_VERB,
-    QUEUE_KEY,
+    QUEUE_JS,
     SETTLE_MS,
     Learner,
     answer,
@@ -25,10 +27,12 @@ from .learners import (
     sign_out,
     wait_until_sent,
 )
+from .support import describe_violations, html_lang_and_dir, run_axe
 
 pytestmark = pytest.mark.browser
 
 API = "**/api/progress/statements"
+REFUSED_JS = "() => Object.keys(localStorage).filter((key) => key.startsWith('oefenplein.rejected.'))"
 
 
 @pytest.fixture
@@ -85,23 +89,84 @@ def test_answers_given_while_the_server_is_unreachable_are_stored_once(page, sit
     assert learner.lesson_status(uuid.UUID(lesson_activity.rsplit("/", 1)[-1])) == "completed"
 
 
-def test_practice_as_a_guest_is_added_to_the_account_on_signing_in(page, site, make_learner):
-    learner = make_learner()
+def practise_as_a_guest(page, site) -> list[dict]:
+    """Open the tour's first lesson without signing in and answer its question: two guest entries."""
     question = site.tour.question
-    sent = []
-    page.on("request", lambda request: sent.append(request.url) if "/api/progress/" in request.url else None)
-
     page.goto(site.absolute(site.tour.lessons[0]))
     answer(page, question.block_id, question.correct_index)
     queued = queue(page)
     assert verbs(queued) == ["experienced", "answered"]
     assert {entry["owner"] for entry in queued} == {"guest"}
-    assert sent == [], "a guest's browser never sends records"
     assert page.locator('meta[name="csrf-token"]').count() == 0
+    return queued
 
-    sign_in(page, site, learner)
+
+def focused_text(page) -> str:
+    return page.evaluate("() => document.activeElement.textContent.trim()")
+
+
+def test_practice_as_a_guest_is_added_to_the_account_on_signing_in(page, site, make_learner):
+    """Only when the learner says so: "Did you just practise this?" - "Yes, that was me" (by keyboard)."""
+    learner = make_learner()
+    sent = []
+    page.on("request", lambda request: sent.append(request.url) if "/api/progress/" in request.url else None)
+
+    queued = practise_as_a_guest(page, site)
+    assert sent == [], "a guest's browser never sends records"
+
+    sign_in(page, site, learner)  # lands on the English home page
+    dialog = page.get_by_role("dialog", name="Did you just practise this?")
+    dialog.wait_for()
+    assert focused_text(page) == "Did you just practise this?", "the question gets the focus, not a button"
+    assert dialog.locator(".guest-practice-titles li").all_inner_texts() == [site.tour.titles[0]]
+    assert dialog.locator(".guest-practice-count").inner_text() == "1"
+    assert {entry["owner"] for entry in queue(page)} == {"guest"}, "nothing is attached before the answer"
+    assert learner.stored() == []
+
+    page.keyboard.press("Tab")
+    assert focused_text(page) == "Yes, that was me"
+    page.keyboard.press("Enter")
+    dialog.wait_for(state="hidden")
     wait_until_sent(page)
     assert sorted(str(row["id"]) for row in learner.stored()) == sorted(entry["statement"]["id"] for entry in queued)
+
+    page.reload()  # answered once: not asked again
+    assert page.locator("#guest-practice").is_visible() is False
+
+
+def test_practice_as_a_guest_is_deleted_when_it_was_somebody_else(axe_page, site, make_learner):
+    """ "No, not me" deletes it; Escape only closes the question. The open dialog passes axe in nl and ar."""
+    page = axe_page
+    learner = make_learner()
+    practise_as_a_guest(page, site)
+
+    sign_in(page, site, learner)
+    page.goto(site.absolute(site.languages["nl"].home))
+    dialog = page.get_by_role("dialog", name="Heb je dit net geoefend?")
+    dialog.wait_for()
+    violations = run_axe(page)
+    page.keyboard.press("Escape")  # no answer: nothing happens, the question comes back on the next page
+    dialog.wait_for(state="hidden")
+    assert {entry["owner"] for entry in queue(page)} == {"guest"}
+    assert violations == [], describe_violations(violations)
+
+    page.goto(site.absolute(site.languages["ar"].home))
+    dialog = page.get_by_role("dialog", name="هل تدربت على هذا للتو؟")
+    dialog.wait_for()
+    assert html_lang_and_dir(page) == ("ar", "rtl")
+    assert dialog.locator(".guest-practice-titles li").all_inner_texts() == [site.tour.titles[0]]
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert focused_text(page) == "لا، لم أكن أنا"
+    violations = run_axe(page)  # with the dialog open; it swaps the Arabic words, so it comes after reading them
+    assert violations == [], describe_violations(violations)
+    page.keyboard.press("Enter")
+    dialog.wait_for(state="hidden")
+    assert queue(page) == []
+    assert learner.stored() == []
+
+    page.reload()
+    assert page.locator("#guest-practice").is_visible() is False
 
 
 def test_a_retry_after_a_lost_response_does_not_count_twice(page, site, make_learner):
@@ -140,6 +205,8 @@ def test_nobody_sends_records_in_somebody_elses_name(page, site, make_learner):
 
     page.goto(site.absolute(site.tour.lessons[0]))  # as a guest
     sign_in(page, site, first)
+    page.get_by_role("button", name="Yes, that was me").click()
+    page.locator("#guest-practice").wait_for(state="hidden")
     page.goto(site.absolute(site.tour.lessons[0]))
     answer(page, question.block_id, question.correct_index)
     sign_out(page)  # the flush fails; signing out still goes on
@@ -151,7 +218,7 @@ def test_nobody_sends_records_in_somebody_elses_name(page, site, make_learner):
     sign_in(page, site, second)
     page.goto(site.absolute(site.tour.lessons[1]))
     page.wait_for_function(
-        f"() => JSON.parse(localStorage.getItem('{QUEUE_KEY}')).every((entry) => entry.owner === '{first.public_id}')",
+        f"() => ({QUEUE_JS})().every((entry) => entry.owner === '{first.public_id}')",
         timeout=SETTLE_MS,
     )
     assert verbs(learner_entries(page, second)) == []
