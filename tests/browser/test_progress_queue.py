@@ -229,3 +229,131 @@ def test_nobody_sends_records_in_somebody_elses_name(page, site, make_learner):
     sign_in(page, site, first)
     wait_until_sent(page)
     assert sorted(str(row["id"]) for row in first.stored()) == sorted(entry["statement"]["id"] for entry in queued)
+
+
+RECORD_MANY_JS = """([count, activity]) => {
+    window.recorded = [];
+    window.recording = (async () => {
+        for (let i = 0; i < count; i++) {
+            window.recorded.push(window.Oefenplein.record({
+                verb: {id: "http://adlnet.gov/expapi/verbs/experienced", display: {"en-US": "experienced"}},
+                object: {objectType: "Activity", id: activity},
+            }));
+            await new Promise((resolve) => setTimeout(resolve, Math.random() * 40));
+        }
+        return window.recorded;
+    })();
+}"""
+
+
+def stored_ids_settle(learner: Learner, page, expected: int) -> list[str]:
+    """The ids the server has for `learner` once it has `expected` rows (or the settle time ran out)."""
+    deadline = time.monotonic() + SETTLE_MS / 1000
+    while True:
+        ids = [str(row["id"]) for row in learner.stored()]
+        if len(ids) >= expected or time.monotonic() > deadline:
+            return ids
+        page.wait_for_timeout(250)
+
+
+def test_three_tabs_recording_at_once_lose_nothing(page, site, make_learner):
+    """Three tabs record at the same time, go offline and come back: every statement is stored, once."""
+    learner = make_learner()
+    context = page.context
+    sign_in(page, site, learner)
+    tabs = [page, context.new_page(), context.new_page()]
+    for tab in tabs:
+        tab.goto(site.absolute(site.tour.lessons[0]))  # records "experienced" once per tab
+    activity = page.locator("[data-lesson-activity]").get_attribute("data-lesson-activity")
+    opened = len(tabs)
+    wait_until_sent(page)
+    per_tab = 16
+
+    for tab in tabs:
+        tab.evaluate(RECORD_MANY_JS, [per_tab, activity])
+    page.wait_for_function("() => window.recorded.length >= 4")
+    context.set_offline(True)
+    page.wait_for_function("() => window.recorded.length >= 10")
+    context.set_offline(False)
+    recorded = [statement_id for tab in tabs for statement_id in tab.evaluate("() => window.recording")]
+    assert len(set(recorded)) == len(tabs) * per_tab == 48
+
+    stored = stored_ids_settle(learner, page, opened + len(recorded))
+    wait_until_sent(page)
+    counts = Counter(stored)
+    assert not [statement_id for statement_id in recorded if counts[statement_id] != 1], "lost or stored twice"
+    assert len(stored) == opened + len(recorded)
+    assert page.evaluate(REFUSED_JS) == []
+
+
+def test_the_queue_waits_as_long_as_the_server_asks(page, site, make_learner):
+    """429 and 503 with Retry-After: the browser waits at least that long, keeps everything, sends it once."""
+    learner = make_learner()
+    sign_in(page, site, learner)
+    answers = [
+        {"status": 429, "headers": {"Retry-After": "2"}, "body": '{"error": "Too many"}'},
+        {"status": 500, "headers": {}, "body": "Server error"},
+        {"status": 503, "headers": {"Retry-After": "1"}, "body": "Busy"},
+    ]
+    calls = []
+
+    def busy_then_fine(route):
+        calls.append((time.monotonic(), sorted(item["id"] for item in route.request.post_data_json)))
+        if len(calls) <= len(answers):
+            route.fulfill(content_type="application/json", **answers[len(calls) - 1])
+        else:
+            route.continue_()
+
+    page.route(API, busy_then_fine)
+    page.goto(site.absolute(site.tour.lessons[0]))
+    queued = queue(page)
+    wait_until_sent(page)
+
+    assert len(calls) == 4
+    assert calls[1][0] - calls[0][0] >= 2, "Retry-After: 2 means two seconds at least"
+    assert calls[3][0] - calls[2][0] >= 1, "Retry-After: 1 means one second at least"
+    sent_ids = [ids for _time, ids in calls]
+    assert sent_ids == [sent_ids[0]] * 4, "the same statements are kept and sent again"
+    assert sorted(str(row["id"]) for row in learner.stored()) == sorted(entry["statement"]["id"] for entry in queued)
+    assert page.evaluate(REFUSED_JS) == []
+
+
+def test_an_answer_is_sent_once_across_the_page_load_that_follows(page, site, make_learner):
+    """Answering and "Next lesson" load a new page: what they record is sent from there, once.
+
+    A request with the answer is held until the next page is there, as on a slow connection: a send
+    from the page being left would be cut off, and sent again from the next page.
+    """
+    learner = make_learner()
+    question = site.tour.question
+    sent, held = [], []
+
+    def hold_the_answer(route):
+        statements = route.request.post_data_json
+        sent.extend(statement["id"] for statement in statements)
+        if not held and any(statement["verb"]["id"].endswith("/answered") for statement in statements):
+            held.append(route)
+        else:
+            route.continue_()
+
+    sign_in(page, site, learner)
+    page.route(API, hold_the_answer)
+    page.goto(site.absolute(site.tour.lessons[0]))
+    wait_until_sent(page)  # a learner takes a moment to answer
+    answer(page, question.block_id, question.correct_index)
+    page.wait_for_function("() => document.readyState === 'complete'")
+    for route in held:
+        route.continue_()
+    with page.expect_navigation():
+        page.locator("a.pager-next[data-lesson-complete]").click()
+    wait_until_sent(page)
+
+    stored = learner.stored()
+    assert len(held) == 1
+    assert sorted(row["verb"].removeprefix(LESSON_VERB) for row in stored) == [
+        "answered",
+        "completed",
+        "experienced",
+        "experienced",
+    ]
+    assert Counter(sent) == Counter(str(row["id"]) for row in stored), "every statement went out in one request"

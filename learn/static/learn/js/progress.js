@@ -264,7 +264,7 @@
 
   /* Under the lock: send this learner's entries, 50 at a time, until none are left or a try failed. */
   function drain() {
-    if (stopped) return null;
+    if (stopped || leaving) return null; /* leaving: the next page sends it, once */
     var wait = notBefore() - Date.now();
     if (wait > 0) return later(wait + Math.random() * 1000);
     var batch = entries(learner).slice(0, size);
