@@ -220,6 +220,7 @@
               remove(QUEUE + entry.statement.id);
             });
             delay = 0;
+            if (read(NOT_BEFORE) !== null) remove(NOT_BEFORE);
             return 0;
           });
         }
@@ -248,7 +249,7 @@
         if (seconds === null) throw new Error(String(status));
         var until = Date.now() + seconds * 1000;
         if (until > notBefore()) write(NOT_BEFORE, until);
-        return seconds * 1000 + Math.random() * 1000;
+        return seconds * 1000 + 1 + Math.random() * 1000;
       })
       .then(
         function (outcome) {
