@@ -36,9 +36,11 @@
   }
 
   function fill(entries) {
-    var titles = [];
+    var titles = [], langs = {};
     entries.forEach(function (entry) {
-      if (entry.title && titles.indexOf(entry.title) < 0) titles.push(entry.title);
+      if (!entry.title || titles.indexOf(entry.title) >= 0) return;
+      titles.push(entry.title);
+      langs[entry.title] = entry.lang;
     });
     titles = titles.slice(-MAX_TITLES);
     var list = dialog.querySelector(".guest-practice-titles");
@@ -46,6 +48,11 @@
     titles.forEach(function (title) {
       var item = document.createElement("li");
       item.textContent = title;
+      /* A Dutch lesson title in the Arabic question: screen readers read it in Dutch, left to right. */
+      if (langs[title] && langs[title] !== document.documentElement.lang) {
+        item.lang = langs[title];
+        item.dir = "auto";
+      }
       list.appendChild(item);
     });
     dialog.querySelector(".guest-practice-what").hidden = !titles.length;

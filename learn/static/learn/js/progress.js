@@ -16,7 +16,8 @@
  *   tabs never overwrite each other's statements: recording is one setItem, sending removes keys.
  * - Sending, and changing whose statements they are, happen under one Web Lock shared by all tabs,
  *   so one tab at a time sends and no two tabs send the same statement. Without Web Locks, tabs
- *   send on their own: nothing is lost either, and a statement sent twice is stored once.
+ *   take turns through a lease in localStorage: not airtight, but nothing is lost either way, and
+ *   a statement sent twice is stored once.
  * - Entries carry their owner: the learner's public id (<body data-learner>) or "guest". Only
  *   signed-in pages send (they carry <meta name="csrf-token">), and only their learner's entries.
  *   Guest entries are never given to a learner without asking: guest-practice.js asks, and
@@ -40,6 +41,7 @@
   var OLD_REJECTED = "oefenplein.rejected.v1";
   var NOT_BEFORE = "oefenplein.queue.notBefore"; /* shared by tabs: the server's Retry-After */
   var LOCK = "oefenplein.queue";
+  var LEASE = "oefenplein.queue.sender"; /* the same, where Web Locks are missing */
   var ENDPOINT = "/api/progress/statements";
   var GUEST = "guest";
   var KEEPALIVE_BYTES = 60000; /* browsers allow 64 KiB of keepalive bodies in flight */
@@ -53,6 +55,7 @@
   var memory = {};
   var running = null, again = false, timer = 0, delay = 0, size = 50, counter = 0;
   var leaving = false, comeBack = 0;
+  var TAB = uuid();
 
   /* ---- storage: one key per statement ---- */
 
@@ -145,7 +148,7 @@
 
   function exclusive(task) {
     var locks = navigator.locks;
-    if (!locks || typeof locks.request !== "function") return Promise.resolve().then(task);
+    if (!locks || typeof locks.request !== "function") return leased(task);
     var started = false;
     return locks
       .request(LOCK, function () {
@@ -154,8 +157,46 @@
       })
       .catch(function (error) {
         if (started) throw error;
-        return task(); /* the lock itself failed (sandboxed frame, insecure page): go on without it */
+        return leased(task); /* the lock itself failed (sandboxed frame, insecure page) */
       });
+  }
+
+  /* Without Web Locks: a lease in localStorage. Two tabs taking it at the same moment both check
+   * a little later that it is still theirs. Not airtight, so it only makes double sends rare: the
+   * entries per statement and the server's ids keep it safe. A closed tab's lease runs out. */
+  function leased(task) {
+    return new Promise(function (resolve, reject) {
+      function attempt() {
+        var lease = read(LEASE);
+        if (lease && lease.tab !== TAB && lease.until > Date.now()) {
+          setTimeout(attempt, 100 + Math.random() * 200);
+          return;
+        }
+        write(LEASE, { tab: TAB, until: Date.now() + TIMEOUT_MS + 5000 });
+        setTimeout(function () {
+          var mine = read(LEASE);
+          if (!mine || mine.tab !== TAB) return attempt();
+          Promise.resolve()
+            .then(task)
+            .then(
+              function (value) {
+                release();
+                resolve(value);
+              },
+              function (error) {
+                release();
+                reject(error);
+              }
+            );
+        }, 50);
+      }
+      attempt();
+    });
+  }
+
+  function release() {
+    var lease = read(LEASE);
+    if (lease && lease.tab === TAB) remove(LEASE);
   }
 
   /* ---- sending ---- */
@@ -315,7 +356,11 @@
     copy.id = copy.id || uuid();
     copy.timestamp = copy.timestamp || new Date().toISOString();
     var entry = { owner: learner || GUEST, statement: copy, at: Date.now(), n: ++counter };
-    if (!learner) entry.title = pageTitle(); /* for "Did you just practise this?" after signing in */
+    if (!learner) {
+      /* for "Did you just practise this?" after signing in, maybe in another language */
+      entry.title = pageTitle();
+      entry.lang = document.documentElement.lang || "";
+    }
     write(QUEUE + copy.id, entry);
     if (!stopped) later(0);
     return copy.id;
@@ -416,6 +461,7 @@
   window.addEventListener("submit", leavingBy);
   window.addEventListener("click", leavingBy);
   window.addEventListener("beforeunload", leave);
+  window.addEventListener("pagehide", release);
   window.addEventListener("pageshow", function (event) {
     if (!event.persisted) return;
     leaving = false;
