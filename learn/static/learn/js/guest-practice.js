@@ -101,7 +101,8 @@
 
   dialog.addEventListener("click", answer);
   dialog.addEventListener("close", function () {
-    var target = returnFocus && document.contains(returnFocus) ? returnFocus : document.getElementById("main");
+    var back = returnFocus && returnFocus !== document.body && document.contains(returnFocus);
+    var target = back ? returnFocus : document.getElementById("main");
     if (target && typeof target.focus === "function") target.focus();
   });
   window.addEventListener("storage", function (event) {
