@@ -14,10 +14,14 @@ from dataclasses import dataclass
 
 from django.db import connections
 
-QUEUE_KEY = "oefenplein.queue.v1"
+QUEUE_PREFIX = "oefenplein.queue.v2."  # one localStorage entry per statement (learn/js/progress.js)
 LESSON_VERB = "http://adlnet.gov/expapi/verbs/"
-QUEUE_JS = f"() => JSON.parse(localStorage.getItem('{QUEUE_KEY}') || '[]')"
-QUEUE_EMPTY_JS = f"() => JSON.parse(localStorage.getItem('{QUEUE_KEY}') || '[]').length === 0"
+# The queued entries {owner, statement, ...} of every tab of this browser, oldest first.
+QUEUE_JS = f"""() => Object.keys(localStorage)
+    .filter((key) => key.startsWith('{QUEUE_PREFIX}'))
+    .map((key) => JSON.parse(localStorage.getItem(key)))
+    .sort((a, b) => (a.at || 0) - (b.at || 0) || (a.n || 0) - (b.n || 0))"""
+QUEUE_EMPTY_JS = f"() => !Object.keys(localStorage).some((key) => key.startsWith('{QUEUE_PREFIX}'))"
 SETTLE_MS = 25_000  # a few retries with back-off (1 s, 2 s, 4 s, with jitter) fit in this
 
 

@@ -9,13 +9,15 @@ These tests write users and learning records; `learners.py` says how that stays 
 the live server and of the other browser tests.
 """
 
+import time
 import uuid
+from collections import Counter
 
 import pytest
 
 from .learners import (
     LESSON_VERB,
-    QUEUE_KEY,
+    QUEUE_JS,
     SETTLE_MS,
     Learner,
     answer,
@@ -25,10 +27,12 @@ from .learners import (
     sign_out,
     wait_until_sent,
 )
+from .support import describe_violations, html_lang_and_dir, run_axe
 
 pytestmark = pytest.mark.browser
 
 API = "**/api/progress/statements"
+REFUSED_JS = "() => Object.keys(localStorage).filter((key) => key.startsWith('oefenplein.rejected.'))"
 
 
 @pytest.fixture
@@ -91,23 +95,95 @@ def test_answers_given_while_the_server_is_unreachable_are_stored_once(page, sit
     assert learner.lesson_status(uuid.UUID(lesson_activity.rsplit("/", 1)[-1])) == "in_progress"
 
 
-def test_practice_as_a_guest_is_added_to_the_account_on_signing_in(page, site, make_learner):
-    learner = make_learner()
+def practise_as_a_guest(page, site) -> list[dict]:
+    """Open the tour's first lesson without signing in and answer its question: two guest entries."""
     question = site.tour.question
-    sent = []
-    page.on("request", lambda request: sent.append(request.url) if "/api/progress/" in request.url else None)
-
     page.goto(site.absolute(site.tour.lessons[0]))
     answer(page, question.block_id, question.correct_index)
     queued = queue(page)
     assert verbs(queued) == ["experienced", "answered"]
     assert {entry["owner"] for entry in queued} == {"guest"}
-    assert sent == [], "a guest's browser never sends records"
     assert page.locator('meta[name="csrf-token"]').count() == 0
+    return queued
 
-    sign_in(page, site, learner)
+
+def focused_text(page) -> str:
+    return page.evaluate("() => document.activeElement.textContent.trim()")
+
+
+def test_practice_as_a_guest_is_added_to_the_account_on_signing_in(page, site, make_learner):
+    """Only when the learner says so: "Did you just practise this?" - "Yes, that was me" (by keyboard).
+
+    The guest's entries are kept as the version before kept them (one shared list): they are read in.
+    """
+    learner = make_learner()
+    sent = []
+    page.on("request", lambda request: sent.append(request.url) if "/api/progress/" in request.url else None)
+
+    queued = practise_as_a_guest(page, site)
+    assert sent == [], "a guest's browser never sends records"
+    # As the version before kept them (one shared list), which the next page reads in.
+    page.evaluate(f"""() => {{
+        localStorage.setItem('oefenplein.queue.v1', JSON.stringify(
+            ({QUEUE_JS})().map((entry) => ({{owner: entry.owner, statement: entry.statement}}))));
+        Object.keys(localStorage).filter((key) => key.startsWith('oefenplein.queue.v2.'))
+            .forEach((key) => localStorage.removeItem(key));
+    }}""")
+
+    sign_in(page, site, learner)  # lands on the English home page
+    dialog = page.get_by_role("dialog", name="Did you just practise this?")
+    dialog.wait_for()
+    assert focused_text(page) == "Did you just practise this?", "the question gets the focus, not a button"
+    assert dialog.locator(".guest-practice-count").inner_text() == "1"
+    assert page.evaluate("() => localStorage.getItem('oefenplein.queue.v1')") is None
+    assert {entry["owner"] for entry in queue(page)} == {"guest"}, "nothing is attached before the answer"
+    assert learner.stored() == []
+
+    page.keyboard.press("Tab")
+    assert focused_text(page) == "Yes, that was me"
+    page.keyboard.press("Enter")
+    dialog.wait_for(state="hidden")
     wait_until_sent(page)
     assert sorted(str(row["id"]) for row in learner.stored()) == sorted(entry["statement"]["id"] for entry in queued)
+
+    page.reload()  # answered once: not asked again
+    assert page.locator("#guest-practice").is_visible() is False
+
+
+def test_practice_as_a_guest_is_deleted_when_it_was_somebody_else(axe_page, site, make_learner):
+    """ "No, not me" deletes it; Escape only closes the question. The open dialog passes axe in nl and ar."""
+    page = axe_page
+    learner = make_learner()
+    practise_as_a_guest(page, site)
+
+    sign_in(page, site, learner)
+    page.goto(site.absolute(site.languages["nl"].home))
+    dialog = page.get_by_role("dialog", name="Heb je dit net geoefend?")
+    dialog.wait_for()
+    violations = run_axe(page)
+    page.keyboard.press("Escape")  # no answer: nothing happens, the question comes back on the next page
+    dialog.wait_for(state="hidden")
+    assert {entry["owner"] for entry in queue(page)} == {"guest"}
+    assert violations == [], describe_violations(violations)
+
+    page.goto(site.absolute(site.languages["ar"].home))
+    dialog = page.get_by_role("dialog", name="هل تدربت على هذا للتو؟")
+    dialog.wait_for()
+    assert html_lang_and_dir(page) == ("ar", "rtl")
+    assert dialog.locator(".guest-practice-titles li").all_inner_texts() == [site.tour.titles[0]]
+    assert dialog.locator(".guest-practice-titles li").get_attribute("lang") == "nl", "a Dutch title, read in Dutch"
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert focused_text(page) == "لا، لم أكن أنا"
+    violations = run_axe(page)  # with the dialog open; it swaps the Arabic words, so it comes after reading them
+    assert violations == [], describe_violations(violations)
+    page.keyboard.press("Enter")
+    page.locator("#guest-practice").wait_for(state="hidden")  # by id: axe changed its Arabic name
+    assert queue(page) == []
+    assert learner.stored() == []
+
+    page.reload()
+    assert page.locator("#guest-practice").is_visible() is False
 
 
 def test_a_retry_after_a_lost_response_does_not_count_twice(page, site, make_learner):
@@ -146,6 +222,8 @@ def test_nobody_sends_records_in_somebody_elses_name(page, site, make_learner):
 
     page.goto(site.absolute(site.tour.lessons[0]))  # as a guest
     sign_in(page, site, first)
+    page.get_by_role("button", name="Yes, that was me").click()
+    page.locator("#guest-practice").wait_for(state="hidden")
     page.goto(site.absolute(site.tour.lessons[0]))
     answer(page, question.block_id, question.correct_index)
     sign_out(page)  # the flush fails; signing out still goes on
@@ -157,7 +235,7 @@ def test_nobody_sends_records_in_somebody_elses_name(page, site, make_learner):
     sign_in(page, site, second)
     page.goto(site.absolute(site.tour.lessons[1]))
     page.wait_for_function(
-        f"() => JSON.parse(localStorage.getItem('{QUEUE_KEY}')).every((entry) => entry.owner === '{first.public_id}')",
+        f"() => ({QUEUE_JS})().every((entry) => entry.owner === '{first.public_id}')",
         timeout=SETTLE_MS,
     )
     assert verbs(learner_entries(page, second)) == []
@@ -168,3 +246,145 @@ def test_nobody_sends_records_in_somebody_elses_name(page, site, make_learner):
     sign_in(page, site, first)
     wait_until_sent(page)
     assert sorted(str(row["id"]) for row in first.stored()) == sorted(entry["statement"]["id"] for entry in queued)
+
+
+RECORD_MANY_JS = """([count, activity]) => {
+    window.recorded = [];
+    window.recording = (async () => {
+        for (let i = 0; i < count; i++) {
+            window.recorded.push(window.Oefenplein.record({
+                verb: {id: "http://adlnet.gov/expapi/verbs/experienced", display: {"en-US": "experienced"}},
+                object: {objectType: "Activity", id: activity},
+            }));
+            await new Promise((resolve) => setTimeout(resolve, Math.random() * 40));
+        }
+        return window.recorded;
+    })();
+}"""
+
+
+def stored_ids(learner: Learner, page) -> list[str]:
+    """The ids the server stored for `learner`.
+
+    In-memory SQLite locks a table while the server writes to it, so a read right after the last
+    send may have to wait a moment.
+    """
+    from django.db import OperationalError
+
+    for _try in range(20):
+        try:
+            return [str(row["id"]) for row in learner.stored()]
+        except OperationalError:
+            page.wait_for_timeout(250)
+    return [str(row["id"]) for row in learner.stored()]
+
+
+@pytest.mark.parametrize("web_locks", [True, False], ids=["web-locks", "no-web-locks"])
+def test_three_tabs_recording_at_once_lose_nothing(page, site, make_learner, web_locks):
+    """Three tabs record at the same time, go offline and come back: every statement is stored, once.
+
+    Also in a browser without Web Locks: tabs then take turns through a lease in localStorage.
+    """
+    learner = make_learner()
+    context = page.context
+    if not web_locks:
+        context.add_init_script("delete Navigator.prototype.locks;")
+    sign_in(page, site, learner)
+    assert page.evaluate("() => 'locks' in navigator") is web_locks
+    tabs = [page, context.new_page(), context.new_page()]
+    for tab in tabs:
+        tab.goto(site.absolute(site.tour.lessons[0]))  # records "experienced" once per tab
+    activity = page.locator("[data-lesson-activity]").get_attribute("data-lesson-activity")
+    opened = len(tabs)
+    wait_until_sent(page)
+    per_tab = 16
+
+    for tab in tabs:
+        tab.evaluate(RECORD_MANY_JS, [per_tab, activity])
+    page.wait_for_function("() => window.recorded.length >= 4")
+    context.set_offline(True)
+    page.wait_for_function("() => window.recorded.length >= 10")
+    context.set_offline(False)
+    recorded = [statement_id for tab in tabs for statement_id in tab.evaluate("() => window.recording")]
+    assert len(set(recorded)) == len(tabs) * per_tab == 48
+
+    for tab in tabs:
+        wait_until_sent(tab)
+    stored = stored_ids(learner, page)
+    counts = Counter(stored)
+    assert not [statement_id for statement_id in recorded if counts[statement_id] != 1], "lost or stored twice"
+    assert len(stored) == opened + len(recorded)
+    assert page.evaluate(REFUSED_JS) == []
+
+
+def test_the_queue_waits_as_long_as_the_server_asks(page, site, make_learner):
+    """429 and 503 with Retry-After: the browser waits at least that long, keeps everything, sends it once."""
+    learner = make_learner()
+    sign_in(page, site, learner)
+    answers = [
+        {"status": 429, "headers": {"Retry-After": "2"}, "body": '{"error": "Too many"}'},
+        {"status": 500, "headers": {}, "body": "Server error"},
+        {"status": 503, "headers": {"Retry-After": "1"}, "body": "Busy"},
+    ]
+    calls = []
+
+    def busy_then_fine(route):
+        calls.append((time.monotonic(), sorted(item["id"] for item in route.request.post_data_json)))
+        if len(calls) <= len(answers):
+            route.fulfill(content_type="application/json", **answers[len(calls) - 1])
+        else:
+            route.continue_()
+
+    page.route(API, busy_then_fine)
+    page.goto(site.absolute(site.tour.lessons[0]))
+    queued = queue(page)
+    wait_until_sent(page)
+
+    assert len(calls) == 4
+    assert calls[1][0] - calls[0][0] >= 2, "Retry-After: 2 means two seconds at least"
+    assert calls[3][0] - calls[2][0] >= 1, "Retry-After: 1 means one second at least"
+    sent_ids = [ids for _time, ids in calls]
+    assert sent_ids == [sent_ids[0]] * 4, "the same statements are kept and sent again"
+    assert sorted(str(row["id"]) for row in learner.stored()) == sorted(entry["statement"]["id"] for entry in queued)
+    assert page.evaluate(REFUSED_JS) == []
+
+
+def test_an_answer_is_sent_once_across_the_page_load_that_follows(page, site, make_learner):
+    """Answering and "Next lesson" load a new page: what they record is sent from there, once.
+
+    A request with the answer is held until the next page is there, as on a slow connection: a send
+    from the page being left would be cut off, and sent again from the next page.
+    """
+    learner = make_learner()
+    question = site.tour.question
+    sent, held = [], []
+
+    def hold_the_answer(route):
+        statements = route.request.post_data_json
+        sent.extend(statement["id"] for statement in statements)
+        if not held and any(statement["verb"]["id"].endswith("/answered") for statement in statements):
+            held.append(route)
+        else:
+            route.continue_()
+
+    sign_in(page, site, learner)
+    page.route(API, hold_the_answer)
+    page.goto(site.absolute(site.tour.lessons[0]))
+    wait_until_sent(page)  # a learner takes a moment to answer
+    answer(page, question.block_id, question.correct_index)
+    page.wait_for_function("() => document.readyState === 'complete'")
+    for route in held:
+        route.continue_()
+    with page.expect_navigation():
+        page.locator("a.pager-next[data-lesson-complete]").click()
+    wait_until_sent(page)
+
+    stored = learner.stored()
+    assert len(held) == 1
+    assert sorted(row["verb"].removeprefix(LESSON_VERB) for row in stored) == [
+        "answered",
+        "completed",
+        "experienced",
+        "experienced",
+    ]
+    assert Counter(sent) == Counter(str(row["id"]) for row in stored), "every statement went out in one request"
