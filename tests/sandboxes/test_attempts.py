@@ -290,13 +290,15 @@ def test_after_a_safety_stop_the_learner_goes_on_and_the_safety_error_stays(sign
         html = signed_in.get(reverse("progress:my_learning")).content.decode()
     assert "Best score: 100 out of 100" in html
     assert "You made 1 safety error. A try with a safety error does not count." in html
-    # The coach's view reads the same attempts: the safety error is counted with the mistakes.
-    from progress.selectors import group_progress, simulator_mistake_screens
+    # The coach's view reads the same attempts: the safety error is counted apart from wrong clicks.
+    from progress.selectors import MistakeScreenCount, group_progress, simulator_mistake_screens
 
     key = minimal_scenario.translation_key
     cell = group_progress(user_ids=[learner.pk], simulator_keys=[key])[(learner.pk, key)]
-    assert (cell.attempts, cell.wrong_answers) == (2, 1)
-    assert simulator_mistake_screens(user_ids=[learner.pk], scenario_keys=[key])[key] == [("sms", 1)]
+    assert (cell.attempts, cell.wrong_answers, cell.safety_errors) == (2, 0, 1)
+    assert simulator_mistake_screens(user_ids=[learner.pk], scenario_keys=[key])[key] == [
+        MistakeScreenCount(screen="sms", wrong=0, safety=1, learners=1)
+    ]
 
 
 def test_a_fake_pass_in_a_lesson_counts_as_wrong_for_the_lesson(signed_in, learner, lesson_with_simulator):
