@@ -154,3 +154,17 @@ def test_the_arabic_page_is_translated(client, demo_site, monkeypatch):
     page = HelpPointsPage.objects.get(locale__language_code="ar")
     html = client.get(page.url).content.decode()
     assert "Open now" not in html and "Route to" not in html and "All areas" not in html
+
+
+def test_translations_get_the_opening_times_of_the_source(demo_site):
+    """Opening times are a synchronised field: wagtail-localize copies them to each translation."""
+    from wagtail_localize.fields import copy_synchronised_fields
+
+    dutch = HelpPoint.objects.get(locale__language_code="nl", street="Kruisbaan 27")
+    french = dutch.get_translation(dutch.get_translations().get(locale__language_code="fr").locale)
+    dutch.opening_times.all().delete()
+    HelpPointOpeningTime.objects.create(help_point=dutch, weekday=6, opens=time(10), closes=time(11))
+    dutch = HelpPoint.objects.get(pk=dutch.pk)
+    copy_synchronised_fields(dutch, french)
+    french.save()
+    assert list(french.opening_times.values_list("weekday", "opens", "closes")) == [(6, time(10), time(11))]
