@@ -14,6 +14,8 @@ from django.templatetags.static import static
 from django.utils.functional import Promise
 from django.utils.translation import pgettext_lazy
 
+from learn.digits import digits_normalise
+
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
 PIN_LENGTH = 4
@@ -51,7 +53,7 @@ PICTURES_BY_KEY = {picture.key: picture for picture in PICTURES}
 
 def _ascii_digits(text: str) -> str:
     """Any Unicode decimal digit (Arabic-Indic, full-width, ...) becomes 0-9; other characters stay."""
-    return "".join(str(unicodedata.digit(char)) if char.isdecimal() else char for char in text)
+    return digits_normalise(text)
 
 
 def code_normalize(*, text: str) -> str | None:

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import CardSheetFormBase, FocusFirstErrorMixin, language_choices
+from learn.digits import DigitsDateField
 
 from .selectors import STATUSES, status_label
 
@@ -90,7 +91,7 @@ class AssignmentForm(FocusFirstErrorMixin, forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    due = forms.DateField(
+    due = DigitsDateField(
         label=_("Finish by (if any)"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts import card_sheets
 from accounts import services as account_services
@@ -98,7 +99,12 @@ def group_learners_create(
     if not names:
         raise ValidationError(_("Write at least one name."))
     if len(names) > MAX_BULK_LEARNERS:
-        raise ValidationError(_("Write at most %(count)s names at a time.") % {"count": MAX_BULK_LEARNERS})
+        raise ValidationError(
+            ngettext(
+                "Write at most %(count)s name at a time.", "Write at most %(count)s names at a time.", MAX_BULK_LEARNERS
+            )
+            % {"count": MAX_BULK_LEARNERS}
+        )
     if any(len(name) > 80 for name in names):
         raise ValidationError(_("A name can be at most 80 characters long."))
     with transaction.atomic():

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 from bs4 import BeautifulSoup
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 # Plain-language guidance for A2 and B1 readers: one idea per sentence, at most 15 words.
 MAX_SENTENCE_WORDS = 15
@@ -457,7 +458,11 @@ def sentence_issues(segments: list[Segment], language: str, *, max_words: int = 
                     Issue(
                         "long_sentence",
                         segment.place,
-                        _('This sentence has %(count)s words; keep it to %(limit)s or fewer: "%(sentence)s"')
+                        ngettext(
+                            'This sentence has %(count)s word; keep it to %(limit)s or fewer: "%(sentence)s"',
+                            'This sentence has %(count)s words; keep it to %(limit)s or fewer: "%(sentence)s"',
+                            count,
+                        )
                         % {"count": count, "limit": max_words, "sentence": sentence},
                     )
                 )
@@ -468,8 +473,10 @@ def sentence_issues(segments: list[Segment], language: str, *, max_words: int = 
                     Issue(
                         "hard_sentence",
                         segment.place,
-                        _(
-                            'This sentence has %(count)s long words (%(words)s); use shorter, everyday words: "%(sentence)s"'
+                        ngettext(
+                            'This sentence has %(count)s long word (%(words)s); use shorter, everyday words: "%(sentence)s"',
+                            'This sentence has %(count)s long words (%(words)s); use shorter, everyday words: "%(sentence)s"',
+                            len(hard),
                         )
                         % {"count": len(hard), "words": ", ".join(hard), "sentence": sentence},
                     )

@@ -35,3 +35,29 @@ class HelpPointKind(models.TextChoices):
     SERVICE_CENTRE = "service_centre", _("Service centre")
     SURFPOINT = "surfpoint", _("Surf point")
     CITY_HALL = "city_hall", _("City service desk")
+
+
+class District(models.TextChoices):
+    """Mechelen's deelgemeenten, so a learner can find help close to home."""
+
+    CENTRE = "centrum", _("Mechelen city centre")
+    NEKKERSPOEL = "nekkerspoel", _("Nekkerspoel")
+    BATTEL = "battel", _("Battel")
+    HOMBEEK = "hombeek", _("Hombeek")
+    HEFFEN = "heffen", _("Heffen")
+    LEEST = "leest", _("Leest")
+    MUIZEN = "muizen", _("Muizen")
+    WALEM = "walem", _("Walem")
+
+
+# Postcodes of the districts, shown next to their names in the help points filter.
+DISTRICT_POSTCODES = {
+    District.CENTRE: "2800",
+    District.NEKKERSPOEL: "2800",
+    District.BATTEL: "2800",
+    District.WALEM: "2800",
+    District.HEFFEN: "2801",
+    District.HOMBEEK: "2811",
+    District.LEEST: "2811",
+    District.MUIZEN: "2812",
+}

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .choices import Level, TargetGroup, Topic
+from .choices import DISTRICT_POSTCODES, District, Level, TargetGroup, Topic
 
 
 class QueryStringForm(forms.Form):
@@ -31,6 +31,31 @@ class CatalogueFilterForm(QueryStringForm):
         required=False,
         choices=[("", _("Everyone"))] + TargetGroup.choices,
         error_messages={"invalid_choice": _("This group does not exist. Choose a group from the list.")},
+    )
+
+
+def district_choices() -> list[tuple[str, str]]:
+    """ "Heffen (2801)": the name and the postcode, so both ways of knowing where you live work."""
+    districts = sorted(District.choices, key=lambda choice: (DISTRICT_POSTCODES[choice[0]], str(choice[1])))
+    return [("", _("All areas"))] + [(value, f"{label} ({DISTRICT_POSTCODES[value]})") for value, label in districts]
+
+
+class HelpPointFilterForm(QueryStringForm):
+    """The help points page's GET form: one area, and the order of the list."""
+
+    ORDER_CHOICES = [("", _("Usual order")), ("postcode", _("By postcode")), ("district", _("By area"))]
+
+    district = forms.ChoiceField(
+        label=_("Area"),
+        required=False,
+        choices=district_choices,
+        error_messages={"invalid_choice": _("This area does not exist. Choose an area from the list.")},
+    )
+    order = forms.ChoiceField(
+        label=_("Order"),
+        required=False,
+        choices=ORDER_CHOICES,
+        error_messages={"invalid_choice": _("This order does not exist. Choose one from the list.")},
     )
 
 

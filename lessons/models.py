@@ -4,14 +4,20 @@ Pages stay thin: queries live in `selectors.py`, and the catalogue filter and qu
 parsed by forms in `forms.py`, so a bad query string becomes a 400 instead of a server error.
 """
 
+from urllib.parse import urlencode
+
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.cache import patch_cache_control
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import StreamField
-from wagtail.models import Page, TranslatableMixin
+from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 from wagtail.url_routing import RouteResult
@@ -23,7 +29,7 @@ from progress.selectors import lesson_progress_for
 
 from . import selectors
 from .blocks import GoalBlock, lesson_body_blocks
-from .choices import HelpPointKind, Level, TargetGroup, Topic
+from .choices import District, HelpPointKind, Level, TargetGroup, Topic
 from .fields import MultipleChoiceField
 from .panels import LessonChecksPanel
 
@@ -325,7 +331,13 @@ class LessonPage(Page):
 
 
 class HelpPointsPage(Page):
-    """ "Help nearby": every help point in the learner's language."""
+    """ "Help nearby": every help point in the learner's language, open now or not, by area.
+
+    "Open now" is worked out on the server for each request, in Brussels time. The page is therefore
+    marked `private`, which keeps the anonymous page cache (learn/middleware.py) from storing it: a
+    cached copy would say "open" long after closing time. The page is one query for the points and one
+    for their hours, so rendering it each time is cheap, and it needs no JavaScript.
+    """
 
     intro = models.TextField(_("introduction"), blank=True)
 
@@ -338,23 +350,53 @@ class HelpPointsPage(Page):
     class Meta:
         verbose_name = _("help nearby page")
 
+    def serve(self, request, *args, **kwargs):
+        from .forms import HelpPointFilterForm
+
+        form = HelpPointFilterForm(request.GET or None)
+        if request.GET and not form.is_valid():
+            return bad_request_response(request, form.error_message())
+        request.help_point_filter = form
+        response = super().serve(request, *args, **kwargs)
+        patch_cache_control(response, private=True, no_cache=True)
+        return response
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["help_points"] = selectors.help_points(locale=self.locale)
+        form = getattr(request, "help_point_filter", None)
+        if form is None:  # previews skip `serve`
+            from .forms import HelpPointFilterForm
+
+            form = HelpPointFilterForm()
+        filters = form.cleaned_data if form is not None and form.is_bound else {}
+        points = selectors.help_points(
+            locale=self.locale, district=filters.get("district") or None, order=filters.get("order") or None
+        )
+        context["filter_form"] = form
+        context["filtered"] = bool(filters.get("district"))
+        context["help_points"] = points
+        context["opening"] = selectors.help_points_opening(help_points=points)
         return context
 
 
 @register_snippet
-class HelpPoint(TranslatableMixin, index.Indexed, models.Model):
-    """A place where people get help: a digibank point, the library, a service centre."""
+class HelpPoint(TranslatableMixin, index.Indexed, ClusterableModel):
+    """A place where people get help: a digibank point, the library, a service centre.
+
+    `opening_hours` is the text people read; `opening_times` (weekday, opens, closes rows) is the same in
+    a form the site can compute with, to say whether the point is open now.
+    """
 
     name = models.CharField(_("name"), max_length=120)
     kind = models.CharField(_("kind"), max_length=20, choices=HelpPointKind.choices)
     street = models.CharField(_("street and number"), max_length=120)
     postcode = models.CharField(_("postcode"), max_length=10, default="2800")
     city = models.CharField(_("city"), max_length=60, default="Mechelen")
+    district = models.CharField(_("district"), max_length=20, choices=District.choices, default=District.CENTRE)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
-    opening_hours = models.TextField(_("opening hours"))
+    opening_hours = models.TextField(
+        _("opening hours"), help_text=_("As people read it. Also fill in the opening times below.")
+    )
     offers = models.TextField(_("what you can do there"), blank=True)
     device_lending = models.BooleanField(_("lends devices"), default=False)
     free_wifi = models.BooleanField(_("free wifi"), default=False)
@@ -365,9 +407,13 @@ class HelpPoint(TranslatableMixin, index.Indexed, models.Model):
     panels = [
         FieldPanel("name"),
         FieldPanel("kind"),
-        MultiFieldPanel([FieldPanel("street"), FieldPanel("postcode"), FieldPanel("city")], heading=_("Address")),
+        MultiFieldPanel(
+            [FieldPanel("street"), FieldPanel("postcode"), FieldPanel("city"), FieldPanel("district")],
+            heading=_("Address"),
+        ),
         FieldPanel("phone"),
         FieldPanel("opening_hours"),
+        InlinePanel("opening_times", heading=_("Opening times"), label=_("Opening time")),
         FieldPanel("offers"),
         MultiFieldPanel(
             [
@@ -390,7 +436,9 @@ class HelpPoint(TranslatableMixin, index.Indexed, models.Model):
         SynchronizedField("street"),
         SynchronizedField("postcode"),
         SynchronizedField("city"),
+        SynchronizedField("district"),
         SynchronizedField("phone"),
+        SynchronizedField("opening_times"),
         SynchronizedField("device_lending"),
         SynchronizedField("free_wifi"),
         SynchronizedField("coach_on_site"),
@@ -404,3 +452,37 @@ class HelpPoint(TranslatableMixin, index.Indexed, models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def address(self) -> str:
+        return f"{self.street}, {self.postcode} {self.city}"
+
+    def route_url(self) -> str:
+        """A route to this address on OpenStreetMap: a plain link, so the page loads nothing from elsewhere."""
+        return "https://www.openstreetmap.org/directions?" + urlencode({"from": "", "to": self.address})
+
+
+class HelpPointOpeningTime(Orderable):
+    """One opening period: a point open 9-12 and 13:30-16:30 on Monday has two rows for Monday.
+
+    Times are wall-clock times in Brussels (Europe/Brussels), so summer time needs no change here.
+    """
+
+    help_point = ParentalKey(HelpPoint, on_delete=models.CASCADE, related_name="opening_times")
+    weekday = models.PositiveSmallIntegerField(_("day"), choices=sorted(WEEKDAYS.items()))
+    opens = models.TimeField(_("opens at"))
+    closes = models.TimeField(_("closes at"))
+
+    panels = [FieldPanel("weekday"), FieldPanel("opens"), FieldPanel("closes")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("opening time")
+        verbose_name_plural = _("opening times")
+
+    def __str__(self):
+        return f"{WEEKDAYS[self.weekday]} {self.opens:%H:%M}-{self.closes:%H:%M}"
+
+    def clean(self):
+        super().clean()
+        if self.opens is not None and self.closes is not None and self.closes <= self.opens:
+            raise ValidationError({"closes": _("The closing time must be later than the opening time.")})

@@ -14,7 +14,7 @@ lesson in every language, since translations are edited where neither the panel 
 from django.contrib import messages
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.userbar import ContentCheckerItem
@@ -136,7 +136,11 @@ def _warn_about_lesson(request, page) -> None:
     lines.extend(str(issue) for issue in issues[:MESSAGE_ISSUES])
     if len(issues) > MESSAGE_ISSUES:
         lines.append(
-            _("And %(count)s more: see “Checks: readability and accessibility” in the lesson.")
+            ngettext(
+                "And %(count)s more: see “Checks: readability and accessibility” in the lesson.",
+                "And %(count)s more: see “Checks: readability and accessibility” in the lesson.",
+                len(issues) - MESSAGE_ISSUES,
+            )
             % {"count": len(issues) - MESSAGE_ISSUES}
         )
     messages.warning(request, _("Points to check in this lesson:") + " " + " · ".join(lines))

@@ -8,13 +8,16 @@ real checksum) and give the tests a reference implementation.
 import re
 from datetime import date
 
+from learn.digits import digits_normalise
+
 NATIONAL_NUMBER = "national_number"
 IBAN = "iban"
 CARD = "card"
 
+# ASCII digits only, as in guard.js: other digits (٠-٩, ۰-۹) are made 0-9 first by digits_normalise.
 _SEPARATORS = re.compile(r"[\s.\-/]")
-_DIGIT_RUNS = re.compile(r"\d(?:[\s.\-/]?\d){10,18}")
-_IBAN_RUNS = re.compile(r"\b[A-Za-z]{2}\d{2}(?:\s?[A-Za-z0-9]){11,30}")
+_DIGIT_RUNS = re.compile(r"[0-9](?:[\s.\-/]?[0-9]){10,18}")
+_IBAN_RUNS = re.compile(r"\b[A-Za-z]{2}[0-9]{2}(?:\s?[A-Za-z0-9]){11,30}")
 
 
 def is_national_number(value: str) -> bool:
@@ -23,8 +26,8 @@ def is_national_number(value: str) -> bool:
     The check is 97 - (first nine digits mod 97); for people born in 2000 or later a 2 is put in front
     first. Bis numbers add 20 or 40 to the month, and an unknown birth date may use month 00.
     """
-    digits = _SEPARATORS.sub("", value)
-    if not re.fullmatch(r"\d{11}", digits):
+    digits = _SEPARATORS.sub("", digits_normalise(value))
+    if not re.fullmatch(r"[0-9]{11}", digits):
         return False
     month = int(digits[2:4])
     if month % 20 > 12 or month > 52:
@@ -36,8 +39,8 @@ def is_national_number(value: str) -> bool:
 def is_iban(value: str) -> bool:
     """An IBAN whose mod-97 check holds (ISO 13616): move the first four characters to the end, letters
     become 10..35, and the number mod 97 must be 1."""
-    compact = _SEPARATORS.sub("", value).upper()
-    if not re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{11,30}", compact):
+    compact = _SEPARATORS.sub("", digits_normalise(value)).upper()
+    if not re.fullmatch(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}", compact):
         return False
     if compact.startswith("BE") and len(compact) != 16:
         return False
@@ -48,8 +51,8 @@ def is_iban(value: str) -> bool:
 
 def is_card_number(value: str) -> bool:
     """A payment card number: 13 to 19 digits that pass the Luhn check (and are not all the same digit)."""
-    digits = _SEPARATORS.sub("", value)
-    if not re.fullmatch(r"\d{13,19}", digits) or len(set(digits)) == 1:
+    digits = _SEPARATORS.sub("", digits_normalise(value))
+    if not re.fullmatch(r"[0-9]{13,19}", digits) or len(set(digits)) == 1:
         return False
     total = 0
     for position, char in enumerate(reversed(digits)):
@@ -64,6 +67,7 @@ def sensitive_kind(text: str) -> str | None:
     """Which kind of real-looking number `text` contains anywhere, or None."""
     if not text:
         return None
+    text = digits_normalise(text)
     for match in _IBAN_RUNS.finditer(text):
         run = match.group()
         # The run may swallow a following word ("... 6769 aub"): try it shorter, down to 15 characters.

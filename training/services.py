@@ -28,6 +28,7 @@ from accounts import card_sheets, roles
 from accounts import cards as account_cards
 from accounts import services as account_services
 from accounts.models import User
+from learn.digits import digits_normalise
 
 from . import cards, selectors
 from .deadlines import STAGE_DAYS, first_due, next_cycle, reminder_stage
@@ -108,8 +109,8 @@ def _text_read(*, name: str, data: bytes) -> str:
 
 
 def _phone_normalise(text: str) -> str | None:
-    """A Belgian mobile number as +324XXXXXXXX, or None when it is not one."""
-    digits = re.sub(r"[\s./()-]", "", text)
+    """A Belgian mobile number as +324XXXXXXXX, or None when it is not one (Arabic-Indic digits count)."""
+    digits = re.sub(r"[\s./()-]", "", digits_normalise(text))
     if digits.startswith("00"):
         digits = "+" + digits[2:]
     if digits.startswith("04") and len(digits) == 10 and digits.isdigit():
@@ -120,6 +121,7 @@ def _phone_normalise(text: str) -> str | None:
 
 
 def _date_parse(text: str) -> date | None:
+    text = digits_normalise(text)
     for pattern in DATE_FORMATS:
         try:
             return datetime.strptime(text, pattern).date()

@@ -9,6 +9,7 @@ nothing when they match, so a second `make run` changes nothing.
 import json
 import uuid
 from dataclasses import dataclass, field
+from datetime import time
 from pathlib import Path
 
 from django.apps import apps
@@ -19,7 +20,15 @@ from wagtail.models import Locale, Page, Site
 
 from sandboxes.services import scenarios_load
 
-from ..models import HelpPoint, HelpPointsPage, HomePage, LessonPage, ModuleIndexPage, ModulePage
+from ..models import (
+    HelpPoint,
+    HelpPointOpeningTime,
+    HelpPointsPage,
+    HomePage,
+    LessonPage,
+    ModuleIndexPage,
+    ModulePage,
+)
 from . import site_pages
 from .covers import cover_png
 
@@ -208,12 +217,14 @@ def _load_help_point(data: dict, order: int, locales: dict, report: LoadReport) 
         "street": data["street"],
         "postcode": data["postcode"],
         "city": data["city"],
+        "district": data["district"],
         "phone": data["phone"],
         "device_lending": bool(data["device_lending"]),
         "free_wifi": bool(data["free_wifi"]),
         "coach_on_site": bool(data["coach_on_site"]),
         "sort_order": order,
     }
+    times = _opening_times_parse(data["opening_times"])
     for language in LANGUAGES:
         fields = {
             **shared,
@@ -224,15 +235,39 @@ def _load_help_point(data: dict, order: int, locales: dict, report: LoadReport) 
         }
         point = HelpPoint.objects.filter(translation_key=key, locale=locales[language]).first()
         if point is None:
-            HelpPoint.objects.create(translation_key=key, locale=locales[language], **fields)
+            point = HelpPoint.objects.create(translation_key=key, locale=locales[language], **fields)
+            _opening_times_set(point, times)
             report.created.append(f"help point {data['slug']} ({language})")
-        elif _differs(point, fields):
+        elif _differs(point, fields) or _opening_times_of(point) != times:
             for name, value in fields.items():
                 setattr(point, name, value)
             point.save()
+            _opening_times_set(point, times)
             report.updated.append(f"help point {data['slug']} ({language})")
         else:
             report.unchanged += 1
+
+
+WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _opening_times_parse(rows: list) -> list[tuple[int, time, time]]:
+    """["tue", "09:00", "12:00"] -> (1, 09:00, 12:00), in weekday and time order."""
+    return sorted(
+        (WEEKDAY_KEYS.index(day), time.fromisoformat(opens), time.fromisoformat(closes)) for day, opens, closes in rows
+    )
+
+
+def _opening_times_of(point) -> list[tuple[int, time, time]]:
+    return sorted(point.opening_times.values_list("weekday", "opens", "closes"))
+
+
+def _opening_times_set(point, times: list[tuple[int, time, time]]) -> None:
+    point.opening_times.all().delete()
+    HelpPointOpeningTime.objects.bulk_create(
+        HelpPointOpeningTime(help_point=point, weekday=day, opens=opens, closes=closes, sort_order=position)
+        for position, (day, opens, closes) in enumerate(times)
+    )
 
 
 # --- Generic page helpers --------------------------------------------------------------------------

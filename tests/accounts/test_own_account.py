@@ -95,7 +95,7 @@ def test_a_code_learner_asks_and_the_coach_deletes(client, pin_learner, coach, l
     coach_client.force_login(coach)
     assert "to delete the account" in coach_client.get("/en/account/coach/").content.decode()
     confirm = coach_client.get(f"/en/account/coach/learners/{learner.pk}/delete/").content.decode()
-    assert "Marie asked for this on" in confirm
+    assert "<bdi>Marie</bdi> asked for this on" in confirm
     response = coach_client.post(f"/en/account/coach/learners/{learner.pk}/delete/", follow=True)
     assert "The account of Marie and all their learning records are deleted." in response.content.decode()
     assert not User.objects.filter(pk=learner.pk).exists()

@@ -108,3 +108,30 @@ def test_page_has_no_axe_violations(axe_page, site, language, kind):
     violations = run_axe(axe_page)
     assert not violations, f"axe-core found violations on {axe_page.url}:\n{describe_violations(violations)}"
     axe_page.request_log.assert_all_local()
+
+
+@pytest.mark.parametrize("language", list(DIRECTIONS))
+def test_help_points_filter_works_by_keyboard_and_passes_axe_at_320_and_1280(axe_page, site, language):
+    """Choose an area with the keyboard, send the form (no JavaScript needed), check both widths."""
+    axe_page.goto(site.absolute(site.languages[language].help))
+    district = axe_page.locator("select[name=district]")
+    assert axe_page.locator(f"label[for='{district.get_attribute('id')}']").count() == 1
+    district.focus()
+    district.select_option("heffen")
+    axe_page.locator("select[name=order]").select_option("postcode")
+    with axe_page.expect_navigation() as navigation:
+        axe_page.locator("form.filters button[type=submit]").press("Enter")
+    assert navigation.value.status == 200
+    assert "district=heffen" in axe_page.url
+    assert axe_page.locator(".help-point").count() == 1
+    route = axe_page.locator(".help-point a[href^='https://www.openstreetmap.org/directions']")
+    assert route.count() == 1 and "noopener" in route.get_attribute("rel")
+    assert axe_page.locator(".help-point .opening-now").count() == 1
+    assert html_lang_and_dir(axe_page) == (language, DIRECTIONS[language])
+    for width in (1280, 320):
+        axe_page.set_viewport_size({"width": width, "height": 800})
+        overflow = axe_page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"The help points page scrolls sideways at {width}px"
+        violations = run_axe(axe_page)
+        assert not violations, f"axe-core at {width}px on {axe_page.url}:\n{describe_violations(violations)}"
+    axe_page.request_log.assert_all_local()

@@ -462,3 +462,43 @@ def test_the_guard_refuses_real_looking_numbers(page, site):
         compact = number.replace(" ", "")
         assert compact not in stored.replace(" ", ""), f"{number} was kept in the browser"
         assert compact not in json.dumps(statements).replace(" ", ""), f"{number} is in a statement"
+
+
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+def test_digits_typed_on_an_arabic_keyboard_count_and_are_guarded(page, site):
+    """A number typed as ٠٤٧٠... is the same number: the step is right, and a real-looking number in
+    Arabic-Indic digits is refused by the guard like one in 0-9."""
+    slug = next(
+        (
+            slug
+            for slug in SLUGS
+            if any(
+                component.get("normalize") == "digits"
+                for screen in scenario_data(slug, "nl")["screens"]
+                for component in screen["components"]
+            )
+        ),
+        None,
+    )
+    if slug is None:
+        pytest.skip("No built-in scenario has a digits field")
+    simulator = open_scenario(page, site, slug, mode="practice")
+    typed_arabic = 0
+    for step in simulator.data["solution"]:
+        kind, component = simulator.element(step["screen"], step["element"])
+        if kind == "field" and component.get("normalize") == "digits" and not typed_arabic:
+            simulator.heading(step["screen"]).wait_for()
+            field = simulator.locator(step["screen"], step["element"])
+            field.fill(NATIONAL_NUMBER.translate(ARABIC_INDIC))
+            field.press("Enter")
+            expect(page.get_by_role("status").filter(has_text=simulator.ui["guard_national_number"])).to_be_visible()
+            expect(field).to_have_value("")
+            field.fill(step["value"].translate(ARABIC_INDIC))
+            typed_arabic += 1
+        else:
+            simulator.do(step)
+        expect(simulator.feedback()).to_have_count(0)
+    assert typed_arabic == 1
+    expect(simulator.finished()).to_be_visible()

@@ -44,3 +44,55 @@ def test_learners_cannot_open_the_admin(client, demo_site):
     response = client.get("/admin/")
     assert response.status_code in (302, 403)
     assert "/admin/login/" in response.get("Location", "/admin/login/")
+
+
+def _help_point_form(point, times: list[tuple[str, str, str]]) -> dict:
+    data = {
+        "name": point.name,
+        "kind": point.kind,
+        "street": point.street,
+        "postcode": point.postcode,
+        "city": point.city,
+        "district": "heffen",
+        "phone": point.phone,
+        "opening_hours": point.opening_hours,
+        "offers": point.offers,
+        "digidokter_days": point.digidokter_days,
+        "sort_order": point.sort_order,
+        "opening_times-TOTAL_FORMS": str(len(times)),
+        "opening_times-INITIAL_FORMS": "0",
+        "opening_times-MIN_NUM_FORMS": "0",
+        "opening_times-MAX_NUM_FORMS": "1000",
+    }
+    for index, (weekday, opens, closes) in enumerate(times):
+        data |= {
+            f"opening_times-{index}-weekday": weekday,
+            f"opening_times-{index}-opens": opens,
+            f"opening_times-{index}-closes": closes,
+            f"opening_times-{index}-ORDER": str(index + 1),
+            f"opening_times-{index}-DELETE": "",
+            f"opening_times-{index}-id": "",
+        }
+    return data
+
+
+def test_editor_sets_opening_times_inline_and_a_wrong_row_is_refused(editor_client):
+    from datetime import time
+
+    point = HelpPoint.objects.filter(locale__language_code="nl").first()
+    point.opening_times.all().delete()
+    url = f"/admin/snippets/lessons/helppoint/edit/{point.pk}/"
+    assert "opening_times-TOTAL_FORMS" in editor_client.get(url).content.decode()
+
+    wrong = editor_client.post(url, _help_point_form(point, [("2", "12:00", "09:00")]))
+    assert wrong.status_code == 200  # the form again, with the message
+    assert "Het sluitingsuur moet later zijn dan het openingsuur." in wrong.content.decode()  # the editor reads Dutch
+    assert not point.opening_times.exists()
+
+    editor_client.post(url, _help_point_form(point, [("2", "09:00", "12:00"), ("4", "13:30", "16:30")]))
+    point.refresh_from_db()
+    assert point.district == "heffen"
+    assert sorted(point.opening_times.values_list("weekday", "opens", "closes")) == [
+        (2, time(9), time(12)),
+        (4, time(13, 30), time(16, 30)),
+    ]

@@ -17,6 +17,8 @@ from django.conf import settings
 from sandboxes.guard import national_number_example, sensitive_kind
 
 GUARD_JS = Path(settings.BASE_DIR) / "sandboxes" / "static" / "sandboxes" / "js" / "guard.js"
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+PERSIAN = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 RUN_JS = """
 global.window = {};
 require(process.argv[1]);
@@ -54,12 +56,19 @@ def _samples() -> list[str]:
         "iban BE71096123456769.",
         "14/03/1956",
         "1956-03-14",
+        # Typed on an Arabic keyboard: Arabic-Indic and Eastern Arabic/Persian digits.
+        "BE71 0961 2345 6769".translate(ARABIC_INDIC),
+        "BE71 0961 2345 6768".translate(PERSIAN),
+        "4111 1111 1111 1111".translate(ARABIC_INDIC),
+        "4111 1111 1111 1112".translate(PERSIAN),
+        "٠٤٧٠ ٠٠ ١٢ ٣٤",
     ]
     for _ in range(40):
         born = date(generator.randint(1930, 2024), generator.randint(1, 12), generator.randint(1, 28))
         number = national_number_example(born, generator.randint(1, 997))
         samples += [number, f"{number[:2]}.{number[2:4]}.{number[4:6]}-{number[6:9]}.{number[9:]}"]
         samples.append(number[:-1] + str((int(number[-1]) + 1) % 10))
+        samples.append(number.translate(ARABIC_INDIC if len(samples) % 2 else PERSIAN))
         samples.append(_luhn_completed("".join(str(generator.randint(0, 9)) for _ in range(15))))
         samples.append("".join(str(generator.randint(0, 9)) for _ in range(generator.randint(11, 19))))
     return samples
@@ -83,5 +92,7 @@ def test_the_browser_guard_agrees_with_the_python_guard():
         if python != js
     ]
     assert not differences, differences
+    arabic = [kind for text, kind in zip(samples, browser, strict=True) if not text.isascii()]
+    assert {"national_number", "iban", "card", None} <= set(arabic)
     kinds = set(map(sensitive_kind, samples))
     assert {"national_number", "iban", "card", None} <= kinds

@@ -69,7 +69,8 @@
   }
 
   function normalize(value, how) {
-    value = String(value).trim();
+    // Arabic-Indic digits (an Arabic keyboard) count as 0-9, as on the server (learn/digits.py).
+    value = String(value).trim().replace(/[\u0660-\u0669\u06f0-\u06f9\uff10-\uff19]/g, function (d) { return String(d.charCodeAt(0) & 15); });
     if (how === "digits") return value.replace(/\D/g, "");
     return how === "lower" ? value.toLowerCase() : value;
   }
@@ -865,7 +866,8 @@
     root.addEventListener("keydown", function (event) {
       var target = event.target;
       if (!pinPress || event.ctrlKey || event.metaKey || event.altKey || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName)) return;
-      if (/^[0-9]$/.test(event.key)) pinPress(event.key);
+      var key = normalize(event.key);
+      if (/^[0-9]$/.test(key)) pinPress(key);
       else if (event.key === "Backspace") pinPress("del");
       else return;
       event.preventDefault();

@@ -4,7 +4,8 @@
  * The engine calls this on every text field before the value is evaluated; a match is cleared and
  * explained, never stored. The same three checks as sandboxes/guard.py (keep them in step):
  * a Belgian national register number (check digits, with the "2" in front for people born from 2000),
- * an IBAN (ISO 13616 mod 97) and a payment card number (Luhn).
+ * an IBAN (ISO 13616 mod 97) and a payment card number (Luhn). Arabic-Indic (٠-٩) and Eastern
+ * Arabic/Persian (۰-۹) digits count as 0-9, as learn/digits.py does on the server.
  */
 (function () {
   "use strict";
@@ -13,8 +14,17 @@
   var DIGIT_RUNS = /\d(?:[\s.\-/]?\d){10,18}/g;
   var IBAN_RUNS = /\b[A-Za-z]{2}\d{2}(?:\s?[A-Za-z0-9]){11,30}/g;
 
+  var OTHER_DIGITS = /[\u0660-\u0669\u06f0-\u06f9\uff10-\uff19]/g;
+
+  function asciiDigits(value) {
+    // U+0660, U+06F0 and U+FF10 (full-width) are all zero: the low four bits of the code are the digit.
+    return String(value).replace(OTHER_DIGITS, function (digit) {
+      return String(digit.charCodeAt(0) & 15);
+    });
+  }
+
   function compact(value) {
-    return String(value).replace(SEPARATORS, "");
+    return asciiDigits(value).replace(SEPARATORS, "");
   }
 
   function nationalNumber(value) {
@@ -53,9 +63,10 @@
 
   function sensitiveKind(text) {
     if (!text) return null;
-    var found = String(text).match(IBAN_RUNS) || [];
+    text = asciiDigits(text);
+    var found = text.match(IBAN_RUNS) || [];
     for (var i = 0; i < found.length; i++) if (iban(found[i])) return "iban";
-    found = String(text).match(DIGIT_RUNS) || [];
+    found = text.match(DIGIT_RUNS) || [];
     for (var j = 0; j < found.length; j++) {
       var digits = compact(found[j]);
       if (digits.length === 11 && nationalNumber(digits)) return "national_number";
@@ -67,5 +78,6 @@
   sensitiveKind.nationalNumber = nationalNumber;
   sensitiveKind.iban = iban;
   sensitiveKind.card = card;
+  sensitiveKind.asciiDigits = asciiDigits;
   window.OefenpleinGuard = sensitiveKind;
 })();
