@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('lessons', '0005_lessonpage_simple_body'),
+        ('lessons', '0006_lesson_answers_must_be_right'),
     ]
 
     operations = [
