@@ -72,7 +72,7 @@ def test_the_editor_writes_publishes_and_translates_a_lesson(editor_client, djan
     assert translated.live
 
 
-def test_the_editor_opens_edits_previews_and_publishes_a_simulator(editor_client, minimal_scenario):
+def test_the_editor_opens_edits_previews_and_publishes_a_simulator(editor_client, minimal_scenario):  # noqa: F811
     from tests.sandboxes.test_admin import edit_form_data
 
     assert editor_client.get(reverse("wagtailsnippets_sandboxes_scenario:list")).status_code == 200
