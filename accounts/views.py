@@ -39,8 +39,8 @@ from .forms import (
     minutes,
 )
 from .middleware import idle_message
-from .navigation import landing_url_get
 from .models import SignInKind, User
+from .navigation import landing_url_get
 
 # Between step 1 (code) and step 2 (PIN or pictures) the session remembers whose code was typed.
 PENDING_KEY = "accounts_pending_learner"
