@@ -1,6 +1,7 @@
 """What the base template needs on every page: the language switcher, the main navigation and the role links."""
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.urls import translate_url
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language, get_language_bidi
@@ -10,7 +11,12 @@ def _role_links(request) -> list:
     from accounts.navigation import role_links_list
 
     user = getattr(request, "user", None)
-    return role_links_list(user=user) if user is not None and user.is_authenticated else []
+    if user is None or not user.is_authenticated:
+        return []
+    try:
+        return role_links_list(user=user)
+    except DatabaseError:  # error pages must render when the database is down
+        return []
 
 
 def site_chrome(request):
