@@ -136,3 +136,15 @@ def test_without_javascript_the_menu_button_still_works(chromium, site, db):
         expect(search).to_be_visible()
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+@pytest.mark.parametrize("language", ["nl", "ar"])
+def test_a_tampered_certificate_link_says_not_valid_and_passes_axe(axe_page, site, language, width):
+    axe_page.set_viewport_size({"width": width, "height": 800})
+    response = axe_page.goto(site.absolute(f"/{language}/certificates/0123456789abcdef0123456789abcdef:forged/"))
+    assert response is not None and response.status == 404
+    with translation.override(language):
+        expect(axe_page.locator("main")).to_contain_text(gettext("This certificate is not valid."))
+    violations = run_axe(axe_page)
+    assert not violations, describe_violations(violations)
