@@ -35,6 +35,7 @@ setup: $(VENV)/.runtime node_modules/.installed compile-messages
 	$(MANAGE) load_demo
 	$(MANAGE) load_demo_coaching
 	$(MANAGE) load_demo_training
+	$(MANAGE) readaloud_generate
 
 run: setup
 	@echo "Oefenplein runs at http://127.0.0.1:8000/ (stop with Ctrl+C)"

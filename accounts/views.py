@@ -42,6 +42,7 @@ from .forms import (
 from .middleware import idle_message
 from .models import SignInKind, User
 from .retention import inactive_deadline
+from .navigation import landing_url_get
 
 # Between step 1 (code) and step 2 (PIN or pictures) the session remembers whose code was typed.
 PENDING_KEY = "accounts_pending_learner"
@@ -114,6 +115,10 @@ class SignInView(LoginView):
             )
         return super().get_context_data(**kwargs)
 
+    def get_default_redirect_url(self):
+        """Without ?next=, a person lands on the page of their role (see _after_sign_in_url)."""
+        return _after_sign_in_url(self.request, self.request.user, "")
+
     def post(self, request, *args, **kwargs):
         if "learner_code" not in request.POST:
             return super().post(request, *args, **kwargs)
@@ -147,11 +152,14 @@ def _pending_learner(request):
 
 
 def _after_sign_in_url(request, user, next_url: str) -> str:
+    """An explicit, safe ?next= wins; otherwise the page of the person's role (accounts/navigation.py)."""
     if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
         return next_url
     languages = dict(settings.LANGUAGES)
     language = user.preferred_language if user.preferred_language in languages else translation.get_language()
-    return f"/{language}/" if language in languages else settings.LOGIN_REDIRECT_URL
+    if language not in languages:
+        language = settings.LANGUAGE_CODE
+    return landing_url_get(user=user, language=language)
 
 
 @sensitive_post_parameters("pin", "picture_1", "picture_2", "picture_3")

@@ -19,7 +19,7 @@ RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link"]
 class FigureBlock(blocks.StructBlock):
     """An image with alt text. Alt text is required unless the editor marks the image decorative."""
 
-    image = ImageChooserBlock()
+    image = ImageChooserBlock(label=_("Image"))
     alt_text = blocks.CharBlock(
         required=False,
         max_length=250,

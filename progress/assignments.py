@@ -15,6 +15,8 @@ class AssignedItem:
     translation_key: UUID  # the Wagtail translation key of the module or lesson
     due: date | None = None
     note: str = ""
+    # Required staff training (training app) rather than a task from a coach: "My learning" lists them apart.
+    required: bool = False
 
 
 Provider = Callable[..., list[AssignedItem]]

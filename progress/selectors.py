@@ -104,11 +104,20 @@ class MyLearning:
     simulator_attempts: list = field(default_factory=list)
     # Only the most recent finished lessons are listed; the page says how many there are in all.
     completed_count: int = 0
+    # Tasks from a coach, and required staff training: shown first, apart, each by its date.
     assigned: list[AssignedEntry] = field(default_factory=list)
+    required: list[AssignedEntry] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
-        return not (self.resume or self.modules or self.completed_lessons or self.simulator_attempts or self.assigned)
+        return not (
+            self.resume
+            or self.modules
+            or self.completed_lessons
+            or self.simulator_attempts
+            or self.assigned
+            or self.required
+        )
 
 
 def pages_by_translation_key(*, keys, language: str, request=None) -> dict:
@@ -287,6 +296,11 @@ def my_learning(*, user, language: str, request=None) -> MyLearning:
 
     completed = [row for row in finished_rows[: RECENT_COMPLETED * 2] if row.lesson_key in pages]
     resume = next((row for row in open_rows if row.lesson_key in pages), None)
+    entries = [
+        (item, _assigned_entry(item, pages[item.translation_key], module_rows, overview.lessons, simulators, user))
+        for item in sorted(assigned, key=lambda item: (item.due is None, item.due or date.max))
+        if item.translation_key in pages
+    ]
     return MyLearning(
         resume=lesson_entry(resume) if resume else None,
         modules=[
@@ -306,11 +320,8 @@ def my_learning(*, user, language: str, request=None) -> MyLearning:
             for (_user, key), row in sorted(simulators.items(), key=lambda item: item[1]["last"], reverse=True)
             if key in pages
         ],
-        assigned=[
-            _assigned_entry(item, pages[item.translation_key], module_rows, overview.lessons, simulators, user)
-            for item in sorted(assigned, key=lambda item: (item.due is None, item.due or date.max))
-            if item.translation_key in pages
-        ],
+        assigned=[entry for item, entry in entries if not item.required],
+        required=[entry for item, entry in entries if item.required],
     )
 
 

@@ -1,7 +1,9 @@
 """Writing: making the clips of a lesson or a scenario (run by readaloud/tasks.py)."""
 
 import logging
+import os
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from django.core.files.base import ContentFile
@@ -24,15 +26,7 @@ class ClipReport:
     skipped: str = ""
 
 
-def clip_ensure(*, text: str, language: str) -> tuple[SpeechClip, bool]:
-    """The clip of one sentence, made now if there is none yet; returns (clip, made)."""
-    text = normalise(text)
-    voice = voice_settings(language)
-    key = clip_key(text=text, language=language, voice=voice)
-    clip = SpeechClip.objects.filter(key=key).first()
-    if clip is not None:
-        return clip, False
-    speech = speech_render(text=text, language=language)
+def _clip_store(*, text: str, language: str, voice: str, key: str, speech) -> tuple[SpeechClip, bool]:
     name = f"readaloud/{language}/{key[:2]}/{key}.{speech.extension}"
     if default_storage.exists(name):
         default_storage.delete(name)  # left by a run that failed before saving the row
@@ -53,30 +47,76 @@ def clip_ensure(*, text: str, language: str) -> tuple[SpeechClip, bool]:
     return clip, True
 
 
-def clips_make(*, sentences: list[str], language: str, label: str) -> ClipReport:
-    """Clips for these sentences; skips (with a log line) when espeak-ng is missing."""
+def clip_ensure(*, text: str, language: str) -> tuple[SpeechClip, bool]:
+    """The clip of one sentence, made now if there is none yet; returns (clip, made)."""
+    text = normalise(text)
+    voice = voice_settings(language)
+    key = clip_key(text=text, language=language, voice=voice)
+    clip = SpeechClip.objects.filter(key=key).first()
+    if clip is not None:
+        return clip, False
+    return _clip_store(
+        text=text, language=language, voice=voice, key=key, speech=speech_render(text=text, language=language)
+    )
+
+
+def _render(text: str, language: str):
+    """speech_render in a pool thread: the error is handed back rather than raised, to be logged in order."""
+    try:
+        return speech_render(text=text, language=language)
+    except (SpeechUnavailable, subprocess.SubprocessError, OSError, EOFError) as error:
+        return error
+
+
+def clips_make(*, sentences: list[str], language: str, label: str, workers: int = 1) -> ClipReport:
+    """Clips for these sentences; skips (with a log line) when espeak-ng is missing.
+
+    Existing clips are found with one query, so a second run is quick. With `workers` > 1 the sound
+    is made by that many espeak-ng/opusenc runs at once (threads only wait for the programs); the
+    files and rows are written here, one after the other, so SQLite never sees two writers.
+    """
     report = ClipReport()
     if not espeak_available():
         report.skipped = "espeak-ng is not installed"
         logger.warning("Read-aloud: espeak-ng is not installed, no audio made for %s", label)
         return report
+    try:
+        voice = voice_settings(language)
+    except SpeechUnavailable as error:
+        report.skipped = str(error)
+        logger.warning("Read-aloud: %s (%s)", error, label)
+        return report
+    wanted = {}
     for sentence in sentences:
-        try:
-            clip, made = clip_ensure(text=sentence, language=language)
-        except SpeechUnavailable as error:
-            report.skipped = str(error)
-            logger.warning("Read-aloud: %s (%s)", error, label)
-            return report
-        except (subprocess.SubprocessError, OSError, EOFError) as error:
-            report.failed += 1
-            logger.exception("Read-aloud: no audio for a sentence of %s: %s", label, error)
-            continue
-        if made:
-            report.made.append(clip)
-        else:
-            report.existing += 1
+        text = normalise(sentence)
+        if text:
+            wanted.setdefault(clip_key(text=text, language=language, voice=voice), text)
+    existing = set(SpeechClip.objects.filter(key__in=list(wanted)).values_list("key", flat=True))
+    report.existing = len(existing)
+    missing = [(key, text) for key, text in wanted.items() if key not in existing]
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        rendered = pool.map(lambda item: _render(item[1], language), missing)
+        for (key, text), speech in zip(missing, rendered, strict=True):
+            if isinstance(speech, SpeechUnavailable):
+                report.skipped = str(speech)
+                logger.warning("Read-aloud: %s (%s)", speech, label)
+                break
+            if isinstance(speech, Exception):
+                report.failed += 1
+                logger.error("Read-aloud: no audio for a sentence of %s: %s", label, speech)
+                continue
+            clip, made = _clip_store(text=text, language=language, voice=voice, key=key, speech=speech)
+            if made:
+                report.made.append(clip)
+            else:
+                report.existing += 1
     logger.info("Read-aloud: %s: %s clips made, %s existed", label, len(report.made), report.existing)
     return report
+
+
+def default_workers() -> int:
+    """How many clips to make at once: one per processor, at most eight."""
+    return max(1, min(8, os.cpu_count() or 1))
 
 
 def page_clips_make(*, page) -> ClipReport:

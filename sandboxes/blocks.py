@@ -114,7 +114,9 @@ class TextComponentBlock(blocks.StructBlock):
     id = IdBlock(label=_("Id"))
     text = blocks.TextBlock(label=_("Text"))
     style = blocks.ChoiceBlock(
-        choices=[("title", _("Title")), ("body", _("Normal")), ("note", _("Small note"))], default="body"
+        choices=[("title", _("Title")), ("body", _("Normal")), ("note", _("Small note"))],
+        default="body",
+        label=_("Style"),
     )
 
     class Meta:
@@ -157,12 +159,14 @@ class FieldComponentBlock(blocks.StructBlock):
             ("date", _("Date")),
         ],
         default="text",
+        label=_("Kind of input"),
     )
     expected = PlainBlock(required=False, label=_("Expected value"))
     pattern = PlainBlock(required=False, label=_("Pattern (regular expression)"))
     normalize = blocks.ChoiceBlock(
         choices=[("trim", _("Ignore spaces around")), ("digits", _("Digits only")), ("lower", _("Ignore capitals"))],
         default="trim",
+        label=_("Before comparing"),
     )
     feedback = blocks.TextBlock(label=_("Feedback when it is not right"))
     prefill = OptionalCharBlock(required=False, label=_("Filled in already"))
@@ -176,7 +180,7 @@ class FieldComponentBlock(blocks.StructBlock):
 class PinComponentBlock(blocks.StructBlock):
     id = IdBlock(label=_("Id"))
     label = blocks.CharBlock(label=_("Label"))
-    length = blocks.IntegerBlock(min_value=4, max_value=6, default=5)
+    length = blocks.IntegerBlock(min_value=4, max_value=6, default=5, label=_("Number of digits"))
     expected = PlainBlock(required=False, label=_("Expected code"))
     weak = PlainBlock(required=False, label=_("Weak codes"), help_text=_("Separated by commas, e.g. 12345, 11111"))
     weak_feedback = OptionalTextBlock(required=False, label=_("Warning for a weak code"))
@@ -213,7 +217,9 @@ class SlotsComponentBlock(blocks.StructBlock):
 
 class NotificationComponentBlock(blocks.StructBlock):
     id = IdBlock(label=_("Id"))
-    variant = blocks.ChoiceBlock(choices=[("sms", _("Text message")), ("push", _("App notification"))], default="sms")
+    variant = blocks.ChoiceBlock(
+        choices=[("sms", _("Text message")), ("push", _("App notification"))], default="sms", label=_("Kind of message")
+    )
     sender = blocks.CharBlock(label=_("From"))
     text = blocks.TextBlock(label=_("Message"))
 

@@ -73,21 +73,38 @@ class Scenario(PreviewableMixin, TranslatableMixin, index.Indexed, models.Model)
 
     search_fields = [index.SearchField("title"), index.SearchField("summary"), index.FilterField("locale")]
 
+    # The fields have no translated verbose_name (that would need a migration); the panels give the admin its
+    # labels in the editor's language instead.
     panels = [
         HelpPanel(template="sandboxes/admin/format_help.html"),
         MultiFieldPanel(
-            [FieldPanel("title"), FieldPanel("slug"), FieldPanel("summary"), FieldPanel("frame")],
+            [
+                FieldPanel("title", heading=_("Title")),
+                FieldPanel("slug", heading=_("Name in web addresses")),
+                FieldPanel("summary", heading=_("Summary")),
+                FieldPanel("frame", heading=_("Frame")),
+            ],
             heading=_("Scenario"),
         ),
         MultiFieldPanel(
-            [FieldPanel("app_name"), FieldPanel("app_color"), FieldPanel("persona_name"), FieldPanel("persona_facts")],
+            [
+                FieldPanel("app_name", heading=_("App name")),
+                FieldPanel("app_color", heading=_("App colour")),
+                FieldPanel("persona_name", heading=_("Practice person")),
+                FieldPanel("persona_facts", heading=_("Facts about the practice person")),
+            ],
             heading=_("App and persona"),
         ),
-        FieldPanel("goals"),
-        FieldPanel("start"),
-        FieldPanel("screens"),
+        FieldPanel("goals", heading=_("Goals")),
+        FieldPanel("start", heading=_("First screen")),
+        FieldPanel("screens", heading=_("Screens")),
         MultiFieldPanel(
-            [FieldPanel("initial_state"), FieldPanel("fares"), FieldPanel("safety"), FieldPanel("solution")],
+            [
+                FieldPanel("initial_state", heading=_("Choices at the start")),
+                FieldPanel("fares", heading=_("Prices")),
+                FieldPanel("safety", heading=_("Safety lesson")),
+                FieldPanel("solution", heading=_("Solution")),
+            ],
             heading=_("Prices, safety lesson and solution"),
             classname="collapsed",
         ),

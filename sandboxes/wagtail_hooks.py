@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.panels import ObjectList
+from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -21,7 +22,12 @@ class ScenarioViewSet(SnippetViewSet):
     menu_label = gettext_lazy("Simulators")
     menu_order = 210
     add_to_admin_menu = True
-    list_display = ["title", "slug", "locale", "updated_at"]
+    list_display = [
+        TitleColumn("title", label=gettext_lazy("Title"), url_name="wagtailsnippets_sandboxes_scenario:edit"),
+        Column("slug", label=gettext_lazy("Name in web addresses")),
+        Column("locale", label=gettext_lazy("Language")),
+        DateColumn("updated_at", label=gettext_lazy("Updated")),
+    ]
     list_filter = ["locale"]
     search_fields = ["title", "summary"]
     edit_handler = ObjectList(Scenario.panels, base_form_class=ScenarioAdminForm)

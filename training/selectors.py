@@ -354,7 +354,7 @@ def assigned_items_for(*, user) -> list[AssignedItem]:
     for enrolment in enrolments:
         note = _("Required training: %(programme)s") % {"programme": enrolment.programme.title}
         for item in items.get(enrolment.programme_id, []):
-            result.append(AssignedItem(translation_key=item.target_key, due=enrolment.due, note=note))
+            result.append(AssignedItem(translation_key=item.target_key, due=enrolment.due, note=note, required=True))
     return result
 
 

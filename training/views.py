@@ -232,7 +232,8 @@ def my_training(request):
 def certificate_verify(request, token: str):
     certificate = selectors.certificate_for_token(token=token)
     if certificate is None:
-        raise Http404
+        # Still a 404 (there is no such certificate), but in words for whoever checks it: not valid.
+        return render(request, "training/certificate_invalid.html", status=404)
     return render(request, "training/certificate_verify.html", {"certificate": certificate})
 
 

@@ -16,7 +16,7 @@ from django.apps import apps
 from django.core.files.images import ImageFile
 from django.db import transaction
 from wagtail.images import get_image_model
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Locale, Page, Site, Workflow
 
 from sandboxes.services import scenarios_load
 
@@ -55,6 +55,7 @@ def demo_content_load(*, content_dir: Path = CONTENT_DIR) -> LoadReport:
     documents = [json.loads(path.read_text(encoding="utf-8")) for path in sorted(content_dir.glob("*.json"))]
     with transaction.atomic():
         locales = _ensure_locales()
+        _moderation_workflow_disable()
         scenarios_load()
         home = _ensure_home(report)
         _translate_all(home, _home_fields, None, locales, report)
@@ -71,6 +72,17 @@ def demo_content_load(*, content_dir: Path = CONTENT_DIR) -> LoadReport:
             for order, point in enumerate(document.get("help_points", []), start=1):
                 _load_help_point(point, order, locales, report)
     return report
+
+
+def _moderation_workflow_disable() -> None:
+    """Switch off Wagtail's default "Moderators approval" workflow in the demo.
+
+    The demo has no moderator, and Editors may publish (lessons migration 0006): with the workflow
+    on, an editor's "Submit to Moderators approval" would lock the page with nobody to approve it.
+    A site that wants a second pair of eyes turns a workflow on in Settings → Workflows and puts
+    people in the Moderators group.
+    """
+    Workflow.objects.filter(name="Moderators approval", active=True).update(active=False)
 
 
 # --- Locales and the site root -----------------------------------------------------------------

@@ -26,7 +26,7 @@ def test_code_and_pin_sign_in(client, pin_learner):
 
     response = client.post(STEP_TWO, {"pin": pin_learner.secret})
     assert response.status_code == 302
-    assert response["Location"] == "/fr/"  # the learner's own language
+    assert response["Location"] == "/fr/my-learning/"  # "My learning", in the learner's own language
     assert signed_in_user_id(client) == str(pin_learner.learner.pk)
 
 
@@ -168,7 +168,7 @@ def test_next_is_kept_through_both_steps(client, pin_learner):
 def test_an_outside_next_is_ignored(client, pin_learner):
     client.post(SIGN_IN, {"learner_code": code_of(pin_learner), "next": "https://evil.example/"})
     response = client.post(STEP_TWO, {"pin": pin_learner.secret})
-    assert response["Location"] == "/fr/"
+    assert response["Location"] == "/fr/my-learning/"
 
 
 def test_a_switched_off_learner_cannot_sign_in(client, pin_learner):

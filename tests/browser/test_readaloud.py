@@ -18,6 +18,11 @@ from .simulators import play_path, scenario_data
 pytestmark = pytest.mark.browser
 
 SLUG = "train"
+# The <audio> element really loaded a clip (it knows its length) and is playing it (time runs).
+AUDIO_PLAYS_JS = """() => {
+    const audio = document.querySelector('audio.readaloud-audio');
+    return !!audio && audio.readyState >= 1 && audio.duration > 0 && audio.currentTime > 0;
+}"""
 CURRENT_JS = "() => [...document.querySelectorAll('.readaloud-current')].map((e) => e.textContent).join('')"
 
 
@@ -54,11 +59,11 @@ def clips(site, django_db_blocker):
     def make():
         if not Scenario.objects.filter(slug=SLUG).exists():
             scenarios_load()
-        sentences = {"sim": _simulator_sentences("nl")}
+        sentences = {"sim-nl": _simulator_sentences("nl"), "sim-ar": _simulator_sentences("ar")}
         sentences["nl-intro"], sentences["nl"] = _lesson_sentences(site.languages["nl"].lesson, "nl")
         sentences["ar-intro"], sentences["ar"] = _lesson_sentences(site.arabic_lesson, "ar")
         made = []
-        keys = (("nl", "nl"), ("ar", "ar"), ("sim", "nl"), ("nl-intro", "nl"), ("ar-intro", "ar"))
+        keys = (("nl", "nl"), ("ar", "ar"), ("sim-nl", "nl"), ("sim-ar", "ar"), ("nl-intro", "nl"), ("ar-intro", "ar"))
         for key, language in keys:
             made += [clip.pk for clip in clips_make(sentences=sentences[key], language=language, label=key).made]
         return sentences, made
@@ -81,6 +86,7 @@ def _read(page, button, language: str, first: str) -> None:
     assert " ".join(page.evaluate(CURRENT_JS).split()) == first
     source = page.evaluate("document.querySelector('audio.readaloud-audio').currentSrc")
     assert f"/media/readaloud/{language}/" in source
+    page.wait_for_function(AUDIO_PLAYS_JS)
 
 
 @pytest.mark.parametrize("language", ["nl", "ar"])
@@ -137,11 +143,12 @@ def test_the_lesson_title_and_summary_are_read_aloud(page, site, clips, language
     )
 
 
-def test_the_simulator_instruction_is_read_aloud(page, site, clips):
-    page.goto(site.absolute(play_path(SLUG, "nl", "guided")))
+@pytest.mark.parametrize("language", ["nl", "ar"])
+def test_the_simulator_instruction_is_read_aloud(page, site, clips, language):
+    page.goto(site.absolute(play_path(SLUG, language, "guided")))
     button = page.locator(".sim-coach [data-read-aloud-button]")
     expect(button).to_be_visible()
-    _read(page, button, "nl", clips["sim"][0])
+    _read(page, button, language, clips[f"sim-{language}"][0])
     page.keyboard.press("Escape")
     expect(button).to_have_attribute("aria-pressed", "false")
 

@@ -123,15 +123,39 @@ def test_the_command_makes_the_clips_of_every_live_lesson_and_scenario(db, monke
     from sandboxes.services import scenarios_load
 
     scenarios_load()
-    seen = []
-    monkeypatch.setattr(services, "page_clips_make", lambda page: seen.append(page.pk) or services.ClipReport())
-    monkeypatch.setattr(
-        services, "scenario_clips_make", lambda scenario: seen.append(scenario.pk) or services.ClipReport()
-    )
+    asked = {}
+
+    def fake_clips_make(*, sentences, language, label, workers):
+        asked.setdefault(language, set()).update(sentences)
+        assert workers >= 1
+        return services.ClipReport()
+
+    monkeypatch.setattr(services, "clips_make", fake_clips_make)
     call_command("readaloud_generate", language="ar", stdout=None)
-    lessons = LessonPage.objects.live().filter(locale__language_code="ar")
-    scenarios = Scenario.objects.filter(locale__language_code="ar")
-    assert sorted(seen) == sorted([*lessons.values_list("pk", flat=True), *scenarios.values_list("pk", flat=True)])
+    assert list(asked) == ["ar"]
+    for lesson in LessonPage.objects.live().filter(locale__language_code="ar"):
+        assert set(selectors.lesson_sentences(page=lesson)) <= asked["ar"]
+    for scenario in Scenario.objects.filter(locale__language_code="ar"):
+        assert set(selectors.scenario_sentences(scenario=scenario)) <= asked["ar"]
+
+
+def test_make_setup_makes_the_clips_because_tasks_run_in_process_there():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    makefile = (Path(settings.BASE_DIR) / "Makefile").read_text()
+    setup = makefile.split("\nsetup:", 1)[1].split("\n\n", 1)[0]
+    assert setup.index("load_demo_training") < setup.index("readaloud_generate")
+
+
+def test_clips_made_several_at_once_are_each_stored_once(espeak, db):
+    sentences = ["اضغط على الزر.", "اختر تاريخا.", "اضغط على الزر.", "انتظر قليلا."]
+    report = services.clips_make(sentences=sentences, language="ar", label="test", workers=3)
+    assert len(report.made) == 3 and report.failed == 0
+    assert SpeechClip.objects.count() == 3
+    again = services.clips_make(sentences=sentences, language="ar", label="test", workers=3)
+    assert not again.made and again.existing == 3
 
 
 def test_the_easier_version_of_a_lesson_is_read_too(lesson):

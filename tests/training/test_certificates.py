@@ -114,6 +114,26 @@ def test_forged_or_guessed_tokens_answer_a_translated_404(certificate, client, m
     assert response.status_code == 404
     assert "Karim" not in response.content.decode()
     assert '<html lang="nl"' in response.content.decode()
+    assert "Dit certificaat is niet geldig." in response.content.decode()
+
+
+@pytest.mark.parametrize("language", ["nl", "fr", "en", "ar"])
+def test_a_tampered_link_says_the_certificate_is_not_valid_in_each_language(certificate, client, language):
+    from django.utils import translation
+
+    token = certificate_token(certificate=certificate)
+    tampered = token[:-1] + ("A" if token[-1] != "A" else "B")
+    with translation.override(language):
+        url = reverse("training_public:verify", kwargs={"token": tampered})
+        words = translation.gettext("This certificate is not valid.")
+        not_found = translation.gettext("We cannot find this page")
+    if language != "en":
+        assert words != "This certificate is not valid."  # translated
+    response = client.get(url)
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert f'<html lang="{language}"' in html
+    assert words in html and not_found not in html
 
 
 def test_staff_download_their_own_certificate_and_nobody_elses(certificate, client, django_user_model, park_team):

@@ -86,9 +86,9 @@ def test_the_simulator_is_in_my_learning_with_its_link(staff, scenario, rf):
     request = rf.get("/nl/")
     request.user = staff.user
     learning = my_learning(user=staff.user, language="nl", request=request)
-    titles = [entry.page.title for entry in learning.assigned]
+    titles = [entry.page.title for entry in learning.required]
     assert scenario.title in titles
-    (entry,) = [entry for entry in learning.assigned if entry.page.title == scenario.title]
+    (entry,) = [entry for entry in learning.required if entry.page.title == scenario.title]
     assert f"/{scenario.slug}/" in entry.page.url and not entry.done
 
 
