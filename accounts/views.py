@@ -41,8 +41,8 @@ from .forms import (
 )
 from .middleware import idle_message
 from .models import SignInKind, User
-from .retention import inactive_deadline
 from .navigation import landing_url_get
+from .retention import inactive_deadline
 
 # Between step 1 (code) and step 2 (PIN or pictures) the session remembers whose code was typed.
 PENDING_KEY = "accounts_pending_learner"

@@ -30,7 +30,7 @@ def revoke(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("lessons", "0005_lessonpage_simple_body"),
+        ("lessons", "0007_help_point_opening_times_and_district"),
         ("wagtailcore", "0098_apitoken"),
     ]
 

@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('lessons', '0006_editors_publish_pages'),
+        ('lessons', '0008_editors_publish_pages'),
     ]
 
     operations = [
