@@ -43,7 +43,7 @@ def test_a_locked_learner_signs_in_with_a_one_time_code_from_the_coach(coach_cli
     form = client.get(ONE_TIME).content.decode()
     assert "Sign in with a one-time code" in form
     response = client.post(ONE_TIME, {"learner_code": code_of(pin_learner), "one_time_code": one_time})
-    assert response.status_code == 302 and response["Location"] == "/fr/"
+    assert response.status_code == 302 and response["Location"] == "/fr/my-learning/"  # learners land on My learning
     assert client.session["_auth_user_id"] == str(pin_learner.learner.pk)
     assert client.session.get_expire_at_browser_close()  # shared computers: no lasting cookie
 

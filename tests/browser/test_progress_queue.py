@@ -130,7 +130,7 @@ def test_practice_as_a_guest_is_added_to_the_account_on_signing_in(page, site, m
             .forEach((key) => localStorage.removeItem(key));
     }}""")
 
-    sign_in(page, site, learner)  # lands on the English home page
+    sign_in(page, site, learner, language="en")  # lands on My learning, in English
     dialog = page.get_by_role("dialog", name="Did you just practise this?")
     dialog.wait_for()
     assert focused_text(page) == "Did you just practise this?", "the question gets the focus, not a button"
@@ -221,7 +221,7 @@ def test_nobody_sends_records_in_somebody_elses_name(page, site, make_learner):
     page.route(API, lambda route: route.abort("internetdisconnected"))
 
     page.goto(site.absolute(site.tour.lessons[0]))  # as a guest
-    sign_in(page, site, first)
+    sign_in(page, site, first, language="en")
     page.get_by_role("button", name="Yes, that was me").click()
     page.locator("#guest-practice").wait_for(state="hidden")
     page.goto(site.absolute(site.tour.lessons[0]))
@@ -232,7 +232,7 @@ def test_nobody_sends_records_in_somebody_elses_name(page, site, make_learner):
     assert {entry["owner"] for entry in queued} == {first.public_id}, "the guest's entries now belong to `first`"
 
     page.unroute(API)
-    sign_in(page, site, second)
+    sign_in(page, site, second, language="en")
     page.goto(site.absolute(site.tour.lessons[1]))
     page.wait_for_function(
         f"() => ({QUEUE_JS})().every((entry) => entry.owner === '{first.public_id}')",
@@ -243,7 +243,7 @@ def test_nobody_sends_records_in_somebody_elses_name(page, site, make_learner):
     assert first.stored() == []
 
     sign_out(page)
-    sign_in(page, site, first)
+    sign_in(page, site, first, language="en")
     wait_until_sent(page)
     assert sorted(str(row["id"]) for row in first.stored()) == sorted(entry["statement"]["id"] for entry in queued)
 
