@@ -3,6 +3,7 @@ holding every kind of record kept about the person, and nothing about anybody el
 
 import io
 import json
+import re
 import zipfile
 
 import pytest
@@ -83,3 +84,17 @@ def test_someone_with_no_records_gets_a_valid_download(client, django_user_model
     data = json.loads(download(client, user).read("my-data.json"))
     assert data["statements"] == [] and data["groups"] == [] and "staff_record" not in data
     assert data["profile"]["user_name"] == "nieuw"
+
+
+def test_the_page_shows_dates_as_people_read_them(client, django_user_model):
+    """The JSON keeps the exact ISO time; the page says it in the person's language and local time."""
+    user = django_user_model.objects.create_user("datum", password="een-goed-wachtwoord")
+    archive = download(client, user)
+    joined = json.loads(archive.read("my-data.json"))["profile"]["date_joined"]
+    assert "T" in joined and joined[:4].isdigit()
+    page = archive.read("my-data.html").decode()
+    assert joined not in page and joined[:10] not in page
+    assert re.search(
+        r"<dd>\d{1,2} (januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december) \d{4} \d{1,2}:\d{2}</dd>",
+        page,
+    )
