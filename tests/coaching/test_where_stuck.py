@@ -133,8 +133,8 @@ def test_needs_help_names_the_screen_in_the_coachs_language(coach_client, group,
     assert screen_title(language, "journey") in marie_line
     assert screen_title(language, "from") in yusuf_line
     if language == "en":
-        assert "3 wrong clicks, most on the screen “Ticket type”" in marie_line
-        assert "stopped after a safety error on the screen “From”" in yusuf_line
+        assert "3 wrong clicks, most on the screen “<bdi>Ticket type</bdi>”" in marie_line
+        assert "stopped after a safety error on the screen “<bdi>From</bdi>”" in yusuf_line
         assert "nothing happened" not in section
 
 
