@@ -137,7 +137,13 @@ def _cell(value) -> str:
 def _page_sections(sections: list[DataSection]) -> Iterator[dict]:
     for section in sections:
         columns = [(key, label) for key, label in section.labels.items()]
-        rows = ([_cell(row.get(key)) for key, _label in columns] for row in section.row_iter())
+        rows = (
+            [
+                _cell(section.readable[key](row.get(key)) if key in section.readable else row.get(key))
+                for key, _label in columns
+            ]
+            for row in section.row_iter()
+        )
         yield {
             "title": section.title,
             "single": section.single,

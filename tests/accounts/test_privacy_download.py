@@ -98,3 +98,14 @@ def test_the_page_shows_dates_as_people_read_them(client, django_user_model):
         r"<dd>\d{1,2} (januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december) \d{4} \d{1,2}:\d{2}</dd>",
         page,
     )
+
+
+def test_the_page_names_roles_and_the_way_of_signing_in_in_words(client, two_people):
+    """The JSON keeps the stored group names ("Learners"); the page says them in the person's language."""
+    zoltan, _wilma = two_people
+    archive = download(client, zoltan.user, language="nl")
+    profile = json.loads(archive.read("my-data.json"))["profile"]
+    page = archive.read("my-data.html").decode()
+    assert (profile["roles"], profile["signs_in_with"]) == (["Learners"], "pin")
+    assert "<dd>Cursist</dd>" in page and "<dd>Pincode (4 cijfers)</dd>" in page
+    assert "<dd>Learners</dd>" not in page and "<dd>pin</dd>" not in page
