@@ -109,3 +109,14 @@ def test_the_page_names_roles_and_the_way_of_signing_in_in_words(client, two_peo
     assert (profile["roles"], profile["signs_in_with"]) == (["Learners"], "pin")
     assert "<dd>Cursist</dd>" in page and "<dd>Pincode (4 cijfers)</dd>" in page
     assert "<dd>Learners</dd>" not in page and "<dd>pin</dd>" not in page
+
+
+def test_the_page_names_lessons_and_modules_by_their_titles(client, two_people, lesson):
+    """A person reads "which lesson", not a key; the JSON keeps the keys for computers."""
+    zoltan, _wilma = two_people
+    archive = download(client, zoltan.user, language="nl")
+    lessons = json.loads(archive.read("my-data.json"))["lesson_progress"]
+    page = archive.read("my-data.html").decode()
+    assert [row["lesson"] for row in lessons] == [str(lesson.translation_key)]
+    assert f"<td>{lesson.title}</td>" in page and f"<td>{lesson.get_parent().title}</td>" in page
+    assert str(lesson.translation_key) not in page.split("Je leerresultaten", 1)[0]
