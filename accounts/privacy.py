@@ -38,6 +38,9 @@ class DataSection:
     single: bool = False
     files: list[DataFile] = field(default_factory=list)
     note: str = ""
+    # For the readable page only: a column's value in words (e.g. a role's name in the person's language);
+    # the JSON file keeps the stored value.
+    readable: dict[str, Callable[[object], str]] = field(default_factory=dict)
 
     def row_iter(self) -> Iterable[dict]:
         return self.rows() if callable(self.rows) else iter(self.rows)

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-from . import throttle
+from . import roles, throttle
 from .privacy import DataSection, ProviderBase, privacy_providers
 
 
@@ -35,7 +35,15 @@ class AccountsProvider(ProviderBase):
             "deletion_requested_at": _("Asked to delete the account on"),
             "inactivity_notice_at": _("Told the coach the account is not used on"),
         }
-        return [DataSection(key="profile", title=_("Your account"), labels=labels, rows=[profile], single=True)]
+        readable = {
+            "roles": lambda names: [str(roles.ROLE_LABELS.get(name, name)) for name in names or []],
+            "signs_in_with": _sign_in_words,
+        }
+        return [
+            DataSection(
+                key="profile", title=_("Your account"), labels=labels, rows=[profile], single=True, readable=readable
+            )
+        ]
 
     def erase(self, *, user) -> list:
         code = getattr(getattr(user, "learner_sign_in", None), "code", "")
@@ -63,3 +71,9 @@ def looked_after_elsewhere(*, user_ids: set[int]) -> set[int]:
         if provider.name != "accounts":
             found |= provider.looked_after(user_ids=user_ids)
     return found
+
+
+def _sign_in_words(kind) -> str:
+    from .models import SignInKind
+
+    return str(SignInKind(kind).label) if kind in SignInKind.values else _("Password")

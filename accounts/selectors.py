@@ -1,6 +1,7 @@
 """Reads for accounts: a coach's learners, their sign-in state, and a user's own data for download."""
 
 import json
+import re
 import tempfile
 import zipfile
 from collections.abc import Iterator
@@ -10,7 +11,8 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.db.models.functions import Lower
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from . import roles, throttle
@@ -100,10 +102,27 @@ def _json_chunks(*, sections: list[DataSection], exported_at: str) -> Iterator[s
     yield "\n}\n"
 
 
+# An ISO date-time as the providers write them ("2026-12-07T09:54:56.364000+00:00"); the page shows it
+# in the person's language and the site's time zone, the JSON file keeps it exactly.
+_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)?$")
+
+
+def _readable_datetime(value: str) -> str:
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    return date_format(moment, "DATETIME_FORMAT")
+
+
 def _cell(value) -> str:
     """A value as a person reads it on the page (the JSON file keeps it exactly)."""
     if value is None or value == "":
         return "–"
+    if isinstance(value, str) and _ISO_DATETIME.match(value):
+        return _readable_datetime(value)
     if value is True:
         return _("Yes")
     if value is False:
@@ -118,7 +137,13 @@ def _cell(value) -> str:
 def _page_sections(sections: list[DataSection]) -> Iterator[dict]:
     for section in sections:
         columns = [(key, label) for key, label in section.labels.items()]
-        rows = ([_cell(row.get(key)) for key, _label in columns] for row in section.row_iter())
+        rows = (
+            [
+                _cell(section.readable[key](row.get(key)) if key in section.readable else row.get(key))
+                for key, _label in columns
+            ]
+            for row in section.row_iter()
+        )
         yield {
             "title": section.title,
             "single": section.single,
@@ -147,7 +172,7 @@ def account_data_archive(*, user: User, exported_at: str):
             "accounts/my_data_export.html",
             {
                 "person": user,
-                "exported_at": exported_at,
+                "exported_at": _cell(exported_at),
                 "sections": _page_sections(sections),
                 "language": language,
                 "direction": "rtl" if translation.get_language_bidi() else "ltr",

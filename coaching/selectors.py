@@ -14,7 +14,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.dates import MONTHS
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
@@ -316,6 +316,11 @@ class HelpNeeded:
     simulator: bool = False
     safety_errors: int = 0
     screen: str = ""  # a simulator: the title of the screen it is about, in the coach's language
+
+    @property
+    def screen_isolated(self) -> str:
+        """The screen title in <bdi>: a Dutch or English title inside an Arabic sentence keeps its place."""
+        return format_html("<bdi>{}</bdi>", self.screen)
 
     @property
     def idle(self) -> bool:

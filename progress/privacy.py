@@ -4,6 +4,7 @@ Learning records are erased with the account (the foreign keys cascade); the ano
 summaries of old statements (`StatementSummary`) name nobody and stay.
 """
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.privacy import DataSection, ProviderBase
@@ -13,6 +14,30 @@ from .models import LessonProgress, ModuleProgress, SimulatorAttempt, Statement
 
 def _iso(value) -> str | None:
     return value.isoformat() if value else None
+
+
+def _titles(*, keys: set, language: str) -> dict[str, str]:
+    """{translation key (text): title} of lessons, modules and simulators, in `language` or else Dutch or any,
+    so the readable page names them; the JSON keeps the keys. Two queries."""
+    from wagtail.models import Page
+
+    from sandboxes.selectors import scenario_titles_for
+
+    keys = {key for key in keys if key}
+    if not keys:
+        return {}
+    titles: dict[str, str] = {}
+    rank = {language: 0, "nl": 1}
+    best: dict[str, int] = {}
+    for key, code, title in Page.objects.filter(translation_key__in=keys).values_list(
+        "translation_key", "locale__language_code", "title"
+    ):
+        order = rank.get(code, 2)
+        if order < best.get(str(key), 3):
+            titles[str(key)], best[str(key)] = title, order
+    for key, scenario in scenario_titles_for(translation_keys=keys, language=language).items():
+        titles[str(key)] = scenario.title
+    return titles
 
 
 class ProgressProvider(ProviderBase):
@@ -64,6 +89,18 @@ class ProgressProvider(ProviderBase):
             for row in SimulatorAttempt.objects.filter(user=user).order_by("started_at", "pk")
         ]
 
+        language = translation.get_language() or "nl"
+        titles = _titles(
+            keys={row[key] for row in [*lessons, *modules] for key in ("lesson", "module") if row.get(key)}
+            | {row["scenario"] for row in attempts},
+            language=language,
+        )
+
+        def title_of(key):
+            return titles.get(key, key)
+
+        modes = {"guided": _("Step by step"), "practice": _("Practise"), "test": _("Test yourself")}
+
         def statements():
             rows = (
                 Statement.objects.filter(user=user)
@@ -95,6 +132,7 @@ class ProgressProvider(ProviderBase):
                     "completed_at": _("Finished on"),
                 },
                 rows=lessons,
+                readable={"lesson": title_of},
             ),
             DataSection(
                 key="module_progress",
@@ -107,6 +145,7 @@ class ProgressProvider(ProviderBase):
                     "completed_at": _("Finished on"),
                 },
                 rows=modules,
+                readable={"module": title_of},
             ),
             DataSection(
                 key="simulator_attempts",
@@ -120,6 +159,7 @@ class ProgressProvider(ProviderBase):
                     "safety_errors": _("Safety mistakes"),
                 },
                 rows=attempts,
+                readable={"scenario": title_of, "mode": lambda mode: modes.get(mode, mode)},
             ),
             DataSection(
                 key="statements",

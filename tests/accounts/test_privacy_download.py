@@ -3,6 +3,7 @@ holding every kind of record kept about the person, and nothing about anybody el
 
 import io
 import json
+import re
 import zipfile
 
 import pytest
@@ -83,3 +84,39 @@ def test_someone_with_no_records_gets_a_valid_download(client, django_user_model
     data = json.loads(download(client, user).read("my-data.json"))
     assert data["statements"] == [] and data["groups"] == [] and "staff_record" not in data
     assert data["profile"]["user_name"] == "nieuw"
+
+
+def test_the_page_shows_dates_as_people_read_them(client, django_user_model):
+    """The JSON keeps the exact ISO time; the page says it in the person's language and local time."""
+    user = django_user_model.objects.create_user("datum", password="een-goed-wachtwoord")
+    archive = download(client, user)
+    joined = json.loads(archive.read("my-data.json"))["profile"]["date_joined"]
+    assert "T" in joined and joined[:4].isdigit()
+    page = archive.read("my-data.html").decode()
+    assert joined not in page and joined[:10] not in page
+    assert re.search(
+        r"<dd>\d{1,2} (januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december) \d{4} \d{1,2}:\d{2}</dd>",
+        page,
+    )
+
+
+def test_the_page_names_roles_and_the_way_of_signing_in_in_words(client, two_people):
+    """The JSON keeps the stored group names ("Learners"); the page says them in the person's language."""
+    zoltan, _wilma = two_people
+    archive = download(client, zoltan.user, language="nl")
+    profile = json.loads(archive.read("my-data.json"))["profile"]
+    page = archive.read("my-data.html").decode()
+    assert (profile["roles"], profile["signs_in_with"]) == (["Learners"], "pin")
+    assert "<dd>Cursist</dd>" in page and "<dd>Pincode (4 cijfers)</dd>" in page
+    assert "<dd>Learners</dd>" not in page and "<dd>pin</dd>" not in page
+
+
+def test_the_page_names_lessons_and_modules_by_their_titles(client, two_people, lesson):
+    """A person reads "which lesson", not a key; the JSON keeps the keys for computers."""
+    zoltan, _wilma = two_people
+    archive = download(client, zoltan.user, language="nl")
+    lessons = json.loads(archive.read("my-data.json"))["lesson_progress"]
+    page = archive.read("my-data.html").decode()
+    assert [row["lesson"] for row in lessons] == [str(lesson.translation_key)]
+    assert f"<td>{lesson.title}</td>" in page and f"<td>{lesson.get_parent().title}</td>" in page
+    assert str(lesson.translation_key) not in page.split("Je leerresultaten", 1)[0]

@@ -6,6 +6,7 @@ Writes (learners, their records) go through tests/browser/learners.py, like the 
 """
 
 import json
+import re
 from datetime import date
 
 import pytest
@@ -332,7 +333,9 @@ def test_after_a_safety_stop_the_learner_goes_on_before_the_mistake_and_the_erro
     with learners_made() as make:
         learner = make()
         sign_in(page, site, learner)
-        simulator = open_scenario(page, site, slug, mode="practice")
+        simulator = open_scenario(
+            page, site, slug, mode="guided"
+        )  # guided: its "Well done!" must not show above an unsafe end
         ui = simulator.ui
         item, unsafe, mistake_screen = _unsafe_step(simulator)
         unsafe.click()
@@ -357,6 +360,9 @@ def test_after_a_safety_stop_the_learner_goes_on_before_the_mistake_and_the_erro
         expect(end).to_be_focused()
         expect(page.get_by_text(ui["not_counted"], exact=True)).to_be_visible()
         expect(page.get_by_text("0 / 100", exact=True)).to_be_visible()
+        # Not dressed as a success: the end panel is marked unsafe, and no guide says "Well done!" above it.
+        expect(page.locator("section.sim-end")).to_have_class(re.compile(r"\bsim-end-unsafe\b"))
+        expect(page.locator(".sim-guide-panel")).to_be_hidden()
         wait_until_sent(page)
         verbs = records(learner, simulator.activity)
         judged = attempts(learner)

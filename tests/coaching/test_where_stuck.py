@@ -133,8 +133,8 @@ def test_needs_help_names_the_screen_in_the_coachs_language(coach_client, group,
     assert screen_title(language, "journey") in marie_line
     assert screen_title(language, "from") in yusuf_line
     if language == "en":
-        assert "3 wrong clicks, most on the screen “Ticket type”" in marie_line
-        assert "stopped after a safety error on the screen “From”" in yusuf_line
+        assert "3 wrong clicks, most on the screen “<bdi>Ticket type</bdi>”" in marie_line
+        assert "stopped after a safety error on the screen “<bdi>From</bdi>”" in yusuf_line
         assert "nothing happened" not in section
 
 
@@ -198,3 +198,14 @@ def test_a_safety_stop_of_another_day_is_not_on_the_dashboard(coach_client, grou
         pk=attempt(yusuf, train, safety=1, last_screen="from", last_outcome="safety").pk
     ).update(last_activity_at=at)
     assert "Yusuf" not in help_section(coach_client.get(url_of(group)).content.decode())
+
+
+def test_in_arabic_the_parts_of_a_mistake_are_joined_by_an_arabic_comma(coach_client, group, train):
+    """Right-to-left text takes the Arabic comma; the Latin one would read as a stray mark."""
+    yusuf = group.learners.get(display_name="Yusuf")
+    attempt(yusuf, train, minutes_ago=90, wrong=1, safety=1, mistakes={"from": 2}, safety_mistakes={"from": 1})
+    with translation.override("ar"):
+        section = mistakes_section(coach_client.get(url_of(group)).content.decode())
+    row = section.split("</thead>", 1)[1].split("</tr>")[0]
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row))
+    assert "،" in text and "," not in text, text

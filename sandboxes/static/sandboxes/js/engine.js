@@ -496,6 +496,9 @@
       if (A.safety) facts.push({ label: S.safetyErrors, value: String(A.safety) });
       endHeading.textContent = passed ? S.done : S.doneUnsafe;
       endNote.hidden = passed;
+      // The last screen's guided instruction ("Well done!") would contradict "this try does not count".
+      if (!passed) instructionBox.hidden = true;
+      endBox.classList.toggle("sim-end-unsafe", !passed);
       endFacts.replaceWith((endFacts = lines("sim-facts", facts)));
       if (sc.safety && !endBox.querySelector(".sim-lesson")) endBox.appendChild(el("p", { cls: "sim-lesson", text: sc.safety }));
       endBox.hidden = false;
