@@ -108,6 +108,8 @@ def test_an_administrator_finds_and_erases_anyone_from_the_wagtail_admin(admin_c
 
     confirm = admin_client.get(f"/admin/privacy/{learner.pk}/erase/").content.decode()
     assert "Erase this person and all their data" in confirm
+    # The download's own titles speak to the learner ("Your account"): here they are quoted as such.
+    assert "in their data download: 1 item" in confirm
     response = admin_client.post(f"/admin/privacy/{learner.pk}/erase/", {"action": "erase"}, follow=True)
     assert "Marie and all their data are erased." in response.content.decode()
     assert not User.objects.filter(pk=learner.pk).exists()
