@@ -316,6 +316,7 @@ class HelpNeeded:
     simulator: bool = False
     safety_errors: int = 0
     screen: str = ""  # a simulator: the title of the screen it is about, in the coach's language
+    went_on: bool = False  # after the safety Stop the learner tried the step again and went on
 
     @property
     def screen_isolated(self) -> str:
@@ -564,6 +565,7 @@ def _help_needed(signal, learner, pages: dict, scenarios: dict) -> HelpNeeded:
         simulator=signal.simulator,
         safety_errors=signal.safety_errors,
         screen=screen,
+        went_on=signal.went_on,
     )
 
 

@@ -550,6 +550,8 @@ class HelpSignal:
     simulator: bool = False
     safety_errors: int = 0
     screen: str = ""  # simulator: the screen id it is about (most wrong clicks, the safety error, the last one)
+    # HELP_SAFETY only: the learner tried the step again after the Stop and went on (not stopped for good).
+    went_on: bool = False
 
 
 def learners_needing_help(*, user_ids, now=None) -> list[HelpSignal]:
@@ -648,6 +650,7 @@ def learners_needing_help(*, user_ids, now=None) -> list[HelpSignal]:
                 simulator=True,
                 safety_errors=safety,
                 screen=screen,
+                went_on=reason == HELP_SAFETY and outcome not in ("safety", ""),
             )
         )
     return sorted(signals, key=lambda signal: signal.last_activity_at, reverse=True)

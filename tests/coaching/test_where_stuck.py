@@ -209,3 +209,28 @@ def test_in_arabic_the_parts_of_a_mistake_are_joined_by_an_arabic_comma(coach_cl
     row = section.split("</thead>", 1)[1].split("</tr>")[0]
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row))
     assert "،" in text and "," not in text, text
+
+
+def test_a_learner_who_went_on_after_a_safety_stop_is_not_called_stopped(coach_client, group, train):
+    """ "Try this step again" after the Stop, then on to the end: the safety error stays in view, in words
+    that say the learner went on, never "stopped after a safety error"."""
+    yusuf = group.learners.get(display_name="Yusuf")
+    attempt(
+        yusuf,
+        train,
+        minutes_ago=2,
+        completed=True,
+        passed=False,
+        score=0,
+        safety=1,
+        mistakes={"journey": 1},
+        safety_mistakes={"journey": 1},
+        last_screen="pay",
+        last_outcome="right",
+    )
+    (signal,) = [s for s in learners_needing_help(user_ids=[yusuf.pk]) if s.lesson_key == train.translation_key]
+    assert (signal.reason, signal.screen, signal.went_on) == (HELP_SAFETY, "journey", True)
+    with translation.override("en"):
+        section = help_section(coach_client.get(url_of(group)).content.decode())
+    assert "then tried again" in section and "stopped after a safety error" not in section
+    assert screen_title("en", "journey") in section
