@@ -100,6 +100,20 @@ class ProgressProvider(ProviderBase):
             return titles.get(key, key)
 
         modes = {"guided": _("Step by step"), "practice": _("Practise"), "test": _("Test yourself")}
+        # The verbs of the learning records in words; the JSON file keeps the xAPI verb.
+        verbs = {
+            "experienced": _("Opened"),
+            "answered": _("Answered"),
+            "completed": _("Finished"),
+            "attempted": _("Started"),
+            "passed": _("Passed"),
+            "failed": _("Not passed"),
+            "progressed": _("Went on"),
+            "interacted": _("Did a step"),
+        }
+
+        def percent(value):
+            return "" if value is None else f"{round(float(value) * 100)}%"
 
         def statements():
             rows = (
@@ -132,7 +146,7 @@ class ProgressProvider(ProviderBase):
                     "completed_at": _("Finished on"),
                 },
                 rows=lessons,
-                readable={"lesson": title_of},
+                readable={"lesson": title_of, "best_score": percent},
             ),
             DataSection(
                 key="module_progress",
@@ -172,6 +186,7 @@ class ProgressProvider(ProviderBase):
                     "score": _("Score"),
                 },
                 rows=statements,
+                readable={"verb": lambda verb: verbs.get(verb, verb), "score": percent},
                 note=_("Each learning record in full is in the file my-data.json."),
             ),
         ]

@@ -120,3 +120,23 @@ def test_the_page_names_lessons_and_modules_by_their_titles(client, two_people, 
     assert [row["lesson"] for row in lessons] == [str(lesson.translation_key)]
     assert f"<td>{lesson.title}</td>" in page and f"<td>{lesson.get_parent().title}</td>" in page
     assert str(lesson.translation_key) not in page.split("Je leerresultaten", 1)[0]
+
+
+def test_the_page_says_what_was_done_in_words_and_scores_as_percentages(client, two_people):
+    """ "answered" and 0.5 are for computers (the JSON keeps them); a person reads "Beantwoord" and 50%."""
+    zoltan, _wilma = two_people
+    archive = download(client, zoltan.user, language="nl")
+    data = json.loads(archive.read("my-data.json"))
+    page = archive.read("my-data.html").decode()
+    records = page.split("Je leerresultaten", 1)[1]
+    words = {"answered": "Beantwoord", "completed": "Klaar", "experienced": "Geopend", "interacted": "Een stap gedaan"}
+    verbs = {row["verb"] for row in data["statements"]}
+    assert verbs, "the person has learning records"
+    for verb in verbs:
+        assert f"<td>{verb}</td>" not in records
+        if verb in words:
+            assert f"<td>{words[verb]}</td>" in records
+    for row in data["statements"] + data["lesson_progress"]:
+        score = row.get("score", row.get("best_score"))
+        if score is not None:
+            assert f"<td>{round(score * 100)}%</td>" in page
