@@ -167,9 +167,14 @@ def test_the_same_id_with_other_content_is_a_conflict(signed_in, earlier, change
 def test_an_id_of_another_learner_is_a_conflict_even_with_the_same_content(signed_in, lesson, django_user_model):
     from progress.services import statements_ingest
 
+    other = django_user_model.objects.create_user("other")
     shared = statement(lesson_activity_id(lesson))
-    statements_ingest(user=django_user_model.objects.create_user("other"), statements=[shared])
-    refused(signed_in, [shared], 409)
+    statements_ingest(user=other, statements=[shared])
+    response = refused(signed_in, [shared], 409)
+    with translation.override("nl"):  # the learner's language
+        assert response.json()["error"] == gettext("Another statement with this id is already stored.")
+    # The record stays the other learner's: nobody takes over a statement by sending its id.
+    assert list(Statement.objects.filter(id=shared["id"]).values_list("user_id", flat=True)) == [other.pk]
 
 
 # --- Actor and authority -------------------------------------------------------------------------
@@ -290,7 +295,9 @@ def test_big_extensions_are_refused(signed_in, lesson, earlier):
 def test_big_extensions_in_the_activity_definition_are_refused(signed_in, lesson, earlier):
     big = statement(lesson_activity_id(lesson))
     big["object"]["definition"] = {"extensions": {EXT + "a": "é" * 2100}}  # 4200 bytes in UTF-8
-    refused(signed_in, [big], 400)
+    response = refused(signed_in, [big], 400)
+    assert response.json()["index"] == 0 and "kB" in response.json()["error"]
+    assert not Statement.objects.filter(id=big["id"]).exists()
 
 
 # --- Rate limit ----------------------------------------------------------------------------------
