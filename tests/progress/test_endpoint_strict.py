@@ -28,12 +28,6 @@ def learner(django_user_model):
     return django_user_model.objects.create_user("noor", password="een-goed-wachtwoord", display_name="Noor")
 
 
-@pytest.fixture
-def signed_in(client, learner):
-    client.force_login(learner)
-    return client
-
-
 def iso(moment) -> str:
     """As the browser's `new Date().toISOString()` writes it."""
     return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")

@@ -17,17 +17,6 @@ from .evidence import answer, forged_completed, lesson_done, questions, statemen
 URL = "/api/progress/statements"
 
 
-@pytest.fixture
-def learner(django_user_model):
-    return django_user_model.objects.create_user("yusuf", password="een-goed-wachtwoord", display_name="Yusuf")
-
-
-@pytest.fixture
-def signed_in(client, learner):
-    client.force_login(learner)
-    return client
-
-
 def post(client, payload):
     response = client.post(URL, data=json.dumps(payload), content_type="application/json")
     assert response.status_code == 200, response.content

@@ -18,12 +18,6 @@ def learner(django_user_model):
     return django_user_model.objects.create_user("amina", password="een-goed-wachtwoord", display_name="Amina")
 
 
-@pytest.fixture
-def signed_in(client, learner):
-    client.force_login(learner)
-    return client
-
-
 def statement(object_id, verb="experienced", **extra):
     return {
         "id": str(uuid.uuid4()),

@@ -25,17 +25,6 @@ URL = "/nl/my-learning/"
 EN_URL = "/en/my-learning/"
 
 
-@pytest.fixture
-def learner(django_user_model):
-    return django_user_model.objects.create_user("yusuf", password="een-goed-wachtwoord", display_name="Yusuf")
-
-
-@pytest.fixture
-def signed_in(client, learner):
-    client.force_login(learner)
-    return client
-
-
 def statement(object_id, verb="experienced", **extra):
     return {"id": str(uuid.uuid4()), "verb": {"id": VERB + verb}, "object": {"id": object_id}, **extra}
 
