@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "coaching",
     "training",
     "sandboxes",
+    "group_sessions",
     "readaloud",
     "wagtail_localize",
     "wagtail_localize.locales",

@@ -36,6 +36,7 @@ urlpatterns += i18n_patterns(
     path("coach/figures/", include("coaching.figures_urls")),
     path("oefenen/", include("sandboxes.urls")),
     path("training/", include("training.urls")),
+    path("sessions/", include("group_sessions.urls")),
     path("certificates/", include("training.public_urls")),
     path("", include("progress.urls")),
     path("", include(wagtail_urls)),

@@ -1,0 +1,3 @@
+"""Pages for whoever runs sessions: coaches, training managers, editors."""
+
+urlpatterns: list = []
