@@ -57,6 +57,8 @@ class ContextFilter(logging.Filter):
         for name, value in values.items():
             if getattr(record, name, None) is None:
                 setattr(record, name, value)
+        if context and context.raw_path and context.raw_path in record.getMessage():
+            record.msg, record.args = record.getMessage().replace(context.raw_path, context.path), None
         if record.request_id is None:
             record.request_id = "-"  # the text format shows a dash; JSON gets null (see JsonFormatter)
         return True

@@ -54,7 +54,7 @@ _METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 # Without a Redis broker (tasks run in-process) task outcomes are counted here.
 _local_tasks: dict[tuple[str, str], int] = {}
 _local_lock = threading.Lock()
-_redis_client = None
+_redis_clients: dict = {}
 _redis_lock = threading.Lock()
 
 
@@ -70,17 +70,18 @@ def request_observe(*, view: str, method: str, status: int, seconds: float) -> N
 
 def broker_redis():
     """A Redis client for the broker with short timeouts, or None when the broker is not Redis."""
-    global _redis_client
     url = settings.CELERY_BROKER_URL
     if not url.startswith(("redis://", "rediss://", "unix://")):
         return None
+    timeout = settings.METRICS_REDIS_TIMEOUT
     with _redis_lock:
-        if _redis_client is None:
+        client = _redis_clients.get((url, timeout))
+        if client is None:
             import redis
 
-            timeout = settings.METRICS_REDIS_TIMEOUT
-            _redis_client = redis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
-        return _redis_client
+            client = redis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
+            _redis_clients[(url, timeout)] = client
+        return client
 
 
 def task_count(*, task_name: str, outcome: str) -> None:

@@ -1,6 +1,7 @@
 """/metrics for Prometheus, only for the addresses in METRICS_ALLOWED_NETWORKS (default: this machine).
 
-Everyone else gets the site's ordinary 404, so the page does not even show that it exists. The client's
+Everyone else gets exactly what an address that does not exist gets (the language redirect, then the
+site's 404), so the page does not even show that it exists. The client's
 address is worked out as for sign-in throttling (accounts.throttle.client_ip, TRUSTED_PROXY_COUNT): behind
 nginx that is the address nginx saw. A request that came through a proxy while TRUSTED_PROXY_COUNT is 0 is
 refused: its REMOTE_ADDR is the proxy's (loopback), which says nothing about the real client.
@@ -9,9 +10,8 @@ refused: its REMOTE_ADDR is the proxy's (loopback), which says nothing about the
 import ipaddress
 
 from django.conf import settings
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from accounts.throttle import client_ip, has_proxy_header
@@ -35,8 +35,9 @@ def may_scrape(request) -> bool:
 
 
 @never_cache
-@require_safe
 def metrics_view(request):
     if not may_scrape(request):
-        raise Http404
+        raise Http404  # first, for every method: nobody else learns that the page exists
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
     return HttpResponse(metrics.metrics_text(), content_type=CONTENT_TYPE_LATEST)

@@ -39,6 +39,8 @@ class RequestObserveMiddleware:
         response[request_context.HEADER] = request_id
         # The path with URL secrets hidden is known only after resolution (certificate tokens).
         context.path = _log_path(request)
+        if context.path != request.path:
+            context.raw_path = request.path
         view = _view_name(request)
         metrics.request_observe(view=view, method=request.method, status=response.status_code, seconds=seconds)
         logger.info(

@@ -28,6 +28,9 @@ class Context:
     request_id: str
     method: str = ""
     path: str = ""
+    # The path as requested, when it differs from `path` (a URL secret hidden there): other loggers that
+    # print the raw path (Django's "Not Found: ...") get it replaced too (learn/logs.py).
+    raw_path: str = ""
     task_name: str = ""
     task_id: str = ""
     # The request itself, so the user id can be read once authentication has run (never forced).
