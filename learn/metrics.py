@@ -108,14 +108,25 @@ def metrics_queues() -> list[str]:
     return queues
 
 
-def worker_presence() -> dict[str, bool] | None:
-    """HOOK for the worker heartbeat of learn/worker_health.py (branch resilience), not on main yet.
+def worker_presence() -> list[str] | None:
+    """HOOK: the live Celery workers from learn/worker_health.py (the heartbeat of branch resilience).
 
-    Return {worker name: seen recently} to get `oefenplein_celery_worker_up`; None shows nothing.
-    Wire it to that module's function once it exists; until then the queue length and the unacked
-    count show a missing worker indirectly (the queue grows, nothing is taken).
+    That module is not on main yet: until it is, this returns None and /metrics shows no worker gauge
+    (a missing worker still shows as a growing queue length). Once it is merged, its `live_workers()`
+    is used as it stands; an error there (Redis away) also gives None, never a failed scrape.
     """
-    return None
+    try:
+        from learn import worker_health
+    except ImportError:
+        return None
+    live_workers = getattr(worker_health, "live_workers", None)
+    if live_workers is None:
+        return None
+    try:
+        return list(live_workers())
+    except Exception as error:  # noqa: BLE001 — the heartbeat store away: leave the gauge out
+        logger.warning("Worker heartbeats not read: %s", error.__class__.__name__)
+        return None
 
 
 class BrokerCollector:
@@ -167,13 +178,12 @@ class BrokerCollector:
             queues.add_metric([name], sum(lengths[index * step : (index + 1) * step]))
         unacked.add_metric([], unacked_count)
         yield from (up, tasks, queues, unacked)
-        presence = worker_presence()
-        if presence is not None:
+        live = worker_presence()
+        if live is not None:
             workers = GaugeMetricFamily(
-                "oefenplein_celery_worker_up", "1 if the worker was seen recently.", labels=["worker"]
+                "oefenplein_celery_workers_live", "Celery workers whose heartbeat is fresh (alert on 0)."
             )
-            for name, seen in sorted(presence.items()):
-                workers.add_metric([name], 1 if seen else 0)
+            workers.add_metric([], len(live))
             yield workers
 
 
