@@ -15,10 +15,11 @@ from django.urls import reverse
 from django.utils import translation
 from prometheus_client.parser import text_string_to_metric_families
 
+from coaching import services as coaching_services
 from coaching.models import CardSheet, CardSheetStatus
 from learn.celery import app
 from tests.celery_worker import celery_worker, redis_url_or_skip
-from tests.coaching.conftest import coach, group, learners  # noqa: F401 — fixtures used below
+from tests.coaching.conftest import make_coach, make_learner
 from tests.coaching.test_card_sheets_worker import _test_database_url
 
 REQUEST_ID = "fedcba9876543210fedcba9876543210"
@@ -61,18 +62,15 @@ def failed_count(client, task_name: str) -> float:
 
 @pytest.mark.worker
 def test_a_task_sent_during_a_request_logs_the_request_s_id_in_the_worker(
-    redis_url,
-    transactional_db,
-    client,
-    coach,
-    group,
-    learners,
-    settings,
-    tmp_path,  # noqa: F811
+    redis_url, transactional_db, client, django_user_model, settings, tmp_path
 ):
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         pytest.skip("Needs PostgreSQL (DATABASE_URL): the worker reads the sheet the request stored.")
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    coach = make_coach(django_user_model, "coach-an", "An")
+    learners = [make_learner(coach, "Marie"), make_learner(coach, "Yusuf")]
+    group = coaching_services.group_create(coach=coach, name="Digibank Nekkerspoel, dinsdag")
+    coaching_services.group_learners_add(coach=coach, group=group, learners=learners)
     log_path = tmp_path / "worker.log"
     env = {
         "DATABASE_URL": _test_database_url(),
