@@ -6,6 +6,7 @@ REDIS_URL, DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS (see README.md).
 """
 
 import ipaddress
+import logging
 import os
 import secrets
 from pathlib import Path
@@ -380,6 +381,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "oefenplein@localhost"
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "json" if PRODUCTION else "text").strip().lower()
 if LOG_FORMAT not in {"json", "text"}:
     raise ImproperlyConfigured("LOG_FORMAT must be json or text.")
+if LOG_FORMAT == "json":
+    logging.captureWarnings(True)  # Python warnings as JSON lines too, not as bare text between them
 LOGGING = logging_config(
     log_format=LOG_FORMAT,
     level=os.environ.get("LOG_LEVEL", "WARNING"),
