@@ -30,6 +30,7 @@ class RequestObserveMiddleware:
         context = request_context.Context(
             request_id=request_id, method=request.method, path=_log_path(request), request=request
         )
+        request.observe_context = context
         # Bound until the response is closed (request_finished, below), not only until this returns: Django
         # logs a 4xx/5xx answer ("django.request") and gunicorn its errors after the middleware is done.
         request_context.bind(context)
@@ -37,10 +38,7 @@ class RequestObserveMiddleware:
         response = self.get_response(request)
         seconds = time.perf_counter() - started
         response[request_context.HEADER] = request_id
-        # The path with URL secrets hidden is known only after resolution (certificate tokens).
-        context.path = _log_path(request)
-        if context.path != request.path:
-            context.raw_path = request.path
+        self._path_hide(request, context)
         view = _view_name(request)
         metrics.request_observe(view=view, method=request.method, status=response.status_code, seconds=seconds)
         logger.info(
@@ -51,6 +49,19 @@ class RequestObserveMiddleware:
             extra={"status": response.status_code, "duration_ms": round(seconds * 1000, 1)},
         )
         return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        """Right after URL resolution, before the view logs anything: hide URL secrets from the path."""
+        context = getattr(request, "observe_context", None)
+        if context is not None:
+            self._path_hide(request, context)
+
+    @staticmethod
+    def _path_hide(request, context) -> None:
+        # The path with URL secrets hidden is known only after resolution (certificate tokens).
+        context.path = _log_path(request)
+        if context.path != request.path:
+            context.raw_path = request.path
 
 
 @receiver(request_finished)
