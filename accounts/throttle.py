@@ -193,8 +193,8 @@ def has_proxy_header(*, request) -> bool:
     return any(request.META.get(header) for header in PROXY_HEADERS)
 
 
-def client_address(*, request) -> str:
-    """The address (IPv4, or IPv6 /64) wrong tries are counted against.
+def client_ip(*, request) -> str:
+    """The client's own address as sent, before any bucketing (also used by /metrics' address check).
 
     Behind `TRUSTED_PROXY_COUNT` reverse proxies (each appending to X-Forwarded-For), the client is the
     entry that many places from the end; anything before it was written by the client and is ignored.
@@ -204,11 +204,16 @@ def client_address(*, request) -> str:
     remote = request.META.get("REMOTE_ADDR", "") or "unknown"
     proxies = settings.TRUSTED_PROXY_COUNT
     if proxies <= 0:
-        return address_bucket(remote)
+        return remote
     forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
     if len(forwarded) < proxies:
-        return address_bucket(remote)
-    return address_bucket(forwarded[-proxies])
+        return remote
+    return forwarded[-proxies]
+
+
+def client_address(*, request) -> str:
+    """The address (IPv4, or IPv6 /64) wrong tries are counted against: `client_ip`, bucketed."""
+    return address_bucket(client_ip(request=request))
 
 
 def lock_time_text(until: datetime | None) -> str:

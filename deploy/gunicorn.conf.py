@@ -29,3 +29,29 @@ forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,
 accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
+
+# --- Logs and metrics (README "Logs and metrics") --------------------------------------------------------
+# gunicorn's own lines (start, worker restarts, timeouts) in the site's format (learn/settings.py LOG_FORMAT).
+# Its access log stays silent: the site logs one line per request itself, with the request id and no address.
+from learn.logs import gunicorn_logconfig  # noqa: E402 — needs only the standard library and the project
+
+_production = os.environ.get("DJANGO_ENV", "").lower() == "production"
+logconfig_dict = gunicorn_logconfig(log_format=os.environ.get("LOG_FORMAT", "json" if _production else "text").lower())
+
+
+def on_starting(server):
+    """prometheus-client multiprocess mode: every gunicorn instance needs its own, empty folder at start."""
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+        for name in os.listdir(folder):
+            if name.endswith(".db"):
+                os.remove(os.path.join(folder, name))
+
+
+def child_exit(server, worker):
+    """A replaced worker's gauges leave /metrics with it (its counters and histograms stay summed)."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

@@ -5,6 +5,8 @@ and Celery tasks executed in-process. Production sets DJANGO_ENV=production plus
 REDIS_URL, DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS (see README.md).
 """
 
+import ipaddress
+import logging
 import os
 import secrets
 from pathlib import Path
@@ -13,6 +15,8 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from learn.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("OEFENPLEIN_VAR_DIR", BASE_DIR / "var"))
@@ -87,6 +91,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every response (also a redirect or a cached page) and every log line has the request id.
+    "learn.observe.RequestObserveMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "learn.middleware.ContentSecurityPolicyMiddleware",
     "h5p.player.PlayerOriginMiddleware",
@@ -175,6 +181,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_TIMEZONE = "Europe/Brussels"
+CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_BEAT_SCHEDULE: dict = {}
 # Every hour: sheets of sign-in cards (with readable PINs) older than a day are removed (coaching/cards.py).
 CELERY_BEAT_SCHEDULE["coaching-card-sheets-clean"] = {"task": "coaching.card_sheets_clean", "schedule": 60 * 60}
@@ -370,9 +377,26 @@ if PRODUCTION:
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "oefenplein@localhost")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
-}
+# --- Logs and metrics (README "Logs and metrics") ------------------------------------------------
+# "json": one JSON object per line (learn/logs.py), the default in production; "text" otherwise.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json" if PRODUCTION else "text").strip().lower()
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be json or text.")
+if LOG_FORMAT == "json":
+    logging.captureWarnings(True)  # Python warnings as JSON lines too, not as bare text between them
+LOGGING = logging_config(
+    log_format=LOG_FORMAT,
+    level=os.environ.get("LOG_LEVEL", "WARNING"),
+    request_level=os.environ.get("LOG_REQUEST_LEVEL", "INFO"),
+    celery_level=os.environ.get("LOG_CELERY_LEVEL", "INFO"),
+)
+# /metrics answers only clients in these networks (CIDRs, comma-separated; behind nginx the client address
+# follows TRUSTED_PROXY_COUNT). Everyone else gets 404.
+METRICS_ALLOWED_NETWORKS = env_list("METRICS_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128")
+try:
+    for _network in METRICS_ALLOWED_NETWORKS:
+        ipaddress.ip_network(_network, strict=False)
+except ValueError as _error:
+    raise ImproperlyConfigured(f"METRICS_ALLOWED_NETWORKS: {_error}") from _error
+# Seconds /metrics waits for the broker's Redis (queue length, task counts) before it leaves them out.
+METRICS_REDIS_TIMEOUT = float(os.environ.get("METRICS_REDIS_TIMEOUT", "0.5"))

@@ -10,9 +10,11 @@ from accounts import views as account_views
 from lessons import views as lesson_views
 
 from .health import healthz
+from .metrics_view import metrics_view
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("metrics", metrics_view, name="metrics"),
     path("api/progress/", include("progress.api_urls")),
     path("readaloud/", include("readaloud.urls")),
     path("admin/", include(wagtailadmin_urls)),

@@ -10,6 +10,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from learn.metrics import DUPLICATE, REFUSED, STORED, statements_count
+
 from .activities import CHECKED, REPORTED, Exercise, LessonFacts, Outcome, activity_kind_checked, activity_outcome
 from .models import LessonProgress, LessonStatus, ModuleProgress, SimulatorAttempt, Statement
 from .signals import learning_completed
@@ -35,6 +37,23 @@ class IngestResult:
 
 
 def statements_ingest(*, user, statements: list) -> IngestResult:
+    """Store a batch (see `_statements_store`) and count the outcome for /metrics (learn/metrics.py)."""
+    if len(statements) > MAX_BATCH:
+        statements_count(outcome=REFUSED, reason="too_many", amount=len(statements))
+    try:
+        result = _statements_store(user=user, statements=statements)
+    except StatementRejected:
+        statements_count(outcome=REFUSED, reason="invalid", amount=len(statements))
+        raise
+    except StatementConflict:
+        statements_count(outcome=REFUSED, reason="conflict", amount=len(statements))
+        raise
+    statements_count(outcome=STORED, amount=result.stored)
+    statements_count(outcome=DUPLICATE, amount=result.duplicates)
+    return result
+
+
+def _statements_store(*, user, statements: list) -> IngestResult:
     """Store a batch of statements for `user` exactly once and update the aggregates with them.
 
     All or nothing: one bad statement rejects the whole batch (StatementRejected), so a retry of

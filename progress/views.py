@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from learn.metrics import REFUSED, statements_count
+
 from . import selectors
 from .services import MAX_BATCH, StatementConflict, statements_ingest
 from .throttle import BATCHES, STATEMENTS, rate_count
@@ -66,9 +68,11 @@ def statements_endpoint(request):
     if not statements:
         return _error(400, _("The batch is empty."))
     if len(statements) > MAX_BATCH:
+        statements_count(outcome=REFUSED, reason="too_many", amount=len(statements))
         return _error(413, _("Send at most %(n)s statements at a time.") % {"n": MAX_BATCH})
     wait = rate_count(user_id=request.user.pk, kind=STATEMENTS, amount=len(statements))
     if wait:
+        statements_count(outcome=REFUSED, reason="throttled", amount=len(statements))
         return _slow_down(wait)
     try:
         result = statements_ingest(user=request.user, statements=statements)
