@@ -145,12 +145,15 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 # Redis answers a healthy request in well under a millisecond on the local network; a stalled Redis must
 # cost a page at most this long per cache call, not the default of waiting forever (README "When Redis fails").
 CACHE_SOCKET_TIMEOUT = float(os.environ.get("CACHE_SOCKET_TIMEOUT", "0.5"))
-if REDIS_URL:
 
-    def _redis_cache(*, ignore_errors: bool) -> dict:
+
+def redis_caches(url: str) -> dict:
+    """The two cache names on one Redis (also used by the tests that stop their own Redis)."""
+
+    def one(*, ignore_errors: bool) -> dict:
         return {
             "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": url,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "oefenplein"),
             "OPTIONS": {
                 "CLIENT_CLASS": "django_redis.client.DefaultClient",
@@ -160,14 +163,18 @@ if REDIS_URL:
             },
         }
 
-    CACHES = {
+    return {
         # Only ever a shortcut (pages, routes, session copies): when Redis is away a read is a miss and a
         # write is dropped, so the site answers from the database.
-        "default": _redis_cache(ignore_errors=True),
+        "default": one(ignore_errors=True),
         # Counters and locks whose failure the caller must notice (learn/page_cache.py, the throttles, the
         # worker heartbeat, the beat lock): each caller says what it does without Redis.
-        "counters": _redis_cache(ignore_errors=False),
+        "counters": one(ignore_errors=False),
     }
+
+
+if REDIS_URL:
+    CACHES = redis_caches(REDIS_URL)
     # Sessions live in the database with a copy in Redis in front: a Redis outage or stall costs a query,
     # never a sign-out.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
