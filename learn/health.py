@@ -68,10 +68,14 @@ def _cache():
 def _broker():
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return "in-process"
+    import redis
+
     from learn.celery import app
 
-    with app.connection_for_write() as conn:
-        conn.ensure_connection(max_retries=1, timeout=2)
+    # One PING with a short timeout rather than kombu's connection retries: a load balancer's check must
+    # answer quickly while Redis is away (several seconds of retries would look like a dead host).
+    timeout = settings.CACHE_SOCKET_TIMEOUT
+    redis.Redis.from_url(app.conf.broker_url, socket_connect_timeout=timeout, socket_timeout=timeout).ping()
     return "redis"
 
 
