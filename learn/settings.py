@@ -265,6 +265,8 @@ CELERY_BEAT_SCHEDULE.update(
         "privacy-inactive-learners": {"task": "accounts.inactive_learners_run", "schedule": crontab(hour=3, minute=0)},
         "privacy-statements-reduce": {"task": "progress.statements_reduce", "schedule": crontab(hour=3, minute=20)},
         "privacy-staff-leavers": {"task": "training.staff_leavers_remove", "schedule": crontab(hour=3, minute=40)},
+        # Sessions are kept in the database (cached_db): expired ones are removed each night.
+        "sessions-clear": {"task": "accounts.sessions_clear", "schedule": crontab(hour=3, minute=50)},
     }
 )
 
