@@ -7,7 +7,7 @@ MANAGE := $(PY) manage.py
 LANGS := nl fr en ar
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test worker bench lint format messages compile-messages setup clean check-chromium
+.PHONY: run test worker beat bench lint format messages compile-messages setup clean check-chromium
 
 $(VENV)/.runtime: requirements.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed: install python3.11 (Debian: apt-get install python3.11 python3.11-venv)."; exit 1; }
@@ -57,9 +57,14 @@ lint: $(VENV)/.dev
 messages: $(VENV)/.runtime
 	$(MANAGE) makemessages $(addprefix -l ,$(LANGS)) --ignore=.venv --ignore=node_modules --ignore=var --no-obsolete
 
-# Production-style: a Celery worker with the beat scheduler embedded (one process is enough here).
+# Production-style (needs REDIS_URL; `make run` needs neither: without Redis tasks run in-process).
+# The worker and the scheduler are separate processes: a worker killed with kill -9 must not leave an
+# orphan scheduler behind, and a second beat started by mistake only stands by (learn/beat.py).
 worker: $(VENV)/.runtime
-	$(VENV)/bin/celery -A learn worker --beat --loglevel=info --schedule=var/celerybeat-schedule
+	$(VENV)/bin/celery -A learn worker --loglevel=info
+
+beat: $(VENV)/.runtime
+	$(VENV)/bin/celery -A learn beat --loglevel=info --schedule=var/celerybeat-schedule
 
 bench: $(VENV)/.dev node_modules/.installed compile-messages
 	$(PY) bench/run.py

@@ -151,3 +151,20 @@ class CardSheetBase(models.Model):
     @property
     def scope(self):
         return getattr(self, self.SCOPE_FIELD)
+
+
+class ThrottleCounter(models.Model):
+    """A wrong-try count, pause or strike count of accounts/throttle.py, written here only while Redis is
+    unreachable, so sign-in keeps its limits without Redis. The key is the throttle's hashed cache key; no
+    user name, code or address is stored. Rows expire like their cache keys and are removed on the next write.
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    value = models.FloatField()
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("sign-in counter")
+
+    def __str__(self):
+        return self.key

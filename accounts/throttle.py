@@ -26,18 +26,31 @@ lookups and the coach's "unlock" would all need custom glue. A counter in the ca
 production the cache is Redis, whose INCRBY is atomic (django-redis runs it in a Lua script), and the
 local-memory cache of the embedded default increments under a lock. Values are hashed in the keys, so the
 cache holds no user names, codes or addresses.
+
+Without Redis (killed, restarted, stalled past `CACHE_SOCKET_TIMEOUT`) sign-in must neither stop nor go
+unguarded, so every call then runs on a small database table instead (accounts/throttle_store.py,
+`ThrottleCounter`): the same limits, counted from zero. The table is read only while Redis fails, so the
+normal path costs no query. What this gives away: a value's count and pause from before the outage are not
+seen during it, and what was counted during it is not seen after it; at most one extra full count
+(`SIGN_IN_*_LIMIT` tries, e.g. 5 PINs out of 10,000) per value and outage. A coach's unlock clears both.
 """
 
 import hashlib
 import ipaddress
+import logging
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
+from redis.exceptions import RedisError
+
+from .throttle_store import DATABASE
+
+logger = logging.getLogger(__name__)
 
 CODE = "code"
 ADDRESS = "address"
@@ -68,6 +81,15 @@ class Failure:
 def _keys(scope: str, value: str) -> tuple[str, str, str]:
     digest = hashlib.sha256(f"{scope}:{value}".encode()).hexdigest()[:40]
     return f"signin:count:{digest}", f"signin:lock:{digest}", f"signin:strikes:{digest}"
+
+
+def _with_counters(operation):
+    """Run `operation(store)` on Redis (the `counters` cache); while Redis is unreachable, on the database."""
+    try:
+        return operation(caches["counters"])
+    except RedisError as error:
+        logger.warning("sign-in counters on the database: Redis is unreachable (%s)", error.__class__.__name__)
+        return operation(DATABASE)
 
 
 def _normal(scope: str, value: str) -> str:
@@ -116,7 +138,7 @@ def throttle_locked_until(*, scope: str, value: str) -> datetime | None:
     if not value:
         return None
     _count_key, lock_key, _strikes_key = _keys(scope, _normal(scope, value))
-    return _until(cache.get(lock_key))
+    return _until(_with_counters(lambda store: store.get(lock_key)))
 
 
 def throttle_locked(*, scope: str, value: str) -> bool:
@@ -126,7 +148,7 @@ def throttle_locked(*, scope: str, value: str) -> bool:
 def throttle_locked_values(*, scope: str, values: list[str]) -> dict[str, datetime]:
     """Which of these values are paused, and until when, in one cache round trip (for the coach's lists)."""
     lock_keys = {_keys(scope, _normal(scope, value))[1]: value for value in values if value}
-    found = cache.get_many(list(lock_keys))
+    found = _with_counters(lambda store: store.get_many(list(lock_keys)))
     return {lock_keys[key]: _until(stamp) for key, stamp in found.items()}
 
 
@@ -135,7 +157,10 @@ def throttle_failure(*, scope: str, value: str) -> Failure:
     limit = throttle_limit(scope=scope)
     if not value:
         return Failure(tries_left=limit)
-    count_key, lock_key, strikes_key = _keys(scope, _normal(scope, value))
+    return _with_counters(lambda store: _failure_count(store, limit, *_keys(scope, _normal(scope, value))))
+
+
+def _failure_count(cache, limit: int, count_key: str, lock_key: str, strikes_key: str) -> Failure:
     window = settings.SIGN_IN_WINDOW_SECONDS
     cache.add(count_key, 0, window)
     try:
@@ -163,13 +188,16 @@ def throttle_success(*, scope: str, value: str) -> None:
     """A right PIN or password starts the count again; earlier pauses still make the next one longer, so
     someone who guesses between the owner's sign-ins gains a few tries, not a fresh short pause."""
     if value:
-        cache.delete(_keys(scope, _normal(scope, value))[0])
+        count_key = _keys(scope, _normal(scope, value))[0]
+        _with_counters(lambda store: store.delete(count_key))
 
 
 def throttle_clear(*, scope: str, value: str) -> None:
     """Forget everything about this value: its count, its pause and earlier pauses (a coach's unlock)."""
     if value:
-        cache.delete_many(list(_keys(scope, _normal(scope, value))))
+        keys = list(_keys(scope, _normal(scope, value)))
+        _with_counters(lambda store: store.delete_many(keys))
+        DATABASE.delete_many(keys)  # what an outage counted must not come back at the next one
 
 
 def address_bucket(address: str) -> str:

@@ -109,19 +109,12 @@ def metrics_queues() -> list[str]:
 
 
 def worker_presence() -> list[str] | None:
-    """HOOK: the live Celery workers from learn/worker_health.py (the heartbeat of branch resilience).
+    """The live Celery workers (learn/worker_health.py heartbeats); None when Redis cannot tell.
 
-    That module is not on main yet: until it is, this returns None and /metrics shows no worker gauge
-    (a missing worker still shows as a growing queue length). Once it is merged, its `live_workers()`
-    is used as it stands; an error there (Redis away) also gives None, never a failed scrape.
+    An error there (Redis away) gives None, so the gauge is left out rather than the scrape failing.
     """
-    try:
-        from learn import worker_health
-    except ImportError:
-        return None
-    live_workers = getattr(worker_health, "live_workers", None)
-    if live_workers is None:
-        return None
+    from learn.worker_health import live_workers
+
     try:
         return list(live_workers())
     except Exception as error:  # noqa: BLE001 — the heartbeat store away: leave the gauge out

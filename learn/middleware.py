@@ -114,7 +114,10 @@ class AnonymousPageCacheMiddleware:
     def __call__(self, request):
         if not _cacheable(request):
             return self.get_response(request)
-        prefix = f"page{page_cache_generation()}"
+        generation = page_cache_generation()
+        if generation is None:  # the cache is unreachable: serve the page without it
+            return self.get_response(request)
+        prefix = f"page{generation}"
         key = get_cache_key(request, prefix, "GET", cache=cache)
         if key is not None:
             cached = cache.get(key)

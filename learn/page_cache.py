@@ -3,23 +3,67 @@
 Learners at surf points mostly read the same lessons; serving those from the cache keeps a small
 server fast. Every cache key carries a generation number; publishing bumps it, which retires all
 cached pages in one step without scanning keys.
+
+Redis may be away (killed, restarted, stalled). The cache is then stepped around, never in the way:
+`page_cache_generation` answers None and the callers build the page from the database. The generation
+is read from the `counters` cache, which reports errors (the `default` cache silently answers "miss"),
+because a generation read as "missing" during a stall would otherwise be taken as 1 and could serve
+pages retired long ago.
+
+A publish while Redis is away cannot bump the generation. If Redis lost its data (a restart without
+persistence) nothing stale is left. If it only stalled, the process that published remembers the bump,
+keeps away from the page cache itself, and makes the bump as soon as Redis answers again; other hosts may
+serve the former anonymous copy until then or for at most PAGE_CACHE_SECONDS (README "When Redis fails").
 """
 
-from django.core.cache import cache
+import logging
+
+from django.core.cache import caches
+
+logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "page-cache-generation"
 
-
-def page_cache_generation() -> int:
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        generation = cache.get(GENERATION_KEY) or 1
-    return int(generation)
+# A bump that failed in this process, made again before the page cache is used here.
+_pending_bump = False
 
 
-def page_cache_invalidate() -> None:
+def _counters():
+    return caches["counters"]
+
+
+def _bump() -> None:
+    cache = _counters()
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:
         cache.set(GENERATION_KEY, 2, timeout=None)
+
+
+def page_cache_generation() -> int | None:
+    """The current generation, or None when the cache cannot be trusted now (Redis unreachable)."""
+    global _pending_bump
+    cache = _counters()
+    try:
+        if _pending_bump:
+            _bump()
+            _pending_bump = False
+            logger.warning("page cache: the generation bump of an earlier publish was made now")
+        generation = cache.get(GENERATION_KEY)
+        if generation is None:
+            cache.add(GENERATION_KEY, 1, timeout=None)
+            generation = cache.get(GENERATION_KEY) or 1
+    except Exception as error:  # noqa: BLE001 — any cache failure: build the page without the cache
+        logger.warning("page cache skipped: the cache is unreachable (%s)", error.__class__.__name__)
+        return None
+    return int(generation)
+
+
+def page_cache_invalidate() -> None:
+    """Retire every cached page; a publish never fails because Redis is away (see the module's notes)."""
+    global _pending_bump
+    try:
+        _bump()
+    except Exception as error:  # noqa: BLE001 — remembered and made again once Redis answers
+        _pending_bump = True
+        logger.warning("page cache: publish could not retire cached pages yet (%s)", error.__class__.__name__)

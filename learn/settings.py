@@ -149,23 +149,49 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL:
-    CACHES = {
-        "default": {
+# Redis answers a healthy request in well under a millisecond on the local network; a stalled Redis must
+# cost a page at most this long per cache call, not the default of waiting forever (README "When Redis fails").
+CACHE_SOCKET_TIMEOUT = float(os.environ.get("CACHE_SOCKET_TIMEOUT", "0.5"))
+
+
+def redis_caches(url: str) -> dict:
+    """The two cache names on one Redis (also used by the tests that stop their own Redis)."""
+
+    def one(*, ignore_errors: bool) -> dict:
+        return {
             "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": url,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "oefenplein"),
             "OPTIONS": {
                 "CLIENT_CLASS": "django_redis.client.DefaultClient",
-                "SOCKET_CONNECT_TIMEOUT": 2,
-                "SOCKET_TIMEOUT": 2,
+                "SOCKET_CONNECT_TIMEOUT": CACHE_SOCKET_TIMEOUT,
+                "SOCKET_TIMEOUT": CACHE_SOCKET_TIMEOUT,
+                "IGNORE_EXCEPTIONS": ignore_errors,
             },
         }
+
+    return {
+        # Only ever a shortcut (pages, routes, session copies): when Redis is away a read is a miss and a
+        # write is dropped, so the site answers from the database.
+        "default": one(ignore_errors=True),
+        # Counters and locks whose failure the caller must notice (learn/page_cache.py, the throttles, the
+        # worker heartbeat, the beat lock): each caller says what it does without Redis.
+        "counters": one(ignore_errors=False),
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+
+
+if REDIS_URL:
+    CACHES = redis_caches(REDIS_URL)
+    # Sessions live in the database with a copy in Redis in front: a Redis outage or stall costs a query,
+    # never a sign-out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "oefenplein"}}
+    # Both names point to the same local-memory store (same LOCATION), as both point to one Redis above.
+    _LOCAL_CACHE = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "oefenplein"}
+    CACHES = {"default": _LOCAL_CACHE, "counters": dict(_LOCAL_CACHE)}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# A read or write that django-redis ignores is logged (logger "django_redis.cache"), so an outage is visible.
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 # Anonymous page responses are cached for this long; publishing content invalidates them at once.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
@@ -179,7 +205,30 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+# A task taken by a worker that then dies (kill -9, power loss) stays in Redis's "unacked" list and is given
+# to a worker again once this many seconds have passed since it was taken (acks_late above). It must be
+# longer than the longest task, or a slow task would run twice; the hard time limit below keeps every task
+# under it. The longest measured tasks: a reminder run for 10,000 staff 12 s, 100 certificates 25 s, an
+# H5P import of the largest allowed archive about a minute (bench/RESULTS.md). README "Worker and beat".
+CELERY_VISIBILITY_TIMEOUT = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", str(10 * 60)))
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+}
+# The result backend is the same Redis: a task result must not vanish while its caller still waits.
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+CELERY_TASK_TIME_LIMIT = max(60, CELERY_VISIBILITY_TIMEOUT - 60)
+# Workers write a heartbeat to Redis this often; /healthz counts a worker as live for WORKER_HEARTBEAT_TTL
+# seconds after its last one (learn/worker_health.py).
+WORKER_HEARTBEAT_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_SECONDS", "15"))
+WORKER_HEARTBEAT_TTL = int(os.environ.get("WORKER_HEARTBEAT_TTL", "60"))
+# One scheduler, even when two `celery beat` processes run (learn/beat.py): only the holder of a lock in
+# Redis sends due tasks; the lock lapses this many seconds after its holder stops renewing it.
+CELERY_BEAT_SCHEDULER = "learn.beat:LeaderScheduler"
+BEAT_LOCK_SECONDS = int(os.environ.get("BEAT_LOCK_SECONDS", "60"))
+# Beat wakes at least this often, so the leader renews its lock well within BEAT_LOCK_SECONDS.
+CELERY_BEAT_MAX_LOOP_INTERVAL = max(1, min(10, BEAT_LOCK_SECONDS // 3))
 CELERY_TIMEZONE = "Europe/Brussels"
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_BEAT_SCHEDULE: dict = {}
@@ -224,6 +273,8 @@ CELERY_BEAT_SCHEDULE.update(
         "privacy-inactive-learners": {"task": "accounts.inactive_learners_run", "schedule": crontab(hour=3, minute=0)},
         "privacy-statements-reduce": {"task": "progress.statements_reduce", "schedule": crontab(hour=3, minute=20)},
         "privacy-staff-leavers": {"task": "training.staff_leavers_remove", "schedule": crontab(hour=3, minute=40)},
+        # Sessions are kept in the database (cached_db): expired ones are removed each night.
+        "sessions-clear": {"task": "accounts.sessions_clear", "schedule": crontab(hour=3, minute=50)},
     }
 )
 

@@ -56,9 +56,10 @@ class HomePage(Page):
         is remembered and the next visit costs one query. Unknown paths are not remembered: random
         URLs must not fill the cache.
         """
-        if not path_components:
+        generation = page_cache_generation()
+        if not path_components or generation is None:  # no cache to trust: Wagtail's own walk
             return super().route(request, path_components)
-        key = f"route:{page_cache_generation()}:{self.pk}:{'/'.join(path_components)}"
+        key = f"route:{generation}:{self.pk}:{'/'.join(path_components)}"
         target = cache.get(key)
         if target is not None:
             content_type_id, page_id = target

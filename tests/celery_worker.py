@@ -31,21 +31,44 @@ def redis_url_or_skip() -> str:
 
 
 @contextlib.contextmanager
-def celery_worker(*, redis_url: str, log_path: Path, env: dict | None = None, prefix: str = "test"):
-    """Run a worker on a queue of its own (so nothing else takes the test's task); yield the queue name."""
-    queue = f"{prefix}-{uuid.uuid4().hex[:8]}"
+def celery_worker_process(
+    *, redis_url: str, log_path: Path, env: dict | None = None, prefix: str = "test", queue: str = ""
+):
+    """A worker on a queue of its own (so nothing else takes the test's task); yield (queue, process).
+
+    The process leads its own process group, so the test may kill it (`kill -9` included) and the end of
+    the block stops whatever is left.
+    """
+    queue = queue or f"{prefix}-{uuid.uuid4().hex[:8]}"
     environment = {**os.environ, "REDIS_URL": redis_url, "DJANGO_SETTINGS_MODULE": "learn.settings", **(env or {})}
     command = [sys.executable, "-m", "celery", "-A", "learn", "worker", "--pool=solo"]
-    command += ["-Q", queue, "--loglevel=INFO", "-n", f"{queue}@%h"]
+    command += ["-Q", queue, "--loglevel=INFO", "-n", f"{queue}-{uuid.uuid4().hex[:4]}@%h"]
     with log_path.open("w") as log:
         process = subprocess.Popen(
             command, cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
         try:
-            yield queue
+            yield queue, process
         finally:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
+            stop_process_group(process)
+
+
+def stop_process_group(process: subprocess.Popen) -> None:
+    """SIGTERM, then SIGKILL after 20 s; nothing to do for a process that is already gone."""
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        process.wait(timeout=5)
+        return
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=5)
+
+
+@contextlib.contextmanager
+def celery_worker(*, redis_url: str, log_path: Path, env: dict | None = None, prefix: str = "test"):
+    """Run a worker on a queue of its own (so nothing else takes the test's task); yield the queue name."""
+    with celery_worker_process(redis_url=redis_url, log_path=log_path, env=env, prefix=prefix) as (queue, _process):
+        yield queue

@@ -19,7 +19,9 @@ def on_learning_completed(sender, *, user, lesson_keys=(), module_keys=(), **kwa
         return
     from .tasks import completion_check
 
-    transaction.on_commit(lambda: completion_check.delay(staff_id))
+    # robust: with the broker away the learner's statements are stored all the same; the hourly
+    # training.completions_check is the safety net for a check that could not be queued.
+    transaction.on_commit(lambda: completion_check.delay(staff_id), robust=True)
 
 
 # Read by base.html for the "My training" menu link: set once at sign-in, so no page pays a query for it.

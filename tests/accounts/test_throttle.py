@@ -139,7 +139,7 @@ def test_wrong_passwords_pause_the_user_name(client, db, settings):
     assert client.post(SIGN_IN, {"username": "manager", "password": "oefen-manager-2026"}).status_code == 302
 
 
-def test_the_counter_window_and_the_pause(settings):
+def test_the_counter_window_and_the_pause(settings, db):  # db: an unlock also clears the outage counters
     settings.SIGN_IN_CODE_LIMIT = 2
     assert throttle.throttle_failure(scope=throttle.CODE, value="ABCDEF").tries_left == 1
     assert throttle.throttle_failure(scope=throttle.CODE, value="ABCDEF").locked
@@ -153,7 +153,7 @@ def test_the_counter_window_and_the_pause(settings):
 # --- Slow over a whole day: escalating pauses, and the worst case the README states ----------------------
 
 
-def test_each_further_pause_of_the_same_code_lasts_twice_as_long_up_to_a_day(settings):
+def test_each_further_pause_of_the_same_code_lasts_twice_as_long_up_to_a_day(settings, db):
     settings.SIGN_IN_CODE_LIMIT = 2
     expected = [15 * 60, 30 * 60, 60 * 60, 2 * 60 * 60]
     for seconds in expected:
