@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from learn.signed_in_cache import LEARNER, shared_for_signed_in
+
 from . import selectors
 from .services import MAX_BATCH, StatementConflict, statements_ingest
 from .throttle import BATCHES, STATEMENTS, rate_count
@@ -84,4 +86,6 @@ def statements_endpoint(request):
 @login_required
 def my_learning(request):
     learning = selectors.my_learning(user=request.user, language=get_language(), request=request)
-    return TemplateResponse(request, "progress/my_learning.html", {"learning": learning})
+    response = TemplateResponse(request, "progress/my_learning.html", {"learning": learning})
+    # Kept per learner until their next statement or a change of assignments (learn/signed_in_cache.py).
+    return shared_for_signed_in(response, LEARNER)
