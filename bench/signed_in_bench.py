@@ -168,7 +168,10 @@ def measure_signed_in(bench, env, cleanup, port: int, server_pid: int, tool: str
     return {
         "wagtail": wagtail.__version__,
         "yardstick_setup_s": round(setup_seconds, 1),
-        "yardstick_cmd": (bench.OUT_DIR / "yardstick-gunicorn.cmd").read_text().strip(),
+        "yardstick_cmd": (bench.OUT_DIR / "yardstick-gunicorn.cmd")
+        .read_text()
+        .strip()
+        .replace(str(bench.VENV_BIN) + "/", ".venv/bin/"),
         "yardstick_rps": round(yardstick_rps, 1),
         "loads": loads,
         "ratios": ratios,
@@ -183,7 +186,7 @@ def results_section(data: dict, verdict, cpu_row) -> list[str]:
         "",
         f"The yardstick: the home page of a bare `wagtail start` site (Wagtail {data['wagtail']}, the venv's), "
         "SQLite, DEBUG off, static files collected, served by gunicorn with the same options as Oefenplein "
-        f"(`{data['yardstick_cmd'].split('/')[-1]}`), measured with the same load generator and connections right "
+        f"(`{data['yardstick_cmd']}`), measured with the same load generator and connections right "
         "before and after Oefenplein's pages in the same run; the ratio is to the mean of both "
         f"({data['yardstick_rps']:.0f} req/s). Signed-in pages carry a learner's session cookie (Django's `login()` "
         "into the Redis session store; the learner has a display preference, which each page fills in).",
