@@ -9,6 +9,7 @@ cache the same functions render the parts in place, so both ways show exactly th
 Markers carry a nonce derived from SECRET_KEY, so text an editor types can never be taken for one.
 """
 
+import functools
 import hashlib
 import re
 from collections.abc import Callable
@@ -112,9 +113,14 @@ def part(request, name: str, arg: str = "") -> SafeString:
     return mark_safe(PARTS[name](request, arg))
 
 
+@functools.cache
+def _pattern() -> re.Pattern:
+    return re.compile(rf"%%oefp:{_NONCE}:([a-z_]+):([A-Za-z0-9_-]*)%%")
+
+
 def fill(request, content: str) -> str:
     """Replace every marker in a shared body with this request's own parts (each rendered once)."""
-    pattern = re.compile(rf"%%oefp:{_NONCE}:([a-z_]+):([A-Za-z0-9_-]*)%%")
+    pattern = _pattern()
     done: dict[tuple, str] = {}
 
     def replace(match) -> str:
