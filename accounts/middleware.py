@@ -1,7 +1,9 @@
 """Sign a person out after a quiet while, because learners use shared computers at surf points.
 
-The time of the last request is kept in the session. A request that comes after more than
-`SESSION_IDLE_SECONDS` without one signs the person out: a page is answered with a redirect to the
+The time of the last request is kept in the session, to the minute: it is written again only once it is a
+minute old (a tenth of the idle time when that is shorter), so a plain page view does not save the session.
+A request that comes after more than `SESSION_IDLE_SECONDS` since that time signs the person out (so at
+most a minute early; the warning in the browser counts down to the same moment): a page is answered with a redirect to the
 sign-in page and a message; anything else (an API call, a form post, the keep-alive call, the admin)
 goes on as an anonymous request, so it gets that endpoint's own "please sign in" answer. The browser
 side (accounts/static/accounts/js/idle.js) warns a minute before and offers "Stay signed in".
@@ -23,6 +25,15 @@ from .throttle import has_proxy_header
 logger = logging.getLogger(__name__)
 
 LAST_ACTIVITY_KEY = "accounts_last_activity"
+# The last-activity time is written again only when it is this old: at most once a minute, and finer for
+# short idle times (a tenth of them), so a plain page view mostly saves no session.
+MAX_ACTIVITY_RESOLUTION = 60
+
+
+def activity_resolution(idle: int) -> int:
+    return max(1, min(MAX_ACTIVITY_RESOLUTION, idle // 10))
+
+
 # Paths where a redirect to the learner sign-in page would be wrong: the admin has its own sign-in,
 # and API calls want a status code, not an HTML page.
 PASS_THROUGH_PREFIXES = ("/admin/", "/documents/", "/api/")
@@ -57,14 +68,16 @@ class IdleTimeoutMiddleware:
             last = int(request.session.get(LAST_ACTIVITY_KEY, now))
         except (TypeError, ValueError):
             last = now
+        resolution = activity_resolution(idle)
+        # The real last request came at most `resolution` after the stored time, so the sign-out may come
+        # that much early; the page tells the browser's warning the server's own deadline (idle_warning).
         if idle > 0 and now - last > idle:
             logout(request)
             messages.info(request, idle_message(idle))
             if request.method in ("GET", "HEAD") and not request.path.startswith(PASS_THROUGH_PREFIXES):
                 return redirect(reverse("accounts:login"))
             return None
-        # At most one write per second: the session is saved only when the value changes.
-        if request.session.get(LAST_ACTIVITY_KEY) != now:
+        if now - last >= resolution or LAST_ACTIVITY_KEY not in request.session:
             request.session[LAST_ACTIVITY_KEY] = now
         return None
 

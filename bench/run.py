@@ -20,8 +20,8 @@ bench/common.py: the other scripts' sections, and the file's title and introduct
 as they are), raw data plus logs under bench/out/ (which git ignores), and always stops the gunicorn
 it started. Method: bench/README.md. Knobs (environment): BENCH_DURATION (s, 20), BENCH_WARMUP (s, 3),
 BENCH_CONNECTIONS (10), BENCH_LOADGEN (auto|wrk|python), BENCH_GUNICORN_EXTRA (more gunicorn options,
-to try a change), BENCH_PG_URL (postgres://postgres@127.0.0.1:5432), BENCH_REDIS_URL
-(redis://127.0.0.1:6379/2).
+to try a change), BENCH_PG_URL (postgres://postgres@127.0.0.1:5432), BENCH_DB_NAME (oefenplein_bench),
+BENCH_REDIS_URL (redis://127.0.0.1:6379/2), BENCH_PORT_RANGE (e.g. 8100-8199; default any free port).
 """
 
 from __future__ import annotations
@@ -51,6 +51,7 @@ from urllib.parse import urljoin, urlsplit
 
 import common  # bench/common.py: results sections, Chromium byte recorder, run frame, step runner
 import progress_bench  # bench/progress_bench.py: statement ingest and "My learning" (same stack, same run)
+import signed_in_bench  # bench/signed_in_bench.py: signed-in pages against a bare `wagtail start` page
 from common import BenchError, log, percentile  # noqa: F401 — also used by the other scripts as bench.<name>
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,7 +65,7 @@ GUNICORN = VENV_BIN / "gunicorn"
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
-DB_NAME = "oefenplein_bench"
+DB_NAME = os.environ.get("BENCH_DB_NAME", "oefenplein_bench")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/2")
 SECRET_KEY = "oefenplein-bench-only-key-not-secret-0123456789abcdefghijklmnopqrstuvwxyz"
 
@@ -216,9 +217,16 @@ def find_targets(env: dict[str, str]) -> dict:
 
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A free port: any, or the first free one of BENCH_PORT_RANGE ("8100-8199") on a shared machine."""
+    first, _, last = os.environ.get("BENCH_PORT_RANGE", "0-0").partition("-")
+    for port in range(int(first), int(last or first) + 1):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return sock.getsockname()[1]
+    raise BenchError(f"no free port in BENCH_PORT_RANGE {os.environ['BENCH_PORT_RANGE']}")
 
 
 def start_gunicorn(env: dict[str, str], port: int, log_file) -> subprocess.Popen:
@@ -1139,6 +1147,7 @@ def write_results(data: dict) -> None:
         ]
     else:
         lines += [f"Chromium measurement skipped: {chromium.get('skipped') or chromium.get('error')}.", ""]
+    lines += signed_in_bench.results_section(data["signed_in"], verdict, cpu_row)
     lines += progress_bench.results_section(data["progress"], verdict, cpu_row)
     lines += ["## Timings of this run", ""]
     lines += [f"- {name}: {seconds:.1f} s" for name, seconds in data["timings"].items()]
@@ -1237,6 +1246,12 @@ def bench_run(cleanup) -> int:
     log(f"transfer (chromium): {chromium.get('counted_bytes', chromium.get('skipped') or chromium.get('error'))}")
     timings["transfer measurements"] = time.perf_counter() - t0
 
+    t0 = time.perf_counter()
+    signed_in = signed_in_bench.measure_signed_in(
+        sys.modules[__name__], env, cleanup, port, server.pid, tool, targets["lesson_url"]
+    )
+    timings["signed-in pages and the bare Wagtail yardstick"] = time.perf_counter() - t0
+
     # Last, because it adds 550 pages to the Dutch catalogue that the figures above must not see.
     progress = progress_bench.measure_progress(sys.modules[__name__], env, port, server.pid, tool, timings)
 
@@ -1254,6 +1269,7 @@ def bench_run(cleanup) -> int:
         "load": {name: asdict(result) for name, result in load.items()},
         "transfer": {"crawl": crawl, "chromium": chromium},
         "progress": progress,
+        "signed_in": signed_in,
         "timings": timings,
     }
     (OUT_DIR / "results.json").write_text(json.dumps(data, indent=2, default=str))
@@ -1272,6 +1288,8 @@ def bench_run(cleanup) -> int:
           f"p95 {ingest['p95_ms']:.1f} ms, errors {ingest['errors']}, COUNT(*) "
           f"{'verified' if ingest['count_verified'] else 'MISMATCH'}   "
           f"(target >= {progress_bench.TARGET_STATEMENTS_PER_S} statements/s)")  # fmt: skip
+    for key, ratio in signed_in["ratios"].items():
+        print(f"{key}: {ratio:.2f} x the bare Wagtail page ({signed_in['yardstick_rps']:.0f} req/s)")
     learning = progress["my_learning"]
     for connections, result in learning["load"].items():
         print(f"my learning ({connections} conn.): {result['rps']:.0f} req/s, p50 {result['p50_ms']:.1f} ms, "

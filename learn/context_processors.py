@@ -20,8 +20,15 @@ def _role_links(request) -> list:
 
 
 def site_chrome(request):
+    from .personal import marker, shared_render
+
     language = get_language() or settings.LANGUAGE_CODE
+    shared = {}
+    if shared_render(request):
+        # A page for the shared cache must not hold this person's token: each view fills in its own.
+        shared["csrf_token"] = marker("csrf")
     return {
+        **shared,
         # The header's links to the pages of the person's roles; read (one query) only when a page shows them.
         "role_links": SimpleLazyObject(lambda: _role_links(request)),
         "LANGUAGE_SELF_NAMES": settings.LANGUAGE_SELF_NAMES,

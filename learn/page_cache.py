@@ -17,8 +17,9 @@ serve the former anonymous copy until then or for at most PAGE_CACHE_SECONDS (RE
 """
 
 import logging
+import time
 
-from django.core.cache import caches
+from django.core.cache import cache, caches
 
 logger = logging.getLogger(__name__)
 
@@ -67,3 +68,48 @@ def page_cache_invalidate() -> None:
     except Exception as error:  # noqa: BLE001 — remembered and made again once Redis answers
         _pending_bump = True
         logger.warning("page cache: publish could not retire cached pages yet (%s)", error.__class__.__name__)
+
+
+# --- Signed-in pages (learn/signed_in_cache.py) ------------------------------------------------------
+# Pages that show one learner's own learning (My learning, a module's done marks) are cached per learner.
+# Such an entry is keyed by the learner's version, bumped when a statement of theirs is stored, and by the
+# learning generation, bumped when anything coaching or training decides for learners changes. A missing
+# counter (evicted, Redis restarted) starts at the clock in nanoseconds, never at a value used before.
+
+LEARNING_GENERATION_KEY = "learning-generation"
+
+
+def _learner_key(user_id) -> str:
+    return f"learner-version:{user_id}"
+
+
+def _counter_values(keys: list[str]) -> list[int]:
+    found = cache.get_many(keys)
+    for key in keys:
+        if found.get(key) is None:
+            cache.add(key, time.time_ns(), timeout=None)
+            found[key] = cache.get(key) or time.time_ns()
+    return [int(found[key]) for key in keys]
+
+
+def _counter_bump(key: str) -> None:
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, time.time_ns(), timeout=None)
+
+
+def learner_versions(user_id) -> tuple[int, int]:
+    """(this learner's version, the learning generation) in one cache round trip."""
+    learner, generation = _counter_values([_learner_key(user_id), LEARNING_GENERATION_KEY])
+    return learner, generation
+
+
+def learner_version_bump(user_id) -> None:
+    """Retire this learner's cached pages: call after their learning records changed (after commit)."""
+    _counter_bump(_learner_key(user_id))
+
+
+def learning_generation_bump() -> None:
+    """Retire every learner's cached pages: an assignment, group or required training changed."""
+    _counter_bump(LEARNING_GENERATION_KEY)

@@ -109,6 +109,7 @@ MIDDLEWARE = [
     "accounts.middleware.ProxyHeaderCheckMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.IdleTimeoutMiddleware",
+    "learn.signed_in_cache.SignedInPageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]

@@ -25,6 +25,8 @@ from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from learn.errors import bad_request_response
 from learn.page_cache import page_cache_generation
+from learn.personal import shared_render
+from learn.signed_in_cache import LEARNER, SHARED, shared_for_signed_in
 from progress.selectors import lesson_progress_for
 
 from . import selectors
@@ -34,7 +36,24 @@ from .fields import MultipleChoiceField
 from .panels import LessonChecksPanel
 
 
-class HomePage(Page):
+class SignedInCachedPage:
+    """A page that signed-in learners get from learn/signed_in_cache.py once rendered.
+
+    Only pages nobody is kept out of: a view restriction (group, password, sign-in) makes the page be
+    rendered each time, so its checks run for every request.
+    """
+
+    signed_in_cache_scope = SHARED
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        previewed = getattr(request, "is_preview", False)
+        if shared_render(request) and not previewed and not self.get_view_restrictions().exists():
+            shared_for_signed_in(response, self.signed_in_cache_scope)
+        return response
+
+
+class HomePage(SignedInCachedPage, Page):
     hero_title = models.CharField(_("welcome title"), max_length=120)
     hero_text = models.TextField(_("welcome text"), blank=True)
 
@@ -81,7 +100,7 @@ class HomePage(Page):
         return context
 
 
-class ModuleIndexPage(Page):
+class ModuleIndexPage(SignedInCachedPage, Page):
     """The catalogue of modules, filterable by topic, level and target group."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -118,7 +137,7 @@ class ModuleIndexPage(Page):
         return context
 
 
-class ModulePage(Page):
+class ModulePage(SignedInCachedPage, Page):
     intro = models.TextField(_("introduction"))
     learning_goals = StreamField([("goal", GoalBlock())], verbose_name=_("learning goals"), blank=True)
     estimated_minutes = models.PositiveSmallIntegerField(_("estimated minutes"), default=15)
@@ -161,6 +180,8 @@ class ModulePage(Page):
     parent_page_types = ["lessons.ModuleIndexPage"]
     subpage_types = ["lessons.LessonPage"]
     template = "lessons/module_page.html"
+    # Shows the learner's own done marks: kept per learner until their next statement.
+    signed_in_cache_scope = LEARNER
 
     class Meta:
         verbose_name = _("module")
@@ -212,7 +233,7 @@ class LessonVersion:
     CHOICES = (NORMAL, EASY)
 
 
-class LessonPage(Page):
+class LessonPage(SignedInCachedPage, Page):
     summary = models.CharField(_("summary"), max_length=300)
     estimated_minutes = models.PositiveSmallIntegerField(_("estimated minutes"), default=5)
     body = StreamField(lesson_body_blocks(), verbose_name=_("lesson content"))

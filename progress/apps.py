@@ -13,3 +13,7 @@ class ProgressConfig(AppConfig):
         from .privacy import ProgressProvider
 
         privacy_provider_register(ProgressProvider())
+
+        from .cache_signals import connect
+
+        connect()

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from learn.metrics import DUPLICATE, REFUSED, STORED, statements_count
+from learn.page_cache import learner_version_bump
 
 from .activities import CHECKED, REPORTED, Exercise, LessonFacts, Outcome, activity_kind_checked, activity_outcome
 from .models import LessonProgress, LessonStatus, ModuleProgress, SimulatorAttempt, Statement
@@ -93,6 +94,9 @@ def _statements_store(*, user, statements: list) -> IngestResult:
         # Lessons finished now, on evidence (a bare "completed" claim finishes nothing by itself).
         completions = _aggregates_apply(user=user, statements=new, now=now)
         passed = {s.activity.extra["scenario_key"] for s in new if s.verb == PASSED and s.activity.kind == "simulator"}
+        if new:
+            # The learner's cached pages (My learning, done marks) show these at once (learn/page_cache.py).
+            transaction.on_commit(lambda: learner_version_bump(user.pk))
         if completions or passed:
             # Training (certificates) listens without progress importing it; it reads committed aggregates.
             transaction.on_commit(

@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from learn.metrics import REFUSED, statements_count
+from learn.signed_in_cache import LEARNER, shared_for_signed_in
 
 from . import selectors
 from .services import MAX_BATCH, StatementConflict, statements_ingest
@@ -88,4 +89,6 @@ def statements_endpoint(request):
 @login_required
 def my_learning(request):
     learning = selectors.my_learning(user=request.user, language=get_language(), request=request)
-    return TemplateResponse(request, "progress/my_learning.html", {"learning": learning})
+    response = TemplateResponse(request, "progress/my_learning.html", {"learning": learning})
+    # Kept per learner until their next statement or a change of assignments (learn/signed_in_cache.py).
+    return shared_for_signed_in(response, LEARNER)

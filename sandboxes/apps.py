@@ -18,3 +18,18 @@ class SandboxesConfig(AppConfig):
         activity_resolver_register(scenario_activity_resolve)
         activity_link_provider_register(scenario_links)
         attempt_judge_register("simulator", scenario_attempt_judge)
+
+        # The practice list and simulator pages are cached (anonymous and signed-in): an edited
+        # scenario retires them at once, like a published page.
+        from django.db.models.signals import post_delete, post_save
+
+        from .models import Scenario
+
+        post_save.connect(_scenario_changed, sender=Scenario, dispatch_uid="sandboxes-scenario-cache")
+        post_delete.connect(_scenario_changed, sender=Scenario, dispatch_uid="sandboxes-scenario-cache-delete")
+
+
+def _scenario_changed(sender, **kwargs):
+    from learn.page_cache import page_cache_invalidate
+
+    page_cache_invalidate()

@@ -132,8 +132,12 @@ def scenario_titles_for(*, translation_keys, language: str) -> dict:
 
 def scenario_tried(*, user, scenario) -> str:
     """For the player's first-try rule: "1" tried before, "0" never, "" a guest (the browser knows)."""
+    return scenario_tried_key(user=user, scenario_key=str(scenario.translation_key))
+
+
+def scenario_tried_key(*, user, scenario_key: str) -> str:
     if user is None or not user.is_authenticated:
         return ""
     from progress.selectors import simulator_tried
 
-    return "1" if simulator_tried(user=user, scenario_key=scenario.translation_key) else "0"
+    return "1" if simulator_tried(user=user, scenario_key=scenario_key) else "0"

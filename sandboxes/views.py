@@ -5,8 +5,11 @@ from django.shortcuts import render
 from django.utils import translation
 from django.views.decorators.http import require_GET
 
+from learn.personal import part
+from learn.signed_in_cache import shared_for_signed_in
+
 from .activities import scenario_activity_id
-from .selectors import scenario_for_language, scenario_runtime, scenario_tried, scenarios_for_language
+from .selectors import scenario_for_language, scenario_runtime, scenarios_for_language
 
 MODES = ("guided", "practice", "test")
 # The player needs nothing from anywhere else: everything comes from this site, no frames at all.
@@ -31,7 +34,7 @@ SIMULATOR_CSP = "; ".join(
 @require_GET
 def practice(request):
     scenarios = scenarios_for_language(translation.get_language())
-    return render(request, "sandboxes/practice.html", {"scenarios": scenarios})
+    return shared_for_signed_in(render(request, "sandboxes/practice.html", {"scenarios": scenarios}))
 
 
 @require_GET
@@ -52,8 +55,8 @@ def play(request, slug: str):
             "mode": mode,
             "player_id": f"sim-{scenario.slug}",
             # No mode asked for: the first try is guided (engine.js).
-            "tried": scenario_tried(user=request.user, scenario=scenario),
+            "tried": part(request, "tried", str(scenario.translation_key)),
         },
     )
     response["Content-Security-Policy"] = SIMULATOR_CSP
-    return response
+    return shared_for_signed_in(response)

@@ -29,6 +29,7 @@ from accounts import cards as account_cards
 from accounts import services as account_services
 from accounts.models import User
 from learn.digits import digits_normalise
+from learn.page_cache import learning_generation_bump
 
 from . import cards, selectors
 from .deadlines import STAGE_DAYS, first_due, next_cycle, reminder_stage
@@ -305,7 +306,9 @@ def _staff_absent_mark_left(*, managed: set[int], seen: set[str]) -> int:
         for staff in StaffMember.objects.filter(team_id__in=managed, active=True).only("pk", "employee_number")
         if staff.employee_number.casefold() not in seen
     ]
-    return StaffMember.objects.filter(pk__in=absent).update(active=False, left_at=timezone.now())
+    left = StaffMember.objects.filter(pk__in=absent).update(active=False, left_at=timezone.now())
+    learning_generation_bump()  # an update sends no signal (progress/cache_signals.py)
+    return left
 
 
 def _staff_update(staff: StaffMember, row: dict) -> bool:
@@ -388,6 +391,8 @@ def enrolments_sync(*, today: date, staff_ids=None) -> int:
                         )
                     )
         Enrolment.objects.bulk_create(new, ignore_conflicts=True, batch_size=1000)
+        if new:
+            learning_generation_bump()  # a bulk create sends no signal (progress/cache_signals.py)
         made += len(new)
     return made
 
@@ -432,6 +437,7 @@ def completions_update(*, now: datetime | None = None, staff_ids=None, chunk: in
         )
         Enrolment.objects.filter(pk__in=newly).update(completed_at=now)
         transaction.on_commit(lambda: _certificates_enqueue(newly))
+        transaction.on_commit(learning_generation_bump)  # an update sends no signal
     return newly
 
 

@@ -1,3 +1,5 @@
+import time
+
 from django import template
 from django.conf import settings
 from django.urls import reverse
@@ -19,7 +21,7 @@ def idle_warning(context):
     request = context.get("request")
     return {
         "enabled": True,
-        "idle_seconds": idle,
+        "idle_seconds": _idle_seconds_left(request, idle),
         "warn_seconds": warn,
         "warn_minutes": max(1, round(warn / 60)),
         "keepalive_url": reverse("accounts:keep_alive"),
@@ -27,6 +29,21 @@ def idle_warning(context):
         "login_url": reverse("accounts:login"),
         "next": request.get_full_path() if request is not None else "",
     }
+
+
+def _idle_seconds_left(request, idle: int) -> int:
+    """The server's own deadline, counted from this page: the stored last-activity time is kept to the
+    minute (accounts.middleware), so it may be up to that much older than this request."""
+    from accounts.middleware import LAST_ACTIVITY_KEY
+
+    session = getattr(request, "session", None)
+    try:
+        last = int(session.get(LAST_ACTIVITY_KEY)) if session is not None else None
+    except (TypeError, ValueError):
+        last = None
+    if last is None:
+        return idle
+    return max(1, idle - max(0, int(time.time()) - last))
 
 
 @register.filter

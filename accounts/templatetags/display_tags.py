@@ -14,7 +14,16 @@ def display_attributes(context):
     may be cached and shown to anyone: learn/js/preferences.js adds the guest's classes from the
     browser's storage (base.html tells it with a meta tag whether the account decides instead).
     """
-    user = getattr(context.get("request"), "user", None) or context.get("user")
+    request = context.get("request")
+    if request is not None:
+        # Through learn/personal.py: a page shared by all signed-in learners gets each one's own classes.
+        from learn.personal import part
+
+        return part(request, "html_class")
+    return display_class_attribute(context.get("user"))
+
+
+def display_class_attribute(user) -> str:
     if user is not None and user.is_authenticated:
         classes = display_classes(user.display_preferences)
         if classes:

@@ -1,6 +1,7 @@
 from django import template
 from django.utils import translation
 
+from learn.personal import part
 from sandboxes.selectors import scenario_by_key, scenario_runtime, scenario_tried
 
 register = template.Library()
@@ -26,5 +27,12 @@ def lesson_simulator(context, page, block_id, scenario):
         "runtime": scenario_runtime(localized),
         "activity_id": activity,
         "player_id": f"sim-{block_id or localized.slug}",
-        "tried": scenario_tried(user=getattr(context.get("request"), "user", None), scenario=localized),
+        "tried": _tried(context.get("request"), localized),
     }
+
+
+def _tried(request, scenario) -> str:
+    """Personal (learn/personal.py): a lesson body shared by all learners gets each one's own answer."""
+    if request is None or getattr(request, "user", None) is None:
+        return scenario_tried(user=None, scenario=scenario)
+    return part(request, "tried", str(scenario.translation_key))

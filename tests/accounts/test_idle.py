@@ -102,3 +102,26 @@ def test_sign_out_when_the_warning_ran_out(client, pin_learner):
 def test_an_ordinary_sign_out_still_goes_home(client, pin_learner):
     client.force_login(pin_learner.learner)
     assert client.post("/en/account/logout/")["Location"] == "/"
+
+
+def test_a_plain_page_view_does_not_write_the_session(client, pin_learner):
+    """The idle clock is kept to the minute: a page view within that minute saves no session."""
+    client.force_login(pin_learner.learner)
+    client.get("/en/account/")
+    rewind(client, 30)
+    stored = client.session[LAST_ACTIVITY_KEY]
+    assert client.get("/en/account/").status_code == 200
+    assert client.session[LAST_ACTIVITY_KEY] == stored
+    rewind(client, 61)
+    assert client.get("/en/account/").status_code == 200
+    assert client.session[LAST_ACTIVITY_KEY] >= int(time.time()) - 1
+
+
+def test_the_warning_counts_down_to_the_servers_own_deadline(client, pin_learner, demo_site, settings):
+    """The stored time is kept to the minute, so the page tells the browser how long the server still waits."""
+    settings.SESSION_IDLE_SECONDS = 600
+    client.force_login(pin_learner.learner)
+    client.get("/nl/")
+    rewind(client, 30)
+    html = client.get("/nl/").content.decode()
+    assert 'data-idle-seconds="570"' in html or 'data-idle-seconds="569"' in html

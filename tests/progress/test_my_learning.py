@@ -202,7 +202,7 @@ def _make_modules(count: int) -> list:
 def _render_my_learning(rf, user) -> str:
     """The view and its whole template, without the session middleware.
 
-    Sign-in keeps the time of the last request in the session and saves it once a second, which would
+    Sign-in keeps the time of the last request in the session and saves it once a minute, which would
     make the count depend on the clock; that write is the same for every page anyway.
     """
     request = rf.get(URL)
