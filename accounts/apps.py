@@ -11,3 +11,9 @@ class AccountsConfig(AppConfig):
         from .privacy_providers import AccountsProvider
 
         privacy_provider_register(AccountsProvider())
+
+        from django.contrib.auth.signals import user_logged_in
+
+        from .middleware import idle_clock_start
+
+        user_logged_in.connect(idle_clock_start, dispatch_uid="accounts.idle_clock_start")

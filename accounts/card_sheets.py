@@ -76,6 +76,15 @@ def sheet_make(*, model, sheet_id: int, folder: str, cards_for: Callable) -> str
         return CardSheetStatus.FAILED
 
 
+def card_sheet_not_queued(*, sheet) -> None:
+    """The sheet could not be handed to a worker (the broker is away): say so now, so the asker tries again."""
+    with translation.override(sheet_language(sheet.owner)):
+        problem = _("The sheet could not be started just now. Nobody got a new PIN. Try again in a few minutes.")
+    type(sheet).objects.filter(pk=sheet.pk, status=CardSheetStatus.WAITING).update(
+        status=CardSheetStatus.FAILED, problem=problem[:300], finished_at=timezone.now()
+    )
+
+
 def sheet_remove(*, person, sheet, folder: str) -> None:
     """The person who asked printed the sheet: remove the file now instead of tomorrow."""
     if sheet.owner_id != person.pk:

@@ -48,6 +48,16 @@ def idle_message(seconds: int) -> str:
     ) % {"count": count}
 
 
+def idle_clock_start(sender, request, user, **kwargs):
+    """Signing in starts the idle clock, in the session that signing in saves anyway.
+
+    Otherwise the first page after signing in would write the session again (with sessions in the database,
+    one UPDATE more on the most common request of a surf point).
+    """
+    if request is not None and hasattr(request, "session"):
+        request.session[LAST_ACTIVITY_KEY] = int(time.time())
+
+
 class IdleTimeoutMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response

@@ -14,8 +14,10 @@ from django.utils.translation import ngettext
 
 from accounts import card_sheets
 from accounts import services as account_services
+from accounts.card_sheets import card_sheet_not_queued
 from accounts.models import SignInKind, User
 from accounts.selectors import coach_learners, user_is_coach
+from learn.queueing import send_after_commit
 
 from . import cards
 from .models import Assignment, AssignmentKind, CardSheet, CardSheetSecrets, CoachGroup
@@ -162,8 +164,9 @@ def assignment_delete(*, coach: User, assignment: Assignment) -> None:
 def _card_sheet_enqueue(sheet: CardSheet) -> None:
     from .tasks import card_sheet_render_task
 
-    # Only the id goes to the broker; the task reads everything else from the database.
-    transaction.on_commit(lambda: card_sheet_render_task.delay(sheet.pk))
+    # Only the id goes to the broker; the task reads everything else from the database. Broker away: the
+    # sheet says "not made, try again" at once (nobody got a new PIN: the task gives them).
+    send_after_commit(card_sheet_render_task, sheet.pk, on_failure=lambda: card_sheet_not_queued(sheet=sheet))
 
 
 def card_sheet_request(*, coach: User, group: CoachGroup, learners) -> CardSheet:

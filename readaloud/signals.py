@@ -9,10 +9,11 @@ clips of every live lesson and scenario instead.
 import logging
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from wagtail.signals import page_published
+
+from learn.queueing import send_after_commit
 
 logger = logging.getLogger(__name__)
 
@@ -24,7 +25,8 @@ def _enqueue(task, object_id: int, label: str) -> None:
         )
         return
     queue = getattr(settings, "READALOUD_QUEUE", None)
-    transaction.on_commit(lambda: task.apply_async(args=[object_id], queue=queue))
+    # Broker away: the page is published all the same; `manage.py readaloud_generate` makes what is missing.
+    send_after_commit(task, object_id, queue=queue)
 
 
 @receiver(page_published)

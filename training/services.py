@@ -27,9 +27,11 @@ from django.utils.translation import ngettext
 from accounts import card_sheets, roles
 from accounts import cards as account_cards
 from accounts import services as account_services
+from accounts.card_sheets import card_sheet_not_queued
 from accounts.models import User
 from learn.digits import digits_normalise
 from learn.page_cache import learning_generation_bump
+from learn.queueing import send_after_commit, send_now
 
 from . import cards, selectors
 from .deadlines import STAGE_DAYS, first_due, next_cycle, reminder_stage
@@ -444,8 +446,9 @@ def completions_update(*, now: datetime | None = None, staff_ids=None, chunk: in
 def _certificates_enqueue(enrolment_ids: list[int]) -> None:
     from .tasks import certificate_make_task
 
+    # Broker away: the hourly training.completions_check makes the missing certificates.
     for enrolment_id in enrolment_ids:
-        certificate_make_task.delay(enrolment_id)
+        send_now(certificate_make_task, enrolment_id)
 
 
 # --- Reminders --------------------------------------------------------------------------------------------
@@ -698,8 +701,7 @@ def card_sheet_request(*, manager, team: Team, staff) -> StaffCardSheet:
         sheet.staff.add(*ids)
         from .tasks import card_sheet_render_task
 
-        sheet_id = sheet.pk
-        transaction.on_commit(lambda: card_sheet_render_task.delay(sheet_id))
+        send_after_commit(card_sheet_render_task, sheet.pk, on_failure=lambda: card_sheet_not_queued(sheet=sheet))
     return sheet
 
 

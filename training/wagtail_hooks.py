@@ -4,11 +4,12 @@ Saving a programme enrols the staff of its departments at once (after the commit
 of waiting for the daily reminder run.
 """
 
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from learn.queueing import send_after_commit
 
 from .models import Department, Programme, Team
 
@@ -52,7 +53,8 @@ def _enrol_after_save(request, instance):
     if isinstance(instance, Programme):
         from .tasks import enrolments_sync
 
-        transaction.on_commit(lambda: enrolments_sync.delay())
+        # Broker away: the daily reminder run enrols new staff first (training.reminders_run).
+        send_after_commit(enrolments_sync)
 
 
 hooks.register("after_create_snippet", _enrol_after_save)

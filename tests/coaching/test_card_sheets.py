@@ -12,11 +12,13 @@ from unittest import mock
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from pypdf import PdfReader
 
 from accounts import cards as account_cards
 from accounts import services as account_services
+from accounts.card_sheets import sheet_language
 from accounts.credentials import code_format
 from accounts.models import SignInKind
 from coaching import cards, services
@@ -86,11 +88,32 @@ def test_the_broker_message_carries_only_the_sheet_id(coach, group, learners, dj
     from coaching.tasks import card_sheet_render_task
 
     with (
-        mock.patch.object(card_sheet_render_task, "delay") as delay,
+        mock.patch.object(card_sheet_render_task, "apply_async") as send,
         django_capture_on_commit_callbacks(execute=True),
     ):
         sheet = services.card_sheet_request(coach=coach, group=group, learners=learners)
-    delay.assert_called_once_with(sheet.pk)
+    send.assert_called_once_with(args=(sheet.pk,), kwargs={}, queue=None)
+
+
+def test_a_sheet_that_cannot_be_queued_says_try_again_at_once(
+    coach, group, learners, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The broker (Redis) is away: the request still answers, the sheet is marked not made, no PIN changed."""
+    from kombu.exceptions import OperationalError
+
+    from coaching.tasks import card_sheet_render_task
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(card_sheet_render_task, "apply_async", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        sheet = services.card_sheet_request(coach=coach, group=group, learners=learners)
+    sheet.refresh_from_db()
+    assert sheet.status == CardSheetStatus.FAILED
+    with translation.override(sheet_language(sheet.owner)):
+        expected = gettext("The sheet could not be started just now. Nobody got a new PIN. Try again in a few minutes.")
+    assert sheet.problem == expected
 
 
 def test_a_sheet_right_after_making_accounts_keeps_the_pins_just_shown(

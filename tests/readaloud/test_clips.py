@@ -98,7 +98,9 @@ def test_publishing_enqueues_after_commit_when_a_worker_runs(
     settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.READALOUD_QUEUE = "readaloud-test"
     sent = []
-    monkeypatch.setattr(tasks.generate_for_page, "apply_async", lambda args, queue: sent.append((args, queue)))
+    monkeypatch.setattr(
+        tasks.generate_for_page, "apply_async", lambda args, kwargs, queue: sent.append((list(args), queue))
+    )
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         lesson.save_revision().publish()
     assert not sent  # nothing leaves before the commit

@@ -13,10 +13,12 @@ from unittest import mock
 import pytest
 from django.contrib.auth.hashers import is_password_usable
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from pypdf import PdfReader
 
 from accounts import cards as account_cards
+from accounts.card_sheets import sheet_language
 from accounts.credentials import code_format
 from tests.accounts.support import sign_in_with_code
 from training import cards, services
@@ -148,11 +150,32 @@ def test_the_broker_message_carries_only_the_sheet_id(imported, manager, park_te
     from training.tasks import card_sheet_render_task
 
     with (
-        mock.patch.object(card_sheet_render_task, "delay") as delay,
+        mock.patch.object(card_sheet_render_task, "apply_async") as send,
         django_capture_on_commit_callbacks(execute=True),
     ):
         sheet = services.card_sheet_request(manager=manager, team=park_team, staff=imported)
-    delay.assert_called_once_with(sheet.pk)
+    send.assert_called_once_with(args=(sheet.pk,), kwargs={}, queue=None)
+
+
+def test_a_sheet_that_cannot_be_queued_says_try_again_at_once(
+    imported, manager, park_team, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The broker (Redis) is away: the request still answers, the sheet is marked not made, no PIN changed."""
+    from kombu.exceptions import OperationalError
+
+    from training.tasks import card_sheet_render_task
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(card_sheet_render_task, "apply_async", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        sheet = services.card_sheet_request(manager=manager, team=park_team, staff=imported)
+    sheet.refresh_from_db()
+    assert sheet.status == CardSheetStatus.FAILED
+    with translation.override(sheet_language(sheet.owner)):
+        expected = gettext("The sheet could not be started just now. Nobody got a new PIN. Try again in a few minutes.")
+    assert sheet.problem == expected
 
 
 def test_the_old_pin_stops_working_and_the_new_one_signs_in(imported, manager, park_team, client):
