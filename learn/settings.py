@@ -136,8 +136,19 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the embedded default serve readers while a writer works.
-    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
+    # The embedded default must not fail when learners post statements while an editor uploads:
+    # - WAL: readers go on while one writer works; synchronous=NORMAL is safe with WAL (a power cut can lose
+    #   the last commits, never corrupt the file) and saves an fsync per commit.
+    # - IMMEDIATE: a transaction takes the write lock when it begins, so it waits for it (up to `timeout`)
+    #   instead of failing with "database is locked" when a read turns into a write halfway.
+    # - timeout: how long a writer waits for the lock (seconds) before it gives up.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": int(os.environ.get("SQLITE_TIMEOUT", "20")),
+        }
+    )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
