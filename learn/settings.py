@@ -88,6 +88,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "learn.middleware.ContentSecurityPolicyMiddleware",
+    "learn.overload.LoadSheddingMiddleware",
     "h5p.player.PlayerOriginMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "learn.middleware.AnonymousPageCacheMiddleware",
@@ -173,6 +174,13 @@ else:
 
 # Anonymous page responses are cached for this long; publishing content invalidates them at once.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+
+# Overload (learn/overload.py): a request that already waited this long behind the workers (nginx's
+# X-Request-Start stamp) gets a quick 503 with Retry-After instead of more waiting; 0 switches it off.
+OVERLOAD_MAX_WAIT_SECONDS = float(os.environ.get("OVERLOAD_MAX_WAIT_SECONDS", "5"))
+# At most this many requests in the application per process (gthread's threads already bound it); 0: no limit.
+OVERLOAD_MAX_IN_FLIGHT = int(os.environ.get("OVERLOAD_MAX_IN_FLIGHT", "32"))
+OVERLOAD_RETRY_AFTER_SECONDS = int(os.environ.get("OVERLOAD_RETRY_AFTER_SECONDS", "5"))
 
 # --- Celery --------------------------------------------------------------------------------------
 CELERY_BROKER_URL = REDIS_URL or "memory://"
