@@ -11,7 +11,7 @@ Run as `.venv/bin/python bench/learners_load.py`. It writes the section "Signed-
    as a coach makes them), all with the same PIN so the client knows it, hashed once with the site's
    password hasher (PBKDF2): each sign-in costs the server what a real one costs.
 3. **Load.** bench/locust_learners.py, one Locust process, headless: steps of 100 more learners every 60 s up
-   to 800 (spawned at 10 per second), each signing in through the real form, then one action every 10 s:
+   to 800 (4 new learners a second, so a step's learners have all signed in after 25 s), each signing in through the real form, then one action every 10 s:
    open a lesson, answer its questions, finish it, play a simulator; statements posted the way the browser
    queue does (see that file). Every request is stamped `X-Request-Start` as nginx stamps it.
 4. **Figures.** Per step: requests, requests/s, p50/p95/p99 per request type and over all, errors, CPU per
@@ -21,7 +21,7 @@ Run as `.venv/bin/python bench/learners_load.py`. It writes the section "Signed-
    and duplicate rows (0).
 
 Knobs (environment): BENCH_LOAD_DB (oefenplein_bench_load), BENCH_LOAD_REDIS_URL (redis://127.0.0.1:6379/7),
-BENCH_LOAD_STEPS (100,200,...,800), BENCH_LOAD_STEP_SECONDS (60), BENCH_LOAD_SPAWN_RATE (10),
+BENCH_LOAD_STEPS (100,200,...,800), BENCH_LOAD_STEP_SECONDS (60), BENCH_LOAD_SPAWN_RATE (4),
 BENCH_LOAD_PACING (10), BENCH_PG_URL as run.py; GUNICORN_* to try other gunicorn settings (see
 deploy/gunicorn.conf.py), OVERLOAD_* for learn/overload.py.
 """
@@ -195,7 +195,9 @@ def step_figures(data: dict, steps: list[int]) -> list[dict]:
         def summary(requests: list) -> dict:
             times = sorted(r[2] for r in requests)
             failed = [r for r in requests if r[4] or not (200 <= r[3] < 400)]
+            shed = [r for r in failed if r[3] == 503]
             return {
+                "shed": len(shed),
                 "requests": len(requests),
                 "p50_ms": round(common.percentile(times, 0.50), 1),
                 "p95_ms": round(common.percentile(times, 0.95), 1),
@@ -221,7 +223,7 @@ def step_figures(data: dict, steps: list[int]) -> list[dict]:
     return rows
 
 
-def statement_rows(pg_url: str, acknowledged: list[str]) -> dict:
+def statement_rows(pg_url: str, acknowledged: list[str], queued: set[str]) -> dict:
     import psycopg
 
     with psycopg.connect(pg_url, connect_timeout=5) as conn:
@@ -230,11 +232,15 @@ def statement_rows(pg_url: str, acknowledged: list[str]) -> dict:
             "SELECT count(*) FROM (SELECT id FROM progress_statement GROUP BY id HAVING count(*) > 1) AS d"
         ).fetchone()[0]
     told = set(acknowledged)
+    unanswered = stored - told
     return {
         "rows": len(stored),
         "acknowledged": len(told),
         "acknowledged_not_stored": len(told - stored),
-        "stored_not_acknowledged": len(stored - told),
+        # Stored, but the answer never reached the client (a timeout, or the test stopped): the statement is
+        # still in the learner's queue and is sent again from the next page, where it counts as a duplicate.
+        "stored_answer_lost_still_queued": len(unanswered & queued),
+        "stored_not_acknowledged": len(unanswered - queued),
         "duplicate_rows": duplicate_rows,
     }
 
@@ -309,7 +315,12 @@ def body(cleanup) -> int:
     for row in rows:
         row["cpu"] = cpu_between(sampler, row["start"], row["end"], roles)
         row["connections_per_worker"] = sampler.spread.get(row["step"], [])
-    accounting = statement_rows(f"{bench.PG_URL}/{bench.DB_NAME}", data["acknowledged"])
+        # CPU the site spent per request (gunicorn, PostgreSQL, Redis): what a request costs whatever else ran.
+        site = sum(v for k, v in row["cpu"].items() if k.startswith(("gunicorn", "postgresql", "redis")))
+        requests = row["all"]["requests"]
+        row["site_cpu_ms_per_request"] = round(site / 100 * row["seconds"] * 1000 / requests, 1) if requests else 0.0
+    queued = {sid for ids in data["left"].values() for sid in ids}
+    accounting = statement_rows(f"{bench.PG_URL}/{bench.DB_NAME}", data["acknowledged"], queued)
     result = {
         "date": datetime.now(UTC).strftime("%a %b %d %H:%M:%S UTC %Y"),
         "machine": {
@@ -320,8 +331,9 @@ def body(cleanup) -> int:
         "gunicorn": gunicorn_settings(env),
         "steps": rows,
         "told": data["told"],
-        "left_in_queues": sum(data["left"].values()),
-        "learners_with_left": sum(1 for n in data["left"].values() if n),
+        "left_in_queues": len(queued),
+        "learners_with_left": sum(1 for ids in data["left"].values() if ids),
+        "lost_after": sorted(data.get("lost_after", [])),
         "accounting": accounting,
         "prepared": {k: prepared[k] for k in ("hasher", "seconds")},
     }
@@ -361,6 +373,7 @@ def section(result: dict) -> list[str]:
     peak = max(rows, key=lambda r: r["rps"]) if rows else None
     acc = result["accounting"]
     clean = acc["acknowledged_not_stored"] == 0 and acc["stored_not_acknowledged"] == 0 and acc["duplicate_rows"] == 0
+    told = result["told"]
     g = result["gunicorn"]
     lines = [
         SECTION_HEADING,
@@ -380,21 +393,28 @@ def section(result: dict) -> list[str]:
         + (f"{best['learners']} learners" if best else "none")
         + f" | {bench.verdict(bool(best and best['learners'] >= TARGET_LEARNERS))} |",
         f"| statements acknowledged = rows stored; duplicate rows | equal, 0 | {acc['acknowledged']} acknowledged, "
-        f"{acc['rows']} rows ({acc['acknowledged_not_stored']} acknowledged but missing, "
-        f"{acc['stored_not_acknowledged']} stored but not acknowledged); {acc['duplicate_rows']} | {bench.verdict(clean)} |",
+        f"{acc['rows']} rows ({acc['acknowledged_not_stored']} acknowledged but missing; "
+        f"{acc['stored_answer_lost_still_queued']} stored whose answer the client never got, still in its queue to be "
+        f"sent again; {acc['stored_not_acknowledged']} stored otherwise unaccounted); {acc['duplicate_rows']} "
+        f"| {bench.verdict(clean)} |",
         "",
         f"Peak throughput: {peak['rps']:.0f} requests/s at {peak['learners']} learners." if peak else "",
         f"Statement posts: {result['told']['stored']} stored and {result['told']['duplicates']} duplicates as the "
         f"server told the clients; {result['told']['resent']} batches sent again after a failed try, "
         f"{result['told']['retry_after']} answers with Retry-After (429/503), {result['told']['refused']} refused (400); "
         f"{result['left_in_queues']} statements still in {result['learners_with_left']} learners' queues when the "
-        "test stopped (they would be sent from the next page).",
+        "test stopped (they would be sent from the next page). "
+        f"Sign-in started again {told.get('sign_in_retries', 0)} times (after a 503 the learner waits for "
+        f"Retry-After, then starts from the form); {told.get('sessions_lost', 0)} times a signed-in learner found "
+        "the session gone (401 or a page without the CSRF meta tag) and signed in again"
+        + (f", after {result['lost_after'][0]:.0f} to {result['lost_after'][-1]:.0f} s" if result["lost_after"] else "")
+        + ".",
         "",
-        "Per step (all request types together; an error is a failed request or a status other than 2xx/3xx, "
-        "a 503 from learn/overload.py included):",
+        "Per step (all request types together; an error is a failed request or a status other than 2xx/3xx; "
+        "the 503s of learn/overload.py are errors too, and counted apart as 'shed'):",
         "",
-        "| learners | req/s | p50 ms | p95 ms | p99 ms | max ms | errors | conn. per worker |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| learners | req/s | p50 ms | p95 ms | p99 ms | max ms | errors | of which shed (503) | conn. per worker |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for r in rows:
         a = r["all"]
@@ -403,7 +423,7 @@ def section(result: dict) -> list[str]:
         )
         lines.append(
             f"| {r['learners']} | {r['rps']:.1f} | {a['p50_ms']:.0f} | {a['p95_ms']:.0f} | {a['p99_ms']:.0f} | "
-            f"{a['max_ms']:.0f} | {errors} | {' / '.join(map(str, r['connections_per_worker'])) or '?'} |"
+            f"{a['max_ms']:.0f} | {errors} | {a['shed']} | {' / '.join(map(str, r['connections_per_worker'])) or '?'} |"
         )
     names = sorted({name for r in rows for name in r["types"]})
     lines += ["", "p50 / p95 / p99 in ms per request type (requests in the step):", ""]
@@ -421,6 +441,19 @@ def section(result: dict) -> list[str]:
                 else "–"
             )
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    costs = [r["site_cpu_ms_per_request"] for r in rows if r["site_cpu_ms_per_request"]]
+    if costs:
+        cost = sorted(costs)[len(costs) // 2]
+        per_learner = sum(r["rps"] / r["learners"] for r in rows) / len(rows)
+        lines += [
+            "",
+            f"What a request costs, whatever else ran on the machine: the site (gunicorn, PostgreSQL, Redis) used "
+            f"{' / '.join(f'{c:.0f}' for c in costs)} ms of CPU per request in the steps (median {cost:.0f} ms). "
+            f"Each learner made {per_learner:.2f} requests/s. On {result['machine']['cores']} cores free for the site "
+            f"that is at most about {result['machine']['cores'] * 1000 / cost:.0f} requests/s, or about "
+            f"{result['machine']['cores'] * 1000 / cost / per_learner:.0f} learners at 100% CPU (an estimate from "
+            "CPU time, not a measurement of latency).",
+        ]
     groups = sorted({name for r in rows for name in r["cpu"]}, key=lambda n: (n == "machine busy", n == "other", n))
     lines += ["", "CPU per process in % of one core (the machine has "
               f"{result['machine']['cores'] * 100}%; 'other' is everything else on the machine):", ""]  # fmt: skip

@@ -41,7 +41,7 @@ DATA = json.loads(Path(os.environ["BENCH_LOAD_DATA"]).read_text(encoding="utf-8"
 OUT = os.environ["BENCH_LOAD_OUT"]
 STEPS = [int(n) for n in os.environ.get("BENCH_LOAD_STEPS", "100,200,300,400,500,600,700,800").split(",")]
 STEP_SECONDS = float(os.environ.get("BENCH_LOAD_STEP_SECONDS", "60"))
-SPAWN_RATE = float(os.environ.get("BENCH_LOAD_SPAWN_RATE", "10"))
+SPAWN_RATE = float(os.environ.get("BENCH_LOAD_SPAWN_RATE", "4"))
 PACING = float(os.environ.get("BENCH_LOAD_PACING", "10"))
 ENDPOINT = "/api/progress/statements"
 VERBS = "http://adlnet.gov/expapi/verbs/"
@@ -55,8 +55,17 @@ ACTIVITY = re.compile(r'data-activity="([^"]+)"')
 REQUESTS: list[tuple[float, str, float, int, str]] = []  # (started, name, ms, status, error)
 STEP_STARTS: dict[int, float] = {}
 ACKNOWLEDGED: set[str] = set()
-TOLD = {"stored": 0, "duplicates": 0, "resent": 0, "retry_after": 0, "refused": 0}
-LEFT: dict[str, int] = {}  # learner code -> statements still queued when the test stopped
+TOLD = {
+    "stored": 0,
+    "duplicates": 0,
+    "resent": 0,
+    "retry_after": 0,
+    "refused": 0,
+    "sessions_lost": 0,
+    "sign_in_retries": 0,
+}
+LOST_AFTER: list[float] = []  # seconds between signing in and finding the session gone
+LEFT: dict[str, list] = {}  # learner code -> ids of statements still queued when the test stopped
 CODES = iter(DATA["learners"])
 
 
@@ -78,6 +87,7 @@ def _on_stop(environment, **_kwargs):
                 "acknowledged": sorted(ACKNOWLEDGED),
                 "told": TOLD,
                 "left": LEFT,
+                "lost_after": LOST_AFTER,
                 "users_at_stop": environment.runner.user_count if environment.runner else 0,
             },
             out,
@@ -101,46 +111,60 @@ class Learner(FastHttpUser):
         self.token = ""
         self.plan = self._plan()
         time.sleep(random.uniform(0, PACING))  # learners do not all act on the same second
-        self.sign_in()
+        for _attempt in range(10):
+            if self.sign_in():
+                return
+            TOLD["sign_in_retries"] += 1
+        raise StopUser()
 
     def on_stop(self):
         if self.queue and self.token:
             self.flush(final=True)
-        LEFT[self.account["code"]] = len(self.queue)
+        LEFT[self.account["code"]] = [statement["id"] for statement in self.queue]
 
     # --- signing in through the form -----------------------------------------------------------
 
-    def sign_in(self):
-        page = self.client.get("/nl/account/login/", headers=stamp(), name="sign in: form")
-        token = HIDDEN.search(page.text or "")
-        if page.status_code != 200 or not token:
-            raise StopUser()
-        with self.client.post(
-            "/nl/account/login/",
-            data={"csrfmiddlewaretoken": token.group(1), "learner_code": self.account["code"]},
-            headers={**stamp(), "Referer": self.client.base_url + "/nl/account/login/"},
-            name="sign in: code",
-            allow_redirects=False,
-            catch_response=True,
-        ) as answer:
-            if answer.status_code != 302:
-                answer.failure(f"code not accepted ({answer.status_code})")
-                raise StopUser()
-        page = self.client.get("/nl/account/login/learner/", headers=stamp(), name="sign in: PIN form")
-        token = HIDDEN.search(page.text or "")
-        if page.status_code != 200 or not token:
-            raise StopUser()
-        with self.client.post(
-            "/nl/account/login/learner/",
-            data={"csrfmiddlewaretoken": token.group(1), "pin": self.account["pin"]},
-            headers={**stamp(), "Referer": self.client.base_url + "/nl/account/login/learner/"},
-            name="sign in: PIN",
-            allow_redirects=False,
-            catch_response=True,
-        ) as answer:
-            if answer.status_code != 302:
-                answer.failure(f"PIN not accepted ({answer.status_code})")
-                raise StopUser()
+    def sign_in(self) -> bool:
+        """The four requests of a learner's sign-in. On a 503 with Retry-After the learner waits that long and
+        starts again from the form (the busy page's "Try again"); any other failure also starts again."""
+        steps = [
+            ("GET", "/nl/account/login/", "sign in: form", None),
+            ("POST", "/nl/account/login/", "sign in: code", {"learner_code": self.account["code"]}),
+            ("GET", "/nl/account/login/learner/", "sign in: PIN form", None),
+            ("POST", "/nl/account/login/learner/", "sign in: PIN", {"pin": self.account["pin"]}),
+        ]
+        token = ""
+        for method, path, name, fields in steps:
+            if method == "GET":
+                answer = self.client.get(path, headers=stamp(), name=name)
+                found = HIDDEN.search(answer.text or "") if answer.status_code == 200 else None
+                token = found.group(1) if found else ""
+            else:
+                headers = {**stamp(), "Referer": self.client.base_url + path}
+                answer = self.client.post(
+                    path,
+                    data={"csrfmiddlewaretoken": token, **fields},
+                    headers=headers,
+                    name=name,
+                    allow_redirects=False,
+                )
+            good = (method == "GET" and token) or (method == "POST" and answer.status_code == 302)
+            if not good:
+                if answer.status_code == 503 and answer.headers.get("Retry-After"):
+                    time.sleep(float(answer.headers["Retry-After"]))
+                return False
+        self.signed_in_at = time.time()
+        self.token = ""
+        return True
+
+    def session_lost(self):
+        """The server no longer knows this learner (401, or a page without csrf-token): sign in again, as the
+        learner would; what is queued stays queued and goes with the next post."""
+        TOLD["sessions_lost"] += 1
+        LOST_AFTER.append(round(time.time() - self.signed_in_at, 1))
+        self.token = ""
+        while not self.sign_in():
+            TOLD["sign_in_retries"] += 1
 
     # --- one action every PACING seconds ------------------------------------------------------------
 
@@ -188,6 +212,7 @@ class Learner(FastHttpUser):
             meta = META.search(text)
             if not meta:  # no csrf-token: the page was served as to a guest, the session is gone
                 page.failure("not signed in")
+                self.session_lost()
                 return ""
             self.token = meta.group(1)
             found = find.search(text) if find else None
@@ -240,6 +265,9 @@ class Learner(FastHttpUser):
                 index = (answer.json() or {}).get("index", 0)
                 self.queue.remove(batch[index if isinstance(index, int) and index < len(batch) else 0])
                 answer.failure(f"400 {answer.text[:200]}")
+            elif status in (401, 403):
+                answer.failure(f"HTTP {status}")
+                self.session_lost()  # progress.js stops; the learner signs in again and the queue goes on
             else:
                 answer.failure(f"HTTP {status}")  # kept; sent again with the next action, same ids
 
