@@ -73,6 +73,7 @@ bench: $(VENV)/.dev node_modules/.installed compile-messages
 	$(PY) bench/training_bench.py
 	$(PY) bench/simulator_bench.py
 	$(PY) bench/lighthouse_bench.py
+	$(PY) bench/learners_load.py
 
 clean:
 	rm -rf var staticfiles .pytest_cache .ruff_cache

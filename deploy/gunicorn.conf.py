@@ -12,12 +12,22 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000").split(",")
 workers = int(os.environ.get("GUNICORN_WORKERS", str(os.cpu_count() or 2)))
 worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
-# Each worker holds at most this many connections; beyond it new ones wait in the listen backlog (where
-# any worker, not only the busiest, can take them) instead of being tied to one worker by keep-alive.
+# A gthread worker accepts connections until it holds this many (idle keep-alive ones included: at most
+# worker_connections - threads of those). Without a cap one worker can take every connection of a burst and
+# keep them through keep-alive while the other idles (the issue 15 run: 448 of 448 on one worker, throughput
+# halved). With 25, past 2 x 25 connections new ones wait in the listen backlog, and whichever worker has a
+# free slot takes the next: both stay busy. Measured in bench/RESULTS.md ("Signed-in learners under load").
 worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS", "25"))
+# Long enough for a page's own follow-up requests (the statements a page sends right after it loads), short
+# enough that a learner who acts every 10 s or so does not hold one of the 25 slots while reading.
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
-# The kernel spreads new connections over the workers (SO_REUSEPORT) rather than waking one at a time.
+# SO_REUSEPORT on the listening socket: a new gunicorn can bind the address while the old one still drains
+# (restart without refused connections). It does not spread connections: gunicorn's workers share the
+# master's one socket, and worker_connections does that job.
 reuse_port = True
+# The kernel queue of connections no worker has taken yet (capped by net.core.somaxconn, 4096 on Debian 12).
+# Deep on purpose: a burst waits here rather than being refused; learn/overload.py then answers the ones that
+# waited too long (X-Request-Start from nginx) with a quick 503 + Retry-After.
 backlog = int(os.environ.get("GUNICORN_BACKLOG", "2048"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "20"))

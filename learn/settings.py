@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "learn.observe.RequestObserveMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "learn.middleware.ContentSecurityPolicyMiddleware",
+    "learn.overload.LoadSheddingMiddleware",
     "h5p.player.PlayerOriginMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "learn.middleware.AnonymousPageCacheMiddleware",
@@ -144,8 +145,19 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the embedded default serve readers while a writer works.
-    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
+    # The embedded default must not fail when learners post statements while an editor uploads:
+    # - WAL: readers go on while one writer works; synchronous=NORMAL is safe with WAL (a power cut can lose
+    #   the last commits, never corrupt the file) and saves an fsync per commit.
+    # - IMMEDIATE: a transaction takes the write lock when it begins, so it waits for it (up to `timeout`)
+    #   instead of failing with "database is locked" when a read turns into a write halfway.
+    # - timeout: how long a writer waits for the lock (seconds) before it gives up.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": int(os.environ.get("SQLITE_TIMEOUT", "20")),
+        }
+    )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -196,6 +208,13 @@ DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 # Anonymous page responses are cached for this long; publishing content invalidates them at once.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+
+# Overload (learn/overload.py): a request that already waited this long behind the workers (nginx's
+# X-Request-Start stamp) gets a quick 503 with Retry-After instead of more waiting; 0 switches it off.
+OVERLOAD_MAX_WAIT_SECONDS = float(os.environ.get("OVERLOAD_MAX_WAIT_SECONDS", "5"))
+# At most this many requests in the application per process (gthread's threads already bound it); 0: no limit.
+OVERLOAD_MAX_IN_FLIGHT = int(os.environ.get("OVERLOAD_MAX_IN_FLIGHT", "32"))
+OVERLOAD_RETRY_AFTER_SECONDS = int(os.environ.get("OVERLOAD_RETRY_AFTER_SECONDS", "5"))
 
 # --- Celery --------------------------------------------------------------------------------------
 CELERY_BROKER_URL = REDIS_URL or "memory://"

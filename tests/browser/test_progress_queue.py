@@ -17,6 +17,7 @@ import pytest
 
 from .learners import (
     LESSON_VERB,
+    QUEUE_EMPTY_JS,
     QUEUE_JS,
     SETTLE_MS,
     Learner,
@@ -388,3 +389,36 @@ def test_an_answer_is_sent_once_across_the_page_load_that_follows(page, site, ma
         "experienced",
     ]
     assert Counter(sent) == Counter(str(row["id"]) for row in stored), "every statement went out in one request"
+
+
+def test_the_servers_own_overload_answer_is_honoured_and_nothing_counts_twice(page, site, make_learner):
+    """The 503 of learn/overload.py itself, not a stand-in: the first post says (X-Request-Start, as nginx
+    stamps it) that it waited a minute behind the workers. The server refuses it at once with Retry-After;
+    the queue waits that long and sends the same statements again, and they are stored once."""
+    learner = make_learner()
+    sign_in(page, site, learner)
+    calls, answers = [], []
+
+    def first_one_waited_a_minute(route):
+        calls.append((time.monotonic(), sorted(item["id"] for item in route.request.post_data_json)))
+        headers = dict(route.request.headers)
+        if len(calls) == 1:
+            headers["x-request-start"] = f"t={time.time() - 60:.3f}"
+        route.continue_(headers=headers)
+
+    def on_response(response):
+        if "/api/progress/statements" in response.url:
+            answers.append((response.status, response.headers.get("retry-after")))
+
+    page.on("response", on_response)
+    page.route(API, first_one_waited_a_minute)
+    page.goto(site.absolute(site.tour.lessons[0]))
+    queued = queue(page)
+    page.wait_for_function(QUEUE_EMPTY_JS, timeout=SETTLE_MS + 10_000)
+
+    wait = int(answers[0][1])
+    assert answers[0][0] == 503 and wait >= 1
+    assert answers[1:] == [(200, None)]
+    assert calls[1][0] - calls[0][0] >= wait, "Retry-After is honoured"
+    assert calls[1][1] == calls[0][1], "the same statements are sent again"
+    assert sorted(str(row["id"]) for row in learner.stored()) == sorted(entry["statement"]["id"] for entry in queued)
