@@ -42,14 +42,22 @@ def sheet_make(*, model, sheet_id: int, folder: str, cards_for: Callable) -> str
     It runs in the transaction that also writes the PDF and the status, so when it gives new secrets and
     anything later fails, nobody's old card stops working.
     """
-    taken = model.objects.filter(pk=sheet_id, status=CardSheetStatus.WAITING).update(status=CardSheetStatus.BUSY)
-    if not taken:  # already made, removed, or taken by another delivery of the same message
-        return model.objects.filter(pk=sheet_id).values_list("status", flat=True).first() or "gone"
-    sheet = model.objects.select_related(model.SCOPE_FIELD, model.OWNER_FIELD).get(pk=sheet_id)
-    language = sheet_language(sheet.owner)
     file_name = ""
+    language = settings.LANGUAGE_CODE
     try:
         with transaction.atomic():
+            # The row lock, not a "busy" status, says a run has the sheet: when a worker dies mid-run (kill -9),
+            # PostgreSQL rolls its transaction back and frees the row, so the broker's second delivery of the
+            # same message makes the sheet. A run that finds the row locked leaves it to the one that holds it.
+            sheet = (
+                model.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related(model.SCOPE_FIELD, model.OWNER_FIELD)
+                .filter(pk=sheet_id, status__in=[CardSheetStatus.WAITING, CardSheetStatus.BUSY])
+                .first()
+            )
+            if sheet is None:  # already made, removed, or being made by another delivery of the same message
+                return model.objects.filter(pk=sheet_id).values_list("status", flat=True).first() or "gone"
+            language = sheet_language(sheet.owner)
             with translation.override(language):
                 made, title = cards_for(sheet)
             pdf, pages = cards.sheet_render(cards=made, language=language, title=title)
@@ -70,7 +78,7 @@ def sheet_make(*, model, sheet_id: int, folder: str, cards_for: Callable) -> str
             logger.exception("%s %s could not be made", model._meta.label, sheet_id)
             with translation.override(language):
                 problem = _("Something went wrong while making the sheet. Nobody got a new PIN. Try again.")
-        model.objects.filter(pk=sheet.pk).update(
+        model.objects.filter(pk=sheet_id).update(
             status=CardSheetStatus.FAILED, problem=problem[:300], finished_at=timezone.now()
         )
         return CardSheetStatus.FAILED

@@ -20,7 +20,7 @@ from accounts.selectors import coach_learners, user_is_coach
 from learn.queueing import send_after_commit
 
 from . import cards
-from .models import Assignment, AssignmentKind, CardSheet, CardSheetSecrets, CoachGroup
+from .models import Assignment, AssignmentKind, CardSheet, CardSheetSecrets, CardSheetStatus, CoachGroup
 from .selectors import card_sheet_learners, target_is_live
 
 MAX_BULK_LEARNERS = 40
@@ -239,10 +239,15 @@ def card_sheet_render(*, sheet_id: int) -> str:
     when rendering fails, nobody's old card stops working.
     """
     try:
-        return card_sheets.sheet_make(model=CardSheet, sheet_id=sheet_id, folder=cards.FOLDER, cards_for=_sheet_cards)
-    finally:
-        # Made, failed, or already taken by another delivery: the secrets never wait any longer.
+        status = card_sheets.sheet_make(model=CardSheet, sheet_id=sheet_id, folder=cards.FOLDER, cards_for=_sheet_cards)
+    except BaseException:
         cards.secrets_forget(sheet_id=sheet_id)
+        raise
+    # Made or failed: the kept secrets never wait any longer. Still waiting means another delivery of the same
+    # message holds the sheet right now and still needs them.
+    if status not in (CardSheetStatus.WAITING, CardSheetStatus.BUSY):
+        cards.secrets_forget(sheet_id=sheet_id)
+    return status
 
 
 def card_sheet_remove(*, coach: User, sheet: CardSheet) -> None:

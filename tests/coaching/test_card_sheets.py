@@ -312,3 +312,29 @@ def test_the_clean_up_runs_from_celery_beat(settings):
 
     assert "coaching.card_sheets_clean" in app.tasks
     assert any(entry["task"] == "coaching.card_sheets_clean" for entry in settings.CELERY_BEAT_SCHEDULE.values())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sheet_whose_worker_died_mid_run_is_made_by_the_next_delivery(coach, group, learners):
+    """kill -9 of a worker in the middle of a sheet: the broker hands the message out again, and that run makes it.
+
+    Another connection holding the row stands for the running worker; closing it is what the worker's death does
+    to its transaction (PostgreSQL rolls it back and frees the row).
+    """
+    from django.db import connections
+
+    sheet = services.card_sheet_request(coach=coach, group=group, learners=learners)
+    running = connections.create_connection("default")
+    running.set_autocommit(False)
+    with running.cursor() as cursor:
+        cursor.execute(f"SELECT id FROM {CardSheet._meta.db_table} WHERE id = %s FOR UPDATE", [sheet.pk])
+    # A second delivery while the first run is alive leaves the sheet to it.
+    assert services.card_sheet_render(sheet_id=sheet.pk) == CardSheetStatus.WAITING
+    sheet.refresh_from_db()
+    assert sheet.status == CardSheetStatus.WAITING and not sheet.file_name
+
+    running.close()  # the worker died
+    assert services.card_sheet_render(sheet_id=sheet.pk) == CardSheetStatus.READY
+    sheet.refresh_from_db()
+    text, _pages = pdf_text(sheet)
+    assert "Marie" in text and "Yusuf" in text
