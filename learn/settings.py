@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "training",
     "sandboxes",
     "readaloud",
+    "backups",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
