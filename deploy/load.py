@@ -50,9 +50,16 @@ class Nginx:
 
     def __init__(self, port: int, ca_file: str):
         self.port = port
-        self.context = ssl.create_default_context(cafile=ca_file)
+        self.ca_file = ca_file
+        self._context: ssl.SSLContext | None = None
 
-    def connection(self, host: str, timeout: float = 20) -> http.client.HTTPSConnection:
+    @property
+    def context(self) -> ssl.SSLContext:
+        if self._context is None:  # the CA is made after this object
+            self._context = ssl.create_default_context(cafile=self.ca_file)
+        return self._context
+
+    def connection(self, host: str, timeout: float = 30) -> http.client.HTTPSConnection:  # progress.js: 30 s
         nginx = self
 
         class Connection(http.client.HTTPSConnection):
