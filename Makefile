@@ -7,7 +7,7 @@ MANAGE := $(PY) manage.py
 LANGS := nl fr en ar
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test worker bench deploy-check lint format messages compile-messages setup clean check-chromium
+.PHONY: run test worker bench lint format messages compile-messages setup clean check-chromium
 
 $(VENV)/.runtime: requirements.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed: install python3.11 (Debian: apt-get install python3.11 python3.11-venv)."; exit 1; }
@@ -71,6 +71,7 @@ bench: $(VENV)/.dev node_modules/.installed compile-messages
 
 # The production set-up of deploy/ run for real (nginx, two gunicorn hosts, workers, beat, own PostgreSQL and
 # Redis), checked through nginx, with faults under load and a restored backup (README "Production set-up").
+.PHONY: deploy-check
 deploy-check: $(VENV)/.dev node_modules/.installed compile-messages
 	$(PY) deploy/check.py
 

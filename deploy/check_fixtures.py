@@ -1,6 +1,7 @@
 """The data `make deploy-check` needs beyond the demo content; run by deploy/check.py, prints one JSON line.
 
     python deploy/check_fixtures.py LEARNERS
+    python deploy/check_fixtures.py --sessions LEARNERS
 
 * an H5P exercise: the small test package of tests/h5p/builders.py, imported with `manage.py h5p_import`
   (what the worker runs for an upload) and placed in a lesson, so the lesson page links to the player;
@@ -136,6 +137,10 @@ def main() -> None:
 
     django.setup()
     from django.conf import settings
+
+    if sys.argv[1:2] == ["--sessions"]:  # after a fault that signed everyone out: new sessions only
+        print("SESSIONS=" + json.dumps(learners(int(sys.argv[2]))))
+        return
 
     from accounts.credentials import code_format
     from accounts.demo import DEMO_COACH, DEMO_LEARNER_CODE, DEMO_LEARNER_PIN, DEMO_USERS
