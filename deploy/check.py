@@ -749,7 +749,12 @@ class Fault:
             "acknowledged": len(acked),
             "acknowledged_stored": statements_stored(acked),
             "sent_stored": statements_stored(sent),
-            "notes": self.notes,
+            "duplicates_answered": load.recorder.duplicates,
+            "notes": self.notes
+            + [
+                f"1-minute load average of the machine at the end: {os.getloadavg()[0]:.1f} "
+                f"({os.cpu_count()} cores, shared with other work)"
+            ],
         }
         log(f"{self.title}: {json.dumps({k: v for k, v in figures.items() if k not in ('before',)}, default=str)}")
         self.results.check(f"{self.title}: every acknowledged statement stored (none lost)",
@@ -791,8 +796,9 @@ class GunicornStop(Fault):
         stopped = time.monotonic()
         time.sleep(12)
         self.stack.gunicorn_start(0)
-        self.notes.append(f"gunicorn-1 stopped for {time.monotonic() - stopped:.0f} s while gunicorn-2 served alone")
-        return stopped
+        self.notes.append(f"gunicorn-1 stopped (TERM, as systemctl stop) and started again {time.monotonic() - stopped:.0f} s "
+                          "later; meanwhile gunicorn-2 served alone")  # fmt: skip
+        return time.monotonic()
 
 
 class RedisDown(Fault):
@@ -865,6 +871,7 @@ class WorkerKilled(Fault):
             self.health_gone = health_detail(stack)
         stack.worker_start(1)
         stack.worker_start(2)
+        back = time.monotonic()
         deadline = time.monotonic() + 240
         while time.monotonic() < deadline and not hasattr(self, "sheet"):
             time.sleep(0.5)
@@ -877,7 +884,7 @@ class WorkerKilled(Fault):
         self.notes.append(f"beat processes afterwards: {beats} (beat alive through the kill: {self.beat_alive})")
         self.beats = beats
         coach.close()
-        return killed
+        return back
 
     def requirements(self, figures: dict) -> None:
         super().requirements(figures)
@@ -1037,22 +1044,32 @@ def results_section(results: Results, faults: list[dict], timings: dict, restore
         "lesson's statements as one batch with ids chosen once, and sends it again after a failure, 0.25 s "
         "doubling to 4 s) and 5 anonymous visitors; deploy/load.py.",
         "",
-        "| fault | requests during | failed (seen by learners) | signed out | last failure after the fault began "
-        "| fault lasted | statements sent / acknowledged / stored | page p95 before / during |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| fault | requests during | failed (seen by learners) | signed out | last failure, s after the fault began "
+        "| service back after | statements sent / acknowledged / stored | resent, answered as duplicates "
+        "| page p95 before / during |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for fault in faults:
         if "during" not in fault:
-            lines.append(f"| {fault['title']} | could not run: {fault.get('error', '')[:120]} | | | | | | |")
+            lines.append(f"| {fault['title']} | could not run: {fault.get('error', '')[:120]} | | | | | | | |")
             continue
         during, before = fault["during"], fault["before"]
         lines.append(
             f"| {fault['title']} | {during['requests']} | {during['failed']} ({_fmt_kinds(during['failed_by_kind'])}) "
-            f"| {during['signed_out_learners']} | {fault['recovery_seconds']} s | {fault['fault_seconds']} s "
-            f"| {fault['sent']} / {fault['acknowledged']} / {fault['acknowledged_stored']} "
-            f"| {before['page_p95_ms']} / {during['page_p95_ms']} ms |"
+            f"| {during['signed_out_learners']} | {fault['recovery_seconds'] if during['failed'] else '-'} "
+            f"| {fault['fault_seconds']} s | {fault['sent']} / {fault['acknowledged']} / {fault['sent_stored']} "
+            f"| {fault['duplicates_answered']} | {before['page_p95_ms']} / {during['page_p95_ms']} ms |"
         )
-    lines += ["", "What each fault showed:", ""]
+    lines += [
+        "",
+        "Failed: an answer other than 2xx/3xx, or none within 30 s (progress.js's time-out). Stored: rows of "
+        "`progress_statement` with the ids sent; a statement's id is its primary key, so a batch sent again is "
+        "stored once and the answer names the duplicates (never a double). Page p95 is of all lesson requests "
+        "(signed in and anonymous) and includes waiting for the machine's 2 cores, which other work shared.",
+        "",
+        "What each fault showed:",
+        "",
+    ]
     for fault in faults:
         for note in fault.get("notes", []):
             lines.append(f"- {fault['title']}: {note}")

@@ -14,6 +14,7 @@ ids the server acknowledged.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import random
@@ -132,6 +133,7 @@ class Recorder:
     events: list[Event] = field(default_factory=list)
     sent: set[str] = field(default_factory=set)  # statement ids sent at least once
     acknowledged: set[str] = field(default_factory=set)  # ids of batches answered 200
+    duplicates: int = 0  # statements a 200 answer named as stored before (a batch sent again after a lost answer)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, event: Event) -> None:
@@ -239,6 +241,8 @@ class Load:
             if status == 200:
                 with self.recorder.lock:
                     self.recorder.acknowledged.update(ids)
+                    with contextlib.suppress(ValueError, AttributeError):
+                        self.recorder.duplicates += int(json.loads(response.body).get("duplicates", 0))
                 return
             if status in (400, 401, 403, 409, 413):  # progress.js gives these up: the batch is refused
                 return
