@@ -587,10 +587,11 @@ def check_site(results: Results, stack: Stack, fx: dict, site_conf: Path) -> dic
         results.check("the player may be framed only by the site", f"frame-ancestors {SITE_ORIGIN}" in csp, csp[-80:])
         names = [key.lower() for key, _value in play.headers]
         twice = sorted({name for name in names if names.count(name) > 1} - {"vary", "set-cookie"})
-        results.check("the player origin's own nginx headers (X-Robots-Tag, Cross-Origin-Opener-Policy), none twice",
-                      bool(play.header("X-Robots-Tag")) and play.header("Cross-Origin-Opener-Policy") == "same-origin"
-                      and not twice, f"{play.header('X-Robots-Tag')} / {play.header('Cross-Origin-Opener-Policy')}"
-                      f"; twice: {twice}")  # fmt: skip
+        results.check("the player origin's own headers (nginx's X-Robots-Tag, the app's COOP and HSTS), none twice",
+                      play.header("X-Robots-Tag") == "noindex, nofollow"
+                      and play.header("Cross-Origin-Opener-Policy") == "same-origin"
+                      and "max-age=" in (play.header("Strict-Transport-Security") or "") and not twice,
+                      f"{play.header('X-Robots-Tag')}; twice: {twice}")  # fmt: skip
         content_path = f"/h5p/files/content/{fx['h5p']['key']}/content/content.json"
         content = snooping.request("GET", PLAYER_HOST, content_path)
         results.check(
