@@ -290,6 +290,13 @@ class Stack:
         self.procs.start("redis", args, self.env)
         wait_for("redis", lambda: self.redis_ping(), 15)
 
+    def redis_command(self, *parts: str) -> bytes:
+        """One command in Redis's protocol; the raw first line of the answer."""
+        payload = f"*{len(parts)}\r\n" + "".join(f"${len(part.encode())}\r\n{part}\r\n" for part in parts)
+        with socket.create_connection(("127.0.0.1", REDIS_PORT), timeout=2) as sock:
+            sock.sendall(payload.encode())
+            return sock.recv(256).split(b"\r\n", 1)[0]
+
     def redis_ping(self) -> bool:
         with socket.create_connection(("127.0.0.1", REDIS_PORT), timeout=1) as sock:
             sock.sendall(b"PING\r\n")
@@ -806,6 +813,11 @@ class RedisDown(Fault):
     """Redis (cache, session copies, broker) killed with -9 for 30 s, then started again from its disk."""
 
     def action(self) -> float:
+        # A list stands for the Celery queue (a Redis list too): with appendonly it must survive kill -9.
+        self.stack.redis_command("DEL", "deploy-check:queue")
+        for number in range(26):
+            self.stack.redis_command("RPUSH", "deploy-check:queue", f"task {number}")
+        time.sleep(1.5)  # appendfsync everysec
         self.stack.procs.kill9("redis")
         killed = time.monotonic()
         time.sleep(min(8.0, REDIS_DOWN_SECONDS / 2))
@@ -817,6 +829,8 @@ class RedisDown(Fault):
         self.health = health_detail(self.stack)
         time.sleep(max(0.0, REDIS_DOWN_SECONDS - (time.monotonic() - killed)))
         self.stack.redis_start()
+        self.queued = self.stack.redis_command("LLEN", "deploy-check:queue").decode()
+        self.notes.append(f"26 queued items before the kill, after the restart: {self.queued.lstrip(':')}")
         self.notes.append(f"code + PIN sign-in with Redis down: {self.sign_in[0]} {self.sign_in[1]}")
         self.notes.append(f"/healthz with Redis down: {self.health[0]} {json.dumps(self.health[1])[:200]}")
         return time.monotonic()
@@ -835,6 +849,7 @@ class RedisDown(Fault):
             self.sign_in[0] == 302,
             f"{self.sign_in[0]} {self.sign_in[1]}",
         )
+        self.results.check("Redis down: the queue survives (appendonly)", self.queued == ":26", self.queued)
         statements = {k: v for k, v in during["failed_by_kind"].items() if k.startswith("statements")}
         self.results.check(
             "Redis down: statements still stored while it is down", not statements, json.dumps(statements)
