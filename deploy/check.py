@@ -57,9 +57,10 @@ SITE_ORIGIN = f"https://{SITE_HOST}:{HTTPS_PORT}"
 PLAYER_ORIGIN = f"https://{PLAYER_HOST}:{HTTPS_PORT}"
 UNIT_PREFIX, UNIT_STATE = "/srv/oefenplein/app", "/var/lib/oefenplein"
 LEARNERS = int(os.environ.get("DEPLOY_CHECK_LEARNERS", "100"))
-# Seconds a learner reads between a lesson and its batch, and after it: 100 learners then make about 30
-# requests a second, a bounded load that leaves room on a 2-core machine shared with other work.
-THINK = (5.0, 9.0)
+# Seconds a learner reads between a lesson and its batch, and after it (a real one reads longer): 100
+# learners then make about 17 requests a second, a bounded load that leaves room on a 2-core machine
+# shared with other work.
+THINK = (8.0, 16.0)
 REDIS_DOWN_SECONDS = float(os.environ.get("DEPLOY_CHECK_REDIS_DOWN", "30"))
 
 
