@@ -874,7 +874,7 @@ class WorkerKilled(Fault):
         stack = self.stack
         stack.procs.stop("worker-2")  # so worker-1 is the one that takes the task
         coach, _done = password_sign_in(stack.nginx, self.fx["coach"]["username"], self.fx["coach"]["password"])
-        threading.Thread(target=lambda: setattr(self, "sheet", card_sheet(coach, self.fx["card_learners"][2:], 240)),
+        threading.Thread(target=lambda: setattr(self, "sheet", card_sheet(coach, self.fx["card_learners"][2:], 180)),
                          daemon=True).start()  # fmt: skip
         wait_for("a card sheet being made", lambda: db_value(
             "SELECT status FROM coaching_cardsheet ORDER BY id DESC LIMIT 1") == "busy", 60, 0.05)  # fmt: skip
@@ -889,7 +889,7 @@ class WorkerKilled(Fault):
         stack.worker_start(1)
         stack.worker_start(2)
         back = time.monotonic()
-        deadline = time.monotonic() + 240
+        deadline = time.monotonic() + 180
         while time.monotonic() < deadline and not hasattr(self, "sheet"):
             time.sleep(0.5)
         self.sheet = getattr(self, "sheet", {"detail": "no answer"})
