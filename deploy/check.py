@@ -895,8 +895,11 @@ class WorkerKilled(Fault):
         self.sheet = getattr(self, "sheet", {"detail": "no answer"})
         self.rerun_seconds = round(time.monotonic() - killed, 1)
         beats = subprocess.run(["pgrep", "-fc", "celery -A learn beat"], capture_output=True, text=True).stdout.strip()
-        self.notes.append(f"card sheet interrupted by kill -9: {self.sheet.get('detail')}; ready "
-                          f"{self.rerun_seconds} s after the kill")  # fmt: skip
+        self.notes.append(
+            f"card sheet interrupted by kill -9: {self.sheet.get('detail')}"
+            + (f"; the PDF came {self.rerun_seconds} s after the kill" if self.sheet.get("pdf")
+               else f"; no PDF {self.rerun_seconds} s after the kill")
+        )  # fmt: skip
         self.notes.append(f"/healthz with no worker: {self.health_gone[0]} {json.dumps(self.health_gone[1])[:240]}")
         self.notes.append(f"beat processes afterwards: {beats} (beat alive through the kill: {self.beat_alive})")
         self.beats = beats
