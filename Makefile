@@ -75,5 +75,11 @@ bench: $(VENV)/.dev node_modules/.installed compile-messages
 	$(PY) bench/lighthouse_bench.py
 	$(PY) bench/learners_load.py
 
+# The production set-up of deploy/ run for real (nginx, two gunicorn hosts, workers, beat, own PostgreSQL and
+# Redis), checked through nginx, with faults under load and a restored backup (README "Production set-up").
+.PHONY: deploy-check
+deploy-check: $(VENV)/.dev node_modules/.installed compile-messages
+	$(PY) deploy/check.py
+
 clean:
 	rm -rf var staticfiles .pytest_cache .ruff_cache

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "sandboxes",
     "group_sessions",
     "readaloud",
+    "backups",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
