@@ -6,4 +6,5 @@ app_name = "group_sessions"
 
 urlpatterns = [
     path("organise/", include("group_sessions.organiser_urls")),
+    path("run/", include("group_sessions.run_urls")),
 ]

@@ -84,3 +84,27 @@ def simulator_figures(*, users: QuerySet, since: datetime) -> dict:
         .order_by()
     )
     return {row["scenario_key"]: {"learners": row["learners"], "passed": row["passed"]} for row in rows}
+
+
+def learners_active_between(*, user_ids, keys, start: datetime, end: datetime) -> set:
+    """Of these learners, who practised one of these modules, lessons or simulators between start and end.
+
+    For the group-session figures (follow-up practice). Read from the aggregates: a lesson or module row
+    counts when its span of activity (started .. last activity) meets the window, a simulator attempt when
+    it started in it. Answers ids only to the caller, which turns them into a suppressed count.
+    """
+    user_ids, keys = list(user_ids), list(keys)
+    if not user_ids or not keys:
+        return set()
+    span = Q(started_at__lte=end, last_activity_at__gte=start)
+    lessons = LessonProgress.objects.filter(span, user_id__in=user_ids).filter(
+        Q(lesson_key__in=keys) | Q(module_key__in=keys)
+    )
+    modules = ModuleProgress.objects.filter(span, user_id__in=user_ids, module_key__in=keys)
+    attempts = SimulatorAttempt.objects.filter(
+        user_id__in=user_ids, scenario_key__in=keys, started_at__gte=start, started_at__lte=end
+    )
+    found = set(lessons.values_list("user_id", flat=True).distinct())
+    found |= set(modules.values_list("user_id", flat=True).distinct())
+    found |= set(attempts.values_list("user_id", flat=True).distinct())
+    return found
