@@ -1,0 +1,113 @@
+"""Running a group session on a phone (320 px) in Chromium, in Dutch (ltr) and Arabic (rtl): no WCAG 2.2
+A/AA violation found by axe-core, no sideways scrolling, and who came ticked and saved with the keyboard only."""
+
+import uuid
+from contextlib import contextmanager
+
+import pytest
+
+from .learners import Learner, in_db, sign_in
+from .support import describe_violations, html_lang_and_dir, run_axe
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 320, "height": 640}
+
+
+@contextmanager
+def coach_with_a_session_today():
+    """A coach who organises a workshop today with three learners and a confirmed guest signed up."""
+    from datetime import datetime, time, timedelta
+
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.utils import timezone
+
+    from accounts import roles
+    from accounts.models import SignInKind
+    from accounts.services import learner_create
+    from group_sessions.models import GroupSession, SeatBooking, SessionOccurrence
+    from lessons.models import HelpPoint
+
+    username, password = f"coach-{uuid.uuid4().hex[:10]}", f"oefen-{uuid.uuid4().hex}"
+
+    def make():
+        User = get_user_model()
+        coach = User.objects.create_user(username, password=password, display_name="Coach An")
+        coach.groups.add(Group.objects.get_or_create(name=roles.COACHES)[0])
+        people = [
+            learner_create(coach=coach, display_name=name, language="nl", kind=SignInKind.PIN).learner
+            for name in ("Marie", "Yusuf", "نور")
+        ]
+        session = GroupSession.objects.create(
+            kind="workshop",
+            title="Werken met itsme",
+            help_point=HelpPoint.objects.filter(locale__language_code="nl").first(),
+            first_date=timezone.localdate(),
+            starts_at=time(9, 0),
+            ends_at=time(11, 0),
+            seats=10,
+            languages=["nl"],
+        )
+        session.organisers.add(coach)
+        starts = timezone.make_aware(datetime.combine(timezone.localdate(), time(9, 0)))
+        occurrence = SessionOccurrence.objects.create(session=session, starts=starts, ends=starts + timedelta(hours=2))
+        bookings = [SeatBooking.objects.create(occurrence=occurrence, learner=person) for person in people]
+        bookings.append(SeatBooking.objects.create(occurrence=occurrence, guest_first_name="Fatima"))
+        return coach, session.pk, occurrence.pk, [b.pk for b in bookings], [p.pk for p in people]
+
+    coach, session_pk, occurrence_pk, booking_pks, people_pks = in_db(make)
+    try:
+        yield Learner(username, password, str(coach.public_id)), occurrence_pk, booking_pks
+    finally:
+
+        def clean():
+            GroupSession.objects.filter(pk=session_pk).delete()
+            get_user_model().objects.filter(pk__in=[*people_pks, coach.pk]).delete()
+
+        in_db(clean)
+
+
+def _tab_to(page, selector: str, limit: int = 80) -> None:
+    """Press Tab until the element is focused, as a keyboard user would."""
+    for _step in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"{selector} was never reached with Tab")
+
+
+@pytest.mark.parametrize("language,direction", [("nl", "ltr"), ("ar", "rtl")])
+def test_attendance_on_a_phone_by_keyboard_with_no_axe_violation(axe_page, site, language, direction):
+    from group_sessions.models import SeatBooking
+
+    page = axe_page
+    page.set_viewport_size(PHONE)
+    with coach_with_a_session_today() as (coach, occurrence_pk, booking_pks):
+        sign_in(page, site, coach, language=language)
+        page.goto(site.absolute(f"/{language}/sessions/run/{occurrence_pk}/"))
+        assert html_lang_and_dir(page) == (language, direction)
+        assert page.locator("input[name=present]").count() == 4
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+        # Each row is a big target: at least 44 px high.
+        heights = page.eval_on_selector_all(
+            ".attendance-row", "rows => rows.map(r => r.getBoundingClientRect().height)"
+        )
+        assert min(heights) >= 44
+
+        marie, _yusuf, noor, guest = booking_pks
+        for booking in (marie, noor, guest):
+            _tab_to(page, f"#present-{booking}")
+            page.keyboard.press("Space")
+        _tab_to(page, f"form[action$='/run/{occurrence_pk}/'] button[type=submit]")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert page.locator("input[name=present]:checked").count() == 3
+        page.request_log.assert_all_local()
+        states = in_db(lambda: dict(SeatBooking.objects.filter(pk__in=booking_pks).values_list("pk", "attended")))
+        assert states == {marie: True, booking_pks[1]: False, noor: True, guest: True}
+
+        violations = run_axe(page)
+        assert not violations, f"axe-core found problems on the run page ({language}):\n" + describe_violations(
+            violations
+        )
