@@ -7,3 +7,12 @@ class GroupSessionsConfig(AppConfig):
 
     name = "group_sessions"
     verbose_name = _("Group sessions")
+
+    def ready(self):
+        # Its part of the data download and of the erasure (accounts.privacy).
+        from accounts.privacy import privacy_provider_register
+
+        from . import receivers  # noqa: F401  (the sign-in messages)
+        from .privacy import GroupSessionsProvider
+
+        privacy_provider_register(GroupSessionsProvider())
