@@ -61,6 +61,17 @@ def upcoming(*, filters: dict, include_staff: bool = False) -> QuerySet:
     return with_seats_taken(rows).order_by("starts", "pk")
 
 
+def decorate(occurrences, *, language: str) -> list:
+    """Each date gets `point` (its help point in `language`, or None online) and `seats_left`."""
+    points = help_points_in(language)
+    rows = list(occurrences)
+    for row in rows:
+        session = row.session
+        row.point = points.get(session.help_point.translation_key) if session.help_point_id else None
+        row.seats_left = max(session.seats - row.taken, 0)
+    return rows
+
+
 def occurrence_public(pk: int, *, include_staff: bool = False):
     rows = SessionOccurrence.objects.filter(pk=pk).select_related("session", "session__help_point")
     if not include_staff:

@@ -7,6 +7,7 @@ without an account asks a seat with a first name and phone number instead. Staff
 shown only to staff and organisers.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
@@ -40,14 +41,10 @@ def session_list(request):
     if request.GET and not form.is_valid():
         return bad_request_response(request, form.error_message())
     filters = form.cleaned_data if form.is_bound else {}
-    dates = list(
-        selectors.upcoming(filters=filters, include_staff=_include_staff(request.user))[: selectors.LIST_LIMIT]
-    )
-    points = selectors.help_points_in(language)
+    dates = selectors.upcoming(filters=filters, include_staff=_include_staff(request.user))[: selectors.LIST_LIMIT]
     context = {
         "form": form,
-        "dates": dates,
-        "points": points,
+        "dates": selectors.decorate(dates, language=language),
         "filtered": any(filters.values()) if filters else False,
     }
     return render(request, "group_sessions/session_list.html", context)
@@ -75,6 +72,7 @@ def _detail_context(request, occurrence, guest_form=None) -> dict:
         "my_booking": selectors.booking_of(occurrence=occurrence, user=request.user),
         "guest_form": guest_form or GuestRequestForm(),
         "may_manage": permissions.may_manage(request.user, session),
+        "languages": [settings.LANGUAGE_SELF_NAMES.get(code, code) for code in session.languages],
     }
 
 
