@@ -147,6 +147,7 @@ class SessionForm(FocusFirstErrorMixin, forms.Form):
         error_messages={"invalid_choice": _("Choose a help point from the list.")},
     )
     online_link = forms.URLField(
+        assume_scheme="https",
         label=_("Link to the online session"),
         required=False,
         help_text=_("Only for a session online, for example a webinar."),
