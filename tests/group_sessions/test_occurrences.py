@@ -13,7 +13,10 @@ from .conftest import session_data
 
 def test_first_tuesday_of_every_month_across_the_year_end():
     days = rule_dates(
-        first_date=date(2026, 11, 3), recurrence="monthly_weekday", repeat_until=date(2027, 3, 31), until=date(2030, 1, 1)
+        first_date=date(2026, 11, 3),
+        recurrence="monthly_weekday",
+        repeat_until=date(2027, 3, 31),
+        until=date(2030, 1, 1),
     )
     assert days == [date(2026, 11, 3), date(2026, 12, 1), date(2027, 1, 5), date(2027, 2, 2), date(2027, 3, 2)]
     assert all(day.weekday() == 1 and day.day <= 7 for day in days)
@@ -21,15 +24,22 @@ def test_first_tuesday_of_every_month_across_the_year_end():
 
 def test_a_fifth_weekday_becomes_the_last_one_so_no_month_is_skipped():
     days = rule_dates(
-        first_date=date(2026, 12, 29), recurrence="monthly_weekday", repeat_until=date(2027, 2, 28), until=date(2030, 1, 1)
+        first_date=date(2026, 12, 29),
+        recurrence="monthly_weekday",
+        repeat_until=date(2027, 2, 28),
+        until=date(2030, 1, 1),
     )
     assert days == [date(2026, 12, 29), date(2027, 1, 26), date(2027, 2, 23)]
 
 
 def test_weekly_stops_at_repeat_until_and_once_is_one_date():
-    weekly = rule_dates(first_date=date(2027, 1, 5), recurrence="weekly", repeat_until=date(2027, 1, 26), until=date(2030, 1, 1))
+    weekly = rule_dates(
+        first_date=date(2027, 1, 5), recurrence="weekly", repeat_until=date(2027, 1, 26), until=date(2030, 1, 1)
+    )
     assert weekly == [date(2027, 1, 5), date(2027, 1, 12), date(2027, 1, 19), date(2027, 1, 26)]
-    once = rule_dates(first_date=date(2027, 1, 5), recurrence="once", repeat_until=date(2027, 3, 1), until=date(2030, 1, 1))
+    once = rule_dates(
+        first_date=date(2027, 1, 5), recurrence="once", repeat_until=date(2027, 3, 1), until=date(2030, 1, 1)
+    )
     assert once == [date(2027, 1, 5)]
 
 
@@ -64,7 +74,9 @@ def test_a_monthly_session_gets_dates_up_to_six_months_and_the_beat_task_extends
 
 def test_changing_the_rule_keeps_dates_with_bookings_and_says_so(coach, library, learner):
     first = timezone.localdate() + timedelta(days=2)
-    data = session_data(help_point=library, recurrence="weekly", first_date=first, repeat_until=first + timedelta(weeks=3))
+    data = session_data(
+        help_point=library, recurrence="weekly", first_date=first, repeat_until=first + timedelta(weeks=3)
+    )
     session = services.session_save(user=coach, data=data, items=[]).session
     assert session.occurrences.count() == 4
     last = session.occurrences.order_by("starts").last()
