@@ -9,7 +9,15 @@ class GroupSessionsConfig(AppConfig):
     verbose_name = _("Group sessions")
 
     def ready(self):
-        """Hook into the apps below without them knowing us: "My learning", training moments, the figures."""
+        # Its part of the data download and of the erasure (accounts.privacy).
+        from accounts.privacy import privacy_provider_register
+
+        from . import receivers  # noqa: F401  (the sign-in messages)
+        from .privacy import GroupSessionsProvider
+
+        privacy_provider_register(GroupSessionsProvider())
+
+        # Hook into the apps below without them knowing us: "My learning", training moments, the figures.
         from coaching.figures import figure_section_register
         from progress.agenda import agenda_provider_register
         from training.moments import moment_attendance_register

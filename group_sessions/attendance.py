@@ -1,9 +1,9 @@
 """Running a date of a session: who may, who signed up, who came, walk-ins, and the follow-up tasks.
 
-Who may run a date (`runnable_occurrences`): the session's organisers, the coaches of its group, and a
+Who may run a date (`runnable_occurrences`): the session's organisers, the coaches of its group, a
 training manager for a staff training moment of a programme that a department with one of their teams
-must do. Everybody else with an organising role gets 404 (they cannot tell the date exists); other people
-get 403 (run_views).
+must do, and editors (who organise every session, permissions.py). Everybody else who may organise gets
+404 (they cannot tell the date exists); other people get 403 (run_views, organiser_required).
 
 Each write checks that the booking (or date) belongs to the date being run and raises `ValidationError`
 with a message an organiser can act on; nothing is saved when a check fails.
@@ -23,24 +23,16 @@ from accounts.selectors import user_is_coach
 from coaching import services as coaching_services
 from coaching.models import Assignment, CoachGroup
 
+from . import permissions
 from .models import BookingStatus, SeatBooking, SessionItem, SessionKind, SessionOccurrence
-
-
-def user_may_organise(*, user) -> bool:
-    """Coaches, training managers and editors make and run sessions; an organiser of any session too."""
-    from training.selectors import user_is_training_manager
-
-    if not (user.is_authenticated and user.is_active):
-        return False
-    if user_is_coach(user=user) or user_is_training_manager(user=user) or user.has_role(roles.EDITORS):
-        return True
-    return user.organised_sessions.exists()
 
 
 def runnable_occurrences(*, user) -> QuerySet:
     """The dates this person may run. A training manager's part follows programme -> department -> team."""
     if not (user.is_authenticated and user.is_active):
         return SessionOccurrence.objects.none()
+    if permissions.is_editor(user):  # editors organise every session (permissions.py), so run every date
+        return SessionOccurrence.objects.select_related("session", "session__help_point")
     rule = Q(session__organisers=user) | Q(session__coach_group__coaches=user)
     rule |= Q(
         session__kind=SessionKind.STAFF_TRAINING,

@@ -4,7 +4,7 @@ Registered with progress (progress.agenda) in apps.py; progress works out which 
 """
 
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,19 +27,6 @@ def _place(session, language: str) -> str:
     return f"{point.name}, {point.street}, {point.postcode} {point.city}"
 
 
-def session_url(session) -> str:
-    """The learners' page of the session (group_sessions urls), when that page exists."""
-    for name, kwargs in (
-        ("group_sessions:session_detail", {"pk": session.pk}),
-        ("group_sessions:detail", {"pk": session.pk}),
-    ):
-        try:
-            return reverse(name, kwargs=kwargs)
-        except NoReverseMatch:
-            continue
-    return ""
-
-
 def next_session_for(*, user, language: str) -> list[AgendaItem]:
     """The next date (not over, not cancelled) the learner has a confirmed seat for; at most one."""
     if not user.is_authenticated:
@@ -49,6 +36,7 @@ def next_session_for(*, user, language: str) -> list[AgendaItem]:
             learner=user,
             status=BookingStatus.CONFIRMED,
             occurrence__cancelled_at__isnull=True,
+            occurrence__session__cancelled_at__isnull=True,
             occurrence__ends__gte=timezone.now(),
         )
         .select_related("occurrence__session__help_point")
@@ -65,7 +53,7 @@ def next_session_for(*, user, language: str) -> list[AgendaItem]:
             starts=timezone.localtime(occurrence.starts),
             ends=timezone.localtime(occurrence.ends),
             place=_place(session, language),
-            url=session_url(session),
+            url=reverse("group_sessions:occurrence", kwargs={"pk": occurrence.pk}),
             online_link=session.online_link,
             prepare=tuple(before.values_list("target_key", flat=True)),
         )

@@ -1,40 +1,25 @@
 """Running a date of a session (/<lang>/sessions/run/): the attendance list, walk-ins, tasks for who came.
 
-Anonymous visitors go to the sign-in page; people who organise nothing (learners, the coordinator) get
-403; an organiser who may not run this date gets 404 (`attendance.runnable_occurrences`). The rules
+Anonymous visitors go to the sign-in page; people who may not organise (learners, the coordinator) get
+403 (organiser_views.organiser_required, shared with the organisers' pages); an organiser who may not run
+this date gets 404 (`attendance.runnable_occurrences`). The rules
 live in attendance.py.
 """
 
 from datetime import datetime, time, timedelta
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import ngettext
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.credentials import code_format
 
 from . import attendance
+from .organiser_views import organiser_required
 from .run_forms import AttendanceForm, WalkInForm
-
-
-def organiser_required(view):
-    """The coaching views' rule (accounts.views.coach_required), widened to everyone who may organise."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not attendance.user_may_organise(user=request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return never_cache(wrapper)
 
 
 def _own_occurrence(request, pk: int):

@@ -32,6 +32,7 @@ def test_my_learning_shows_the_next_session_and_its_open_before_items(client, co
     section = html.split('id="next-session-title"')[1].split("</section>")[0]
     assert "Werken met itsme" in section
     assert timezone.localtime(soon.starts).strftime("%H:%M") in section
+    assert reverse("group_sessions:occurrence", kwargs={"pk": soon.pk}) in section
     assert f'datetime="{timezone.localtime(soon.starts).isoformat()}"' in section
     assert session.help_point.name in section
     assert first.title in section  # to practise before
