@@ -8,7 +8,7 @@ rest of the page). The number of dates held is not about people and is shown as 
 Staff training moments are left out: they are the city's own staff, not the programme's learners.
 
 Follow-up practice: a learner who came and then practised one of the session's modules, lessons or
-simulators within FOLLOW_UP_DAYS of the date (progress.figures.learners_active_between). Every count is
+simulators within FOLLOW_UP_DAYS of the date (progress.figures.visits_followed_by_practice). Every count is
 of times someone came: a person at two dates counts twice.
 """
 
@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from coaching.figures import FigureSection, rate, show, suppress
 from lessons.choices import TargetGroup
 from lessons.models import HelpPoint
-from progress.figures import learners_active_between
+from progress.figures import visits_followed_by_practice
 
 from .models import BookingStatus, SeatBooking, SessionItem, SessionKind, SessionOccurrence
 
@@ -101,8 +101,8 @@ def _point_names(language: str) -> dict:
 
 
 def session_figures(*, language: str, since, now) -> SessionFigures:
-    """One query for the dates, one for the seats, one for who came, one for the covered items, and
-    three per date that someone with an account came to (their practice afterwards)."""
+    """Seven queries whatever the number of dates: the dates, the seats, who came, the covered items, and
+    three for the practice afterwards."""
     dates = list(
         SessionOccurrence.objects.filter(starts__gte=since, starts__lte=now, cancelled_at__isnull=True)
         .exclude(session__kind=SessionKind.STAFF_TRAINING)
@@ -127,18 +127,25 @@ def session_figures(*, language: str, since, now) -> SessionFigures:
     ):
         covered.setdefault(session_id, set()).add(key)
 
+    visits = [
+        (
+            (occurrence.pk, learner_id),
+            learner_id,
+            covered.get(occurrence.session_id, set()),
+            occurrence.starts,
+            occurrence.starts + timedelta(days=FOLLOW_UP_DAYS),
+        )
+        for occurrence in dates
+        for learner_id in present.get(occurrence.pk, [])
+    ]
+    followed = visits_followed_by_practice(visits=visits)
+
     by_point: dict = {}
     by_group: dict = {}
     for occurrence in dates:
         row = counts.get(occurrence.pk, {})
-        learners = present.get(occurrence.pk, [])
-        practised = learners_active_between(
-            user_ids=learners,
-            keys=covered.get(occurrence.session_id, ()),
-            start=occurrence.starts,
-            end=occurrence.starts + timedelta(days=FOLLOW_UP_DAYS),
-        )
-        tally = _Tally(sessions=1, seats=row.get("seats", 0), came=row.get("came", 0), practised=len(practised))
+        practised = sum(1 for learner_id in present.get(occurrence.pk, []) if (occurrence.pk, learner_id) in followed)
+        tally = _Tally(sessions=1, seats=row.get("seats", 0), came=row.get("came", 0), practised=practised)
         point = occurrence.session.help_point
         by_point.setdefault(point.translation_key if point else None, _Tally()).add(tally)
         for group in [value for value in occurrence.session.target_groups if value in TargetGroup.values] or [None]:

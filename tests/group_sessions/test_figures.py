@@ -125,3 +125,14 @@ def test_the_coordinator_page_and_csv_show_them_without_small_counts(client, dja
     assert library[2:] == ["1", "12", "7", "58 %", "5", "not shown (fewer than 5)"]
     digibank = next(row for row in rows if row[:2] == ["Help point", city["points"][1]] and len(row) == 8)
     assert digibank[3] == "fewer than 5" and "2" not in digibank[3:]
+
+
+def test_the_figures_take_the_same_few_queries_however_many_dates(city, coach, django_assert_max_num_queries):
+    from lessons.models import HelpPoint as Point
+
+    session = make_session(organiser=coach, point=Point.objects.filter(locale__language_code="nl").last())
+    for days in range(40, 60):
+        book(make_occurrence(session, days=-days), make_learner(coach, f"X{days}"), attended=True)
+    now = timezone.now()
+    with django_assert_max_num_queries(8):
+        figures.session_figures(language="en", since=now - timedelta(days=365), now=now)
