@@ -101,8 +101,8 @@ def _point_names(language: str) -> dict:
 
 
 def session_figures(*, language: str, since, now) -> SessionFigures:
-    """Seven queries whatever the number of dates: the dates, the seats, who came, the covered items, and
-    three for the practice afterwards."""
+    """Nine queries whatever the number of dates: the dates, the seats, who came, the covered items, three
+    for the practice afterwards and two for the help points' names."""
     dates = list(
         SessionOccurrence.objects.filter(starts__gte=since, starts__lte=now, cancelled_at__isnull=True)
         .exclude(session__kind=SessionKind.STAFF_TRAINING)

@@ -134,5 +134,5 @@ def test_the_figures_take_the_same_few_queries_however_many_dates(city, coach, d
     for days in range(40, 60):
         book(make_occurrence(session, days=-days), make_learner(coach, f"X{days}"), attended=True)
     now = timezone.now()
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         figures.session_figures(language="en", since=now - timedelta(days=365), now=now)
