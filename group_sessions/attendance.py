@@ -136,12 +136,19 @@ class WalkIns:
     sheet: object | None
 
 
+def walk_ins_possible(*, occurrence: SessionOccurrence, user) -> bool:
+    """Whether the run page offers walk-in accounts: coaches make learner accounts, and staff have one."""
+    return occurrence.session.kind != SessionKind.STAFF_TRAINING and user_is_coach(user=user)
+
+
 def walk_ins_add(*, occurrence: SessionOccurrence, by, names: list[str], language: str, card_sheet: bool) -> WalkIns:
     """People who came without signing up: a learner account each (coaching's bulk creation), on the list as present.
 
     Seats do not limit walk-ins: they are already in the room.
     """
     _runnable_check(occurrence=occurrence)
+    if occurrence.session.kind == SessionKind.STAFF_TRAINING:
+        raise ValidationError(_("Staff already have an account. Ask the training manager to add them to a team."))
     with transaction.atomic():
         group = group_for_running(occurrence=occurrence, by=by)
         made = coaching_services.group_learners_create(coach=by, group=group, names=names, language=language)
@@ -179,6 +186,10 @@ def covered_items_give(*, occurrence: SessionOccurrence, by) -> Given:
     becomes one assignment for exactly these learners; pressing again adds newcomers to the same
     assignment instead of giving it twice.
     """
+    if occurrence.session.kind == SessionKind.STAFF_TRAINING:
+        raise ValidationError(
+            _("Staff follow their required training in “My learning” already. There is nothing to give here.")
+        )
     if occurrence.attendance_recorded_at is None:
         raise ValidationError(_("First save who came. Then you can give them what you practised."))
     items = list(SessionItem.objects.filter(session=occurrence.session))

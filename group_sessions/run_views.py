@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.credentials import code_format
 
 from . import attendance
+from .models import SessionKind
 from .organiser_views import organiser_required
 from .run_forms import AttendanceForm, WalkInForm
 
@@ -56,6 +57,8 @@ def _page(request, occurrence, *, form=None, walk_in_form=None, status=200):
         or WalkInForm(initial={"preferred_language": translation.get_language()}, auto_id="walk_in_%s"),
         "present_count": sum(1 for booking in bookings if booking.attended),
         "items": list(occurrence.session.items.all()),
+        "walk_ins": attendance.walk_ins_possible(occurrence=occurrence, user=request.user),
+        "staff_moment": occurrence.session.kind == SessionKind.STAFF_TRAINING,
         "can_run": occurrence.cancelled_at is None and timezone.localdate(occurrence.starts) <= timezone.localdate(),
     }
     return render(request, "group_sessions/run_occurrence.html", context, status=status)

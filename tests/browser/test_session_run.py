@@ -111,3 +111,20 @@ def test_attendance_on_a_phone_by_keyboard_with_no_axe_violation(axe_page, site,
         assert not violations, f"axe-core found problems on the run page ({language}):\n" + describe_violations(
             violations
         )
+
+
+@pytest.mark.parametrize("language,direction", [("nl", "ltr"), ("ar", "rtl")])
+@pytest.mark.parametrize("width", [320, 1280])
+def test_the_list_of_dates_and_the_run_page_have_no_axe_violation(axe_page, site, language, direction, width):
+    page = axe_page
+    page.set_viewport_size({"width": width, "height": 900 if width > 320 else 640})
+    with coach_with_a_session_today() as (coach, occurrence_pk, _bookings):
+        sign_in(page, site, coach, language=language)
+        for path in (f"/{language}/sessions/run/", f"/{language}/sessions/run/{occurrence_pk}/"):
+            page.goto(site.absolute(path))
+            assert html_lang_and_dir(page) == (language, direction)
+            assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+            violations = run_axe(page)
+            assert not violations, f"axe-core found problems on {path} at {width} px:\n" + describe_violations(
+                violations
+            )

@@ -170,3 +170,43 @@ def test_a_training_manager_runs_a_staff_moment_of_their_teams_only(client, djan
     workshop = make_occurrence(make_session(organiser=None, title="Niet van mij"))
     client.force_login(setup.manager)
     assert client.get(_url("run_occurrence", workshop)).status_code == 404
+
+
+def test_a_staff_moment_offers_no_walk_ins_or_tasks_and_says_why(client, django_user_model):
+    from .test_staff_training import staff_setup
+
+    setup = staff_setup(django_user_model)
+    moment = make_occurrence(setup.session)
+    seat = book(moment, setup.jan.user)
+    cover(setup.session, setup.lesson)
+    client.force_login(setup.manager)
+    page = client.get(_url("run_occurrence", moment)).content.decode()
+    assert "Digitaal veilig op het werk" in page  # ticking counts for this programme
+    assert "run_walk_ins" not in page and "/walk-ins/" not in page and "/give/" not in page
+    # Posted anyway: refused with a reason, nothing made.
+    response = client.post(_url("run_walk_ins", moment), {"names": "Piet", "preferred_language": "nl"})
+    assert response.status_code == 400
+    assert "Personeel heeft al een account" in response.content.decode()
+    assert not SeatBooking.objects.exclude(pk=seat.pk).exists()
+
+    client.post(_url("run_occurrence", moment), {"present": [seat.pk]})
+    response = client.post(_url("run_give", moment), follow=True)
+    assert "Er is hier niets te geven" in response.content.decode()
+    assert not Assignment.objects.exists()
+    setup.session.refresh_from_db()
+    assert setup.session.coach_group is None
+
+
+def test_a_coach_who_is_not_in_the_sessions_group_cannot_give_tasks_to_it(
+    coach_client, coach, other_coach, session, occurrence, bookings
+):
+    from coaching import services
+
+    session.coach_group = services.group_create(coach=other_coach, name="Groep van Bo")
+    session.save()
+    cover(session, LessonPage.objects.live().filter(locale__language_code="nl").first())
+    coach_client.post(_url("run_occurrence", occurrence), {"present": [bookings[0].pk]})
+    response = coach_client.post(_url("run_give", occurrence), follow=True)
+    assert "Alleen een coach van de groep Groep van Bo kan dit doen" in response.content.decode()
+    assert not Assignment.objects.exists()
+    assert not session.coach_group.learners.exists()
