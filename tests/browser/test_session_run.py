@@ -128,3 +128,64 @@ def test_the_list_of_dates_and_the_run_page_have_no_axe_violation(axe_page, site
             assert not violations, f"axe-core found problems on {path} at {width} px:\n" + describe_violations(
                 violations
             )
+
+
+@pytest.mark.parametrize("language,direction", [("nl", "ltr"), ("ar", "rtl")])
+def test_my_learning_with_the_next_session_has_no_axe_violation(axe_page, site, language, direction):
+    """A learner signed up for a date tomorrow, with a lesson to practise before it."""
+    from datetime import datetime, time, timedelta
+
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.utils import timezone
+
+    from accounts import roles
+    from group_sessions.models import GroupSession, SeatBooking, SessionItem, SessionOccurrence
+    from lessons.models import HelpPoint, LessonPage
+
+    username, password = f"learner-{uuid.uuid4().hex[:10]}", f"oefen-{uuid.uuid4().hex}"
+
+    def make():
+        learner = get_user_model().objects.create_user(username, password=password, display_name="Marie")
+        learner.groups.add(Group.objects.get_or_create(name=roles.LEARNERS)[0])
+        session = GroupSession.objects.create(
+            kind="workshop",
+            title="Werken met itsme",
+            help_point=HelpPoint.objects.filter(locale__language_code="nl").first(),
+            first_date=timezone.localdate(),
+            starts_at=time(9, 0),
+            ends_at=time(11, 0),
+            seats=10,
+            languages=["nl"],
+        )
+        lesson = LessonPage.objects.live().filter(locale__language_code="nl").order_by("path").first()
+        SessionItem.objects.create(session=session, kind="lesson", target_key=lesson.translation_key, when="before")
+        starts = timezone.make_aware(datetime.combine(timezone.localdate() + timedelta(days=1), time(9, 0)))
+        occurrence = SessionOccurrence.objects.create(session=session, starts=starts, ends=starts + timedelta(hours=2))
+        SeatBooking.objects.create(occurrence=occurrence, learner=learner)
+        return learner, session.pk
+
+    learner, session_pk = in_db(make)
+    page = axe_page
+    page.set_viewport_size(PHONE)
+    try:
+        sign_in(page, site, Learner(username, password, str(learner.public_id)), language=language)
+        page.goto(site.absolute(in_db(lambda: _my_learning_path(language))))
+        assert html_lang_and_dir(page) == (language, direction)
+        section = page.locator("section.next-session")
+        assert section.count() == 1 and section.locator("a").count() >= 2  # the date's page and a lesson
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+        violations = run_axe(page)
+        assert not violations, f"axe-core found problems on My learning ({language}):\n" + describe_violations(
+            violations
+        )
+    finally:
+        in_db(lambda: (GroupSession.objects.filter(pk=session_pk).delete(), learner.delete()))
+
+
+def _my_learning_path(language: str) -> str:
+    from django.urls import reverse
+    from django.utils import translation
+
+    with translation.override(language):
+        return reverse("progress:my_learning")
