@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.credentials import code_format
 
-from . import attendance
+from . import attendance, permissions
 from .models import SessionKind
 from .organiser_views import organiser_required
 from .run_forms import AttendanceForm, WalkInForm
@@ -59,6 +59,7 @@ def _page(request, occurrence, *, form=None, walk_in_form=None, status=200):
         "items": list(occurrence.session.items.all()),
         "walk_ins": attendance.walk_ins_possible(occurrence=occurrence, user=request.user),
         "staff_moment": occurrence.session.kind == SessionKind.STAFF_TRAINING,
+        "may_manage": permissions.may_manage(request.user, occurrence.session),
         "can_run": occurrence.cancelled_at is None and timezone.localdate(occurrence.starts) <= timezone.localdate(),
     }
     return render(request, "group_sessions/run_occurrence.html", context, status=status)

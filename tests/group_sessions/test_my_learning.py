@@ -28,7 +28,7 @@ def test_my_learning_shows_the_next_session_and_its_open_before_items(client, co
 
     client.force_login(marie)
     html = client.get(reverse("progress:my_learning")).content.decode()
-    assert "Je volgende groepsles" in html
+    assert "Je volgende groepssessie" in html
     section = html.split('id="next-session-title"')[1].split("</section>")[0]
     assert "Werken met itsme" in section
     assert timezone.localtime(soon.starts).strftime("%H:%M") in section
