@@ -85,3 +85,55 @@ def test_a_learner_signs_up_on_a_phone_in_arabic(axe_page, site):
         assert page.locator(f'form[action$="/ar/sessions/{occurrence_pk}/cancel-seat/"]').count() == 1
         page.request_log.assert_all_local()
         _assert_fits_and_passes_axe(page, "a date's page after signing up")
+
+
+@contextmanager
+def coach_of(occurrence_pk: int):
+    """A coach who organises the session of this date; removed afterwards."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from accounts import roles
+    from group_sessions.models import SessionOccurrence
+
+    username, password = f"coach-{uuid.uuid4().hex[:10]}", f"oefen-{uuid.uuid4().hex}"
+
+    def make():
+        user = get_user_model().objects.create_user(username, password=password, display_name="Jan")
+        user.groups.add(Group.objects.get_or_create(name=roles.COACHES)[0])
+        SessionOccurrence.objects.get(pk=occurrence_pk).session.organisers.add(user)
+        return user
+
+    user = in_db(make)
+    try:
+        yield Learner(username, password, str(user.public_id))
+    finally:
+        in_db(lambda: get_user_model().objects.filter(pk=user.pk).delete())
+
+
+@pytest.mark.parametrize("language,direction", [("nl", "ltr"), ("ar", "rtl")])
+def test_a_guest_asks_a_seat_and_the_organiser_pages_pass_axe(axe_page, site, language, direction):
+    page = axe_page
+    page.set_viewport_size(PHONE)
+    with session_and_learner() as (_learner, occurrence_pk, _title):
+        page.goto(site.absolute(f"/{language}/sessions/{occurrence_pk}/"))
+        form = page.locator(f'form[action$="/{language}/sessions/{occurrence_pk}/ask-a-seat/"]')
+        form.locator("input[name=first_name]").fill("Fatima")
+        form.locator("input[name=phone]").fill("12")
+        with page.expect_navigation():
+            form.locator("button[type=submit]").click()
+        assert html_lang_and_dir(page) == (language, direction)
+        assert page.locator("#id_phone_error").count() == 1
+        assert page.locator("#id_phone").get_attribute("aria-invalid") == "true"
+        violations = run_axe(page)
+        assert not violations, f"axe on the guest form with an error ({language}):\n" + describe_violations(violations)
+
+        with coach_of(occurrence_pk) as coach:
+            sign_in(page, site, coach, language=language)
+            for path in ("organise/", "organise/new/", f"organise/date/{occurrence_pk}/"):
+                page.goto(site.absolute(f"/{language}/sessions/{path}"))
+                assert html_lang_and_dir(page) == (language, direction)
+                width = page.evaluate("() => document.documentElement.scrollWidth")
+                assert width <= PHONE["width"], f"/{language}/sessions/{path} is {width} px wide at 320 px"
+                violations = run_axe(page)
+                assert not violations, f"axe on /{language}/sessions/{path}:\n" + describe_violations(violations)
