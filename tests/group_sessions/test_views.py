@@ -179,3 +179,16 @@ def test_a_coach_signs_up_a_learner_of_their_own(client, coach, learner, date_of
     client.force_login(coach)
     client.post(reverse("group_sessions:organise_sign_up", args=[date_of.pk]), {"learner": learner.pk})
     assert SeatBooking.objects.get(learner=learner).booked_by == coach
+
+
+def test_a_learner_without_e_mail_reads_the_cancellation_once_after_signing_in(client, django_user_model, coach, date_of):
+    person = django_user_model.objects.create_user("zonder-mail", password="oefen-zonder-mail-2026")
+    booking.seat_book(occurrence_id=date_of.pk, learner=person)
+    services.occurrence_cancel(user=coach, occurrence_id=date_of.pk, reason="De bib is dicht")
+    login = reverse("accounts:login")
+    credentials = {"username": "zonder-mail", "password": "oefen-zonder-mail-2026"}
+    first = client.post(login, credentials, follow=True).content.decode()
+    assert "gaat niet door. Waarom: De bib is dicht" in first
+    client.post(reverse("accounts:logout"))
+    again = client.post(login, credentials, follow=True).content.decode()
+    assert "De bib is dicht" not in again
