@@ -181,7 +181,9 @@ def test_a_coach_signs_up_a_learner_of_their_own(client, coach, learner, date_of
     assert SeatBooking.objects.get(learner=learner).booked_by == coach
 
 
-def test_a_learner_without_e_mail_reads_the_cancellation_once_after_signing_in(client, django_user_model, coach, date_of):
+def test_a_learner_without_e_mail_reads_the_cancellation_once_after_signing_in(
+    client, django_user_model, coach, date_of
+):
     person = django_user_model.objects.create_user("zonder-mail", password="oefen-zonder-mail-2026")
     booking.seat_book(occurrence_id=date_of.pk, learner=person)
     services.occurrence_cancel(user=coach, occurrence_id=date_of.pk, reason="De bib is dicht")
