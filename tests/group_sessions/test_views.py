@@ -194,3 +194,18 @@ def test_a_learner_without_e_mail_reads_the_cancellation_once_after_signing_in(
     client.post(reverse("accounts:logout"))
     again = client.post(login, credentials, follow=True).content.decode()
     assert "De bib is dicht" not in again
+
+
+def test_seats_left_are_never_served_from_the_page_cache(client, date_of):
+    for url in (reverse("group_sessions:list"), reverse("group_sessions:occurrence", args=[date_of.pk])):
+        assert "no-store" in client.get(url)["Cache-Control"]
+
+
+def test_the_edit_form_in_arabic_keeps_the_help_point(client, coach, workshop, library):
+    client.force_login(coach)
+    with translation.override("ar"):
+        url = reverse("group_sessions:organise_edit", args=[workshop.pk])
+    form = client.get(url).context["form"]
+    arabic_library = form.fields["help_point"].queryset.get(pk=form.initial["help_point"])
+    assert arabic_library.translation_key == library.translation_key
+    assert arabic_library.locale.language_code == "ar"
