@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.forms import FocusFirstErrorMixin, language_choices
 from coaching.selectors import assignment_targets
 from learn.digits import DigitsDateField
-from lessons.choices import TargetGroup
+from lessons.choices import TargetGroup, Topic
 from lessons.forms import QueryStringForm, district_choices
 from lessons.models import HelpPoint
 
@@ -73,6 +73,12 @@ class SessionFilterForm(QueryStringForm):
         required=False,
         choices=[("", _("Everyone"))] + TargetGroup.choices,
         error_messages={"invalid_choice": _("This group does not exist. Choose a group from the list.")},
+    )
+    topic = forms.ChoiceField(
+        label=_("Topic"),
+        required=False,
+        choices=[("", _("All topics"))] + Topic.choices,
+        error_messages={"invalid_choice": _("This topic does not exist. Choose a topic from the list.")},
     )
     kind = forms.ChoiceField(
         label=_("Kind"),

@@ -8,6 +8,7 @@ from django.utils import timezone, translation
 
 from group_sessions import booking, services
 from group_sessions.models import BookingStatus, GroupSession, SeatBooking, SessionItem
+from lessons.choices import Topic
 from lessons.models import ModulePage
 
 from .conftest import session_data
@@ -36,6 +37,17 @@ def test_the_list_shows_dates_with_seats_left_and_filters_them(client, workshop,
     assert "Privacyvriendelijke apps" not in at_library.content.decode()
     youth = client.get(reverse("group_sessions:list"), {"target_group": "youth"}).content.decode()
     assert "Werken met je smartphone" not in youth
+
+
+def test_the_list_filters_by_the_topic_of_what_is_practised(client, coach, library):
+    module = ModulePage.objects.live().filter(locale__language_code="nl").order_by("path").first()
+    items = [("module", module.translation_key, SessionItem.When.AFTER)]
+    services.session_save(user=coach, data=session_data(help_point=library, title="Met oefening"), items=items)
+    services.session_save(user=coach, data=session_data(help_point=library, title="Zonder oefening"), items=[])
+    other = next(value for value in Topic.values if value != module.topic)
+    about = client.get(reverse("group_sessions:list"), {"topic": module.topic}).content.decode()
+    assert "Met oefening" in about and "Zonder oefening" not in about
+    assert "Met oefening" not in client.get(reverse("group_sessions:list"), {"topic": other}).content.decode()
 
 
 def test_a_bad_filter_says_why(client, workshop):
