@@ -73,3 +73,20 @@ def test_every_organiser_url_is_in_the_lists_above(urls):
 
     general, own = urls
     assert {pattern.name for pattern in urlpatterns} == set(general) | set(own)
+
+
+def test_the_menus_lead_to_the_sessions(client, django_user_model, coach):
+    client.force_login(make_user(django_user_model, "leerder", "Leerder", roles.LEARNERS))
+    page = client.get(reverse("group_sessions:list")).content.decode()
+    assert f'href="{reverse("group_sessions:list")}" aria-current="page">Samen leren</a>' in page
+    assert reverse("group_sessions:organise") not in page
+    client.force_login(coach)
+    page = client.get(reverse("group_sessions:list")).content.decode()
+    assert f'href="{reverse("group_sessions:organise")}">Sessies organiseren</a>' in page
+
+
+def test_editors_find_the_organiser_pages_in_the_admin_menu(client, django_user_model):
+    editor = make_user(django_user_model, "redacteur-2", "Redactie", roles.EDITORS, is_staff=True)
+    client.force_login(editor)
+    assert '"/sessions/organise/"' in client.get("/admin/").content.decode()
+    assert client.get("/sessions/organise/", follow=True).redirect_chain[-1][0] == reverse("group_sessions:organise")
