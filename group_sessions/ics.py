@@ -1,7 +1,7 @@
 """A calendar file (RFC 5545) for one date of a session, in Brussels time.
 
 Written here rather than with a package: one event and one time zone need some 60 lines, and the rules
-that matter are few and tested (tests/group_sessions/test_ics.py): CRLF line ends, lines folded at 75
+that matter are few and tested (tests/group_sessions/test_services.py): CRLF line ends, lines folded at 75
 octets, text escaped, a VTIMEZONE for every TZID used, and a UID that stays the same for the date so a
 calendar updates the event instead of adding a second one when the file is downloaded again.
 """

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from lessons.models import HelpPoint
@@ -164,7 +164,10 @@ def is_staff_member(user) -> bool:
 
 
 def organiser_sessions(sessions: QuerySet) -> QuerySet:
-    return sessions.select_related("help_point").order_by("-cancelled_at", "first_date", "starts_at", "pk")
+    # Sessions still running first, then the cancelled ones.
+    return sessions.select_related("help_point").order_by(
+        F("cancelled_at").asc(nulls_first=True), "first_date", "starts_at", "pk"
+    )
 
 
 def session_dates(*, session: GroupSession) -> QuerySet:
