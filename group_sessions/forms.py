@@ -15,8 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.forms import FocusFirstErrorMixin, language_choices
 from coaching.selectors import assignment_targets
 from learn.digits import DigitsDateField
-from lessons.choices import TargetGroup
+from lessons.choices import TargetGroup, Topic
 from lessons.forms import QueryStringForm, district_choices
+from lessons.models import HelpPoint
 
 from . import permissions
 from .booking import phone_normalise
@@ -72,6 +73,12 @@ class SessionFilterForm(QueryStringForm):
         required=False,
         choices=[("", _("Everyone"))] + TargetGroup.choices,
         error_messages={"invalid_choice": _("This group does not exist. Choose a group from the list.")},
+    )
+    topic = forms.ChoiceField(
+        label=_("Topic"),
+        required=False,
+        choices=[("", _("All topics"))] + Topic.choices,
+        error_messages={"invalid_choice": _("This topic does not exist. Choose a topic from the list.")},
     )
     kind = forms.ChoiceField(
         label=_("Kind"),
@@ -255,11 +262,18 @@ class SessionForm(FocusFirstErrorMixin, forms.Form):
         return before + after
 
     @staticmethod
-    def initial_for(session) -> dict:
+    def initial_for(session, *, language: str) -> dict:
+        """The form filled from a session; the help point as the organiser's language has it in the list."""
         items = list(session.items.all())
+        point = session.help_point_id
+        if session.help_point_id:
+            translated = HelpPoint.objects.filter(
+                translation_key=session.help_point.translation_key, locale__language_code=language
+            ).first()
+            point = translated.pk if translated else point
         return {
             **{name: getattr(session, name) for name in ("kind", "title", "description", "online_link", "seats")},
-            "help_point": session.help_point_id,
+            "help_point": point,
             "first_date": session.first_date,
             "starts_at": session.starts_at,
             "ends_at": session.ends_at,

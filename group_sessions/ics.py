@@ -1,16 +1,18 @@
 """A calendar file (RFC 5545) for one date of a session, in Brussels time.
 
 Written here rather than with a package: one event and one time zone need some 60 lines, and the rules
-that matter are few and tested (tests/group_sessions/test_ics.py): CRLF line ends, lines folded at 75
+that matter are few and tested (tests/group_sessions/test_services.py): CRLF line ends, lines folded at 75
 octets, text escaped, a VTIMEZONE for every TZID used, and a UID that stays the same for the date so a
 calendar updates the event instead of adding a second one when the file is downloaded again.
 """
 
 from datetime import UTC
+from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.utils import timezone
 
+TZID = "Europe/Brussels"  # always: the sessions are in Mechelen, whatever the server's TIME_ZONE
+BRUSSELS = ZoneInfo(TZID)
 # Europe/Brussels since 1996: CET in winter, CEST from the last Sunday of March to the last of October.
 VTIMEZONE = [
     "BEGIN:VTIMEZONE",
@@ -54,8 +56,8 @@ def fold(line: str) -> str:
 
 
 def _local(value) -> str:
-    """Brussels wall-clock time (TIME_ZONE), written with TZID rather than converted to UTC."""
-    return timezone.localtime(value).strftime("%Y%m%dT%H%M%S")
+    """Brussels wall-clock time, written with TZID (the VTIMEZONE above) rather than converted to UTC."""
+    return value.astimezone(BRUSSELS).strftime("%Y%m%dT%H%M%S")
 
 
 def occurrence_uid(occurrence) -> str:
@@ -76,8 +78,8 @@ def occurrence_ics(*, occurrence, place: str, url: str) -> str:
         "BEGIN:VEVENT",
         f"UID:{occurrence_uid(occurrence)}",
         f"DTSTAMP:{stamp:%Y%m%dT%H%M%SZ}",
-        f"DTSTART;TZID={settings.TIME_ZONE}:{_local(occurrence.starts)}",
-        f"DTEND;TZID={settings.TIME_ZONE}:{_local(occurrence.ends)}",
+        f"DTSTART;TZID={TZID}:{_local(occurrence.starts)}",
+        f"DTEND;TZID={TZID}:{_local(occurrence.ends)}",
         f"SUMMARY:{escape_text(session.title)}",
         f"LOCATION:{escape_text(place)}",
         f"URL:{url}",

@@ -79,7 +79,7 @@ def _session_form(request, session=None):
     language = translation.get_language()
     return SessionForm(
         request.POST or None,
-        initial=SessionForm.initial_for(session) if session else None,
+        initial=SessionForm.initial_for(session, language=language) if session else None,
         user=request.user,
         language=language,
         help_points=_help_points(request.user, language),

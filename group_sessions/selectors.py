@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from lessons.models import HelpPoint
@@ -58,7 +58,21 @@ def upcoming(*, filters: dict, include_staff: bool = False) -> QuerySet:
         rows = rows.filter(session__target_groups__contains=[filters["target_group"]])
     if filters.get("kind"):
         rows = rows.filter(session__kind=filters["kind"])
+    if filters.get("topic"):
+        rows = rows.filter(session__in=GroupSession.objects.filter(items__target_key__in=topic_keys(filters["topic"])))
     return with_seats_taken(rows).order_by("starts", "pk")
+
+
+def topic_keys(topic: str) -> set:
+    """Translation keys of the modules of a catalogue topic and of their lessons: a session is "about" the
+    topic when it covers one of them."""
+    from lessons.models import LessonPage, ModulePage
+
+    modules = ModulePage.objects.live().filter(topic=topic)
+    keys = set(modules.values_list("translation_key", flat=True))
+    for module in modules.filter(locale__language_code=settings.LANGUAGE_CODE):
+        keys |= set(LessonPage.objects.live().child_of(module).values_list("translation_key", flat=True))
+    return keys
 
 
 def decorate(occurrences, *, language: str) -> list:
@@ -150,7 +164,10 @@ def is_staff_member(user) -> bool:
 
 
 def organiser_sessions(sessions: QuerySet) -> QuerySet:
-    return sessions.select_related("help_point").order_by("-cancelled_at", "first_date", "starts_at", "pk")
+    # Sessions still running first, then the cancelled ones.
+    return sessions.select_related("help_point").order_by(
+        F("cancelled_at").asc(nulls_first=True), "first_date", "starts_at", "pk"
+    )
 
 
 def session_dates(*, session: GroupSession) -> QuerySet:

@@ -75,7 +75,8 @@ def session_save(*, user, data: dict, items: list[tuple[str, object, str]], sess
         raise ValidationError(_("This session is cancelled. It cannot be changed."), code="cancelled")
     _check(user=user, data=data, session=session)
     with transaction.atomic():
-        if session is None:
+        new = session is None
+        if new:
             session = GroupSession(created_by=user)
         for name in SESSION_FIELDS:
             setattr(session, name, data.get(name))
@@ -86,7 +87,8 @@ def session_save(*, user, data: dict, items: list[tuple[str, object, str]], sess
         # languages and target groups may be empty lists (checked by the form), which full_clean calls blank.
         session.full_clean(exclude=["organisers", "programme", "languages", "target_groups"])
         session.save()
-        session.organisers.add(user)
+        if new:  # an editor changing someone's session does not become its organiser
+            session.organisers.add(user)
         session.items.all().delete()
         SessionItem.objects.bulk_create(
             [

@@ -5,6 +5,9 @@ to the usual sign-in page (learner code and PIN or pictures, with its throttling
 date, so this app never checks a learner code itself and never tells whether a code exists. A guest
 without an account asks a seat with a first name and phone number instead. Staff training moments are
 shown only to staff and organisers.
+
+Every page here is `never_cache`: seats left change with each sign-up, so the anonymous page cache
+(learn/middleware.py) must never keep a copy that says "2 seats" when the date is full.
 """
 
 from django.conf import settings
@@ -17,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from learn.errors import bad_request_response
@@ -34,6 +38,7 @@ def _first_message(error: ValidationError) -> str:
     return error.messages[0] if error.messages else _("This did not work.")
 
 
+@never_cache
 @require_GET
 def session_list(request):
     language = translation.get_language()
@@ -76,6 +81,7 @@ def _detail_context(request, occurrence, guest_form=None) -> dict:
     }
 
 
+@never_cache
 @require_GET
 def occurrence_detail(request, pk: int):
     occurrence = _occurrence_or_404(request, pk)
@@ -114,6 +120,7 @@ def seat_cancel(request, pk: int):
     return redirect("group_sessions:occurrence", pk=occurrence.pk)
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def guest_request(request, pk: int):
     occurrence = _occurrence_or_404(request, pk)
@@ -135,6 +142,7 @@ def guest_request(request, pk: int):
     return render(request, "group_sessions/occurrence_detail.html", context, status=status)
 
 
+@never_cache
 @require_GET
 def occurrence_calendar(request, pk: int):
     occurrence = _occurrence_or_404(request, pk)

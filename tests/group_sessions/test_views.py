@@ -8,6 +8,7 @@ from django.utils import timezone, translation
 
 from group_sessions import booking, services
 from group_sessions.models import BookingStatus, GroupSession, SeatBooking, SessionItem
+from lessons.choices import Topic
 from lessons.models import ModulePage
 
 from .conftest import session_data
@@ -36,6 +37,17 @@ def test_the_list_shows_dates_with_seats_left_and_filters_them(client, workshop,
     assert "Privacyvriendelijke apps" not in at_library.content.decode()
     youth = client.get(reverse("group_sessions:list"), {"target_group": "youth"}).content.decode()
     assert "Werken met je smartphone" not in youth
+
+
+def test_the_list_filters_by_the_topic_of_what_is_practised(client, coach, library):
+    module = ModulePage.objects.live().filter(locale__language_code="nl").order_by("path").first()
+    items = [("module", module.translation_key, SessionItem.When.AFTER)]
+    services.session_save(user=coach, data=session_data(help_point=library, title="Met oefening"), items=items)
+    services.session_save(user=coach, data=session_data(help_point=library, title="Zonder oefening"), items=[])
+    other = next(value for value in Topic.values if value != module.topic)
+    about = client.get(reverse("group_sessions:list"), {"topic": module.topic}).content.decode()
+    assert "Met oefening" in about and "Zonder oefening" not in about
+    assert "Met oefening" not in client.get(reverse("group_sessions:list"), {"topic": other}).content.decode()
 
 
 def test_a_bad_filter_says_why(client, workshop):
@@ -179,3 +191,33 @@ def test_a_coach_signs_up_a_learner_of_their_own(client, coach, learner, date_of
     client.force_login(coach)
     client.post(reverse("group_sessions:organise_sign_up", args=[date_of.pk]), {"learner": learner.pk})
     assert SeatBooking.objects.get(learner=learner).booked_by == coach
+
+
+def test_a_learner_without_e_mail_reads_the_cancellation_once_after_signing_in(
+    client, django_user_model, coach, date_of
+):
+    person = django_user_model.objects.create_user("zonder-mail", password="oefen-zonder-mail-2026")
+    booking.seat_book(occurrence_id=date_of.pk, learner=person)
+    services.occurrence_cancel(user=coach, occurrence_id=date_of.pk, reason="De bib is dicht")
+    login = reverse("accounts:login")
+    credentials = {"username": "zonder-mail", "password": "oefen-zonder-mail-2026"}
+    first = client.post(login, credentials, follow=True).content.decode()
+    assert "gaat niet door. Waarom: De bib is dicht" in first
+    client.post(reverse("accounts:logout"))
+    again = client.post(login, credentials, follow=True).content.decode()
+    assert "De bib is dicht" not in again
+
+
+def test_seats_left_are_never_served_from_the_page_cache(client, date_of):
+    for url in (reverse("group_sessions:list"), reverse("group_sessions:occurrence", args=[date_of.pk])):
+        assert "no-store" in client.get(url)["Cache-Control"]
+
+
+def test_the_edit_form_in_arabic_keeps_the_help_point(client, coach, workshop, library):
+    client.force_login(coach)
+    with translation.override("ar"):
+        url = reverse("group_sessions:organise_edit", args=[workshop.pk])
+    form = client.get(url).context["form"]
+    arabic_library = form.fields["help_point"].queryset.get(pk=form.initial["help_point"])
+    assert arabic_library.translation_key == library.translation_key
+    assert arabic_library.locale.language_code == "ar"
