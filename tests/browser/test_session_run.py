@@ -15,7 +15,7 @@ PHONE = {"width": 320, "height": 640}
 
 
 @contextmanager
-def coach_with_a_session_today():
+def coach_with_a_session_today(preferences=None):
     """A coach who organises a workshop today with three learners and a confirmed guest signed up."""
     from datetime import datetime, time, timedelta
 
@@ -34,6 +34,11 @@ def coach_with_a_session_today():
     def make():
         User = get_user_model()
         coach = User.objects.create_user(username, password=password, display_name="Coach An")
+        if preferences:
+            from accounts.display import display_preferences_clean
+
+            coach.display_preferences = display_preferences_clean(preferences)
+            coach.save(update_fields=["display_preferences"])
         coach.groups.add(Group.objects.get_or_create(name=roles.COACHES)[0])
         people = [
             learner_create(coach=coach, display_name=name, language="nl", kind=SignInKind.PIN).learner
@@ -189,3 +194,21 @@ def _my_learning_path(language: str) -> str:
 
     with translation.override(language):
         return reverse("progress:my_learning")
+
+
+@pytest.mark.parametrize("language", ["nl", "ar"])
+def test_the_run_page_fits_a_phone_with_every_display_preference_on(axe_page, site, language):
+    """Largest text, high contrast, less movement, more spacing: still no sideways scrolling, axe 0."""
+    from .test_inclusion_prefs import ALL_ON
+
+    page = axe_page
+    page.set_viewport_size(PHONE)
+    with coach_with_a_session_today(preferences=ALL_ON) as (coach, occurrence_pk, _bookings):
+        sign_in(page, site, coach, language=language)
+        page.goto(site.absolute(f"/{language}/sessions/run/{occurrence_pk}/"))
+        assert page.evaluate("() => document.documentElement.classList.contains('pref-contrast')")
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+        violations = run_axe(page)
+        assert not violations, f"axe-core found problems ({language}, preferences on):\n" + describe_violations(
+            violations
+        )
