@@ -10,8 +10,10 @@ from datetime import datetime, time, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -73,6 +75,8 @@ def run_occurrence(request, pk: int):
         return _page(request, occurrence)
     bookings = attendance.occurrence_bookings(occurrence=occurrence)
     form = AttendanceForm(request.POST, bookings=bookings)
+    # run.js saves on every tap: it gets 204, or 400 with the reason, and no message for the next page.
+    by_script = request.headers.get("X-Requested-With") == "fetch"
     if form.is_valid():
         try:
             came = attendance.attendance_save(
@@ -81,11 +85,16 @@ def run_occurrence(request, pk: int):
         except ValidationError as error:
             form.add_error(None, error.messages[0])
         else:
+            if by_script:
+                return HttpResponse(status=204)
             messages.success(
                 request,
                 ngettext("Saved: %(count)s person came.", "Saved: %(count)s people came.", came) % {"count": came},
             )
             return redirect("group_sessions:run_occurrence", pk=occurrence.pk)
+    if by_script:
+        errors = form.non_field_errors() or form.errors.get("present") or [_("This did not work.")]
+        return JsonResponse({"error": str(errors[0])}, status=400)
     return _page(request, occurrence, form=form, status=400)
 
 

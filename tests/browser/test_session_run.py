@@ -104,6 +104,13 @@ def test_attendance_on_a_phone_by_keyboard_with_no_axe_violation(axe_page, site,
         for booking in (marie, noor, guest):
             _tab_to(page, f"#present-{booking}")
             page.keyboard.press("Space")
+        # With JavaScript every tap is saved at once (run.js); the button below saves the same list without it.
+        page.wait_for_function(
+            "() => document.getElementById('attendance-status').textContent"
+            " === document.querySelector('form[data-attendance]').dataset.saved"
+        )
+        saved = in_db(lambda: dict(SeatBooking.objects.filter(pk__in=booking_pks).values_list("pk", "attended")))
+        assert saved == {marie: True, booking_pks[1]: False, noor: True, guest: True}
         _tab_to(page, f"form[action$='/run/{occurrence_pk}/'] button[type=submit]")
         with page.expect_navigation():
             page.keyboard.press("Enter")

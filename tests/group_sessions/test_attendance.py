@@ -210,3 +210,17 @@ def test_a_coach_who_is_not_in_the_sessions_group_cannot_give_tasks_to_it(
     assert "Alleen een coach van de groep Groep van Bo kan dit doen" in response.content.decode()
     assert not Assignment.objects.exists()
     assert not session.coach_group.learners.exists()
+
+
+def test_the_page_script_gets_204_on_a_save_and_the_reason_on_a_bad_list(coach_client, session, occurrence, bookings):
+    url = _url("run_occurrence", occurrence)
+    response = coach_client.post(url, {"present": [bookings[1].pk]}, headers={"X-Requested-With": "fetch"})
+    assert response.status_code == 204
+    assert SeatBooking.objects.get(pk=bookings[1].pk).attended is True
+    stranger = book(make_occurrence(session, days=-7), bookings[0].learner)
+    response = coach_client.post(url, {"present": [stranger.pk]}, headers={"X-Requested-With": "fetch"})
+    assert response.status_code == 400
+    assert "niet ingeschreven voor deze datum" in response.json()["error"]
+    assert SeatBooking.objects.get(pk=bookings[1].pk).attended is True and stranger.attended is None
+    # No "Saved" message piles up for the next page.
+    assert coach_client.get(url).content.decode().count("Opgeslagen: 1 persoon kwam.") == 1
