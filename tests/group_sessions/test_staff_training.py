@@ -148,3 +148,18 @@ def test_a_moment_of_another_programme_does_not_count(django_user_model):
     moment = make_occurrence(other, attendance_recorded_at=timezone.now())
     book(moment, setup.jan.user, attended=True)
     assert _rows(setup)["G-1"].items_done == 1
+
+
+def test_an_item_is_a_page_or_a_training_moment_never_both(django_user_model):
+    from django.core.exceptions import ValidationError
+
+    setup = staff_setup(django_user_model)
+    both = ProgrammeItem(programme=setup.programme, sort_order=3, page=setup.lesson, training_moment=True)
+    with pytest.raises(ValidationError) as error:
+        both.clean()
+    assert "maar één" in str(error.value)
+    # Saving the admin form again keeps the moment's key, so who came before still counts.
+    item = ProgrammeItem.objects.get(programme=setup.programme, training_moment=True)
+    key = item.target_key
+    item.clean()
+    assert item.target_key == key
