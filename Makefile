@@ -35,6 +35,7 @@ setup: $(VENV)/.runtime node_modules/.installed compile-messages
 	$(MANAGE) load_demo
 	$(MANAGE) load_demo_coaching
 	$(MANAGE) load_demo_training
+	$(MANAGE) load_demo_sessions
 	$(MANAGE) readaloud_generate
 
 run: setup

@@ -22,10 +22,12 @@ class RoleLink:
     url: str
 
 
-# (key, group, label, URL name or path). Editors are found by their permission to open the admin.
+# (key, group or groups, label, URL name or path). Editors are found by their permission to open the admin.
 _ROLE_PLACES = (
     ("groups", roles.COACHES, _("My groups"), "coaching:group_list"),
     ("training", roles.TRAINING_MANAGERS, _("Follow up training"), "training:manager_home"),
+    # Group sessions (group_sessions): coaches and training managers organise them; editors from the admin menu.
+    ("sessions", (roles.COACHES, roles.TRAINING_MANAGERS), _("Organise sessions"), "group_sessions:organise"),
     ("figures", roles.PROGRAMME_COORDINATORS, _("Figures"), "figures:programme"),
     ("admin", None, _("Admin"), "/admin/"),
 )
@@ -44,7 +46,10 @@ def role_links_list(*, user) -> list[RoleLink]:
     group_names = set(user.groups.values_list("name", flat=True))
     links = []
     for key, group, label, target in _ROLE_PLACES:
-        allowed = _may_open_admin(user, group_names) if group is None else group in group_names
+        if group is None:
+            allowed = _may_open_admin(user, group_names)
+        else:
+            allowed = bool(group_names & ({group} if isinstance(group, str) else set(group)))
         if allowed:
             url = target if target.startswith("/") else reverse(target)
             links.append(RoleLink(key=key, label=str(label), url=url))

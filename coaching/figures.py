@@ -107,6 +107,29 @@ class ProgrammeFigures:
     help_points: list[FigureRow]
     modules: list[FigureRow]
     simulators: list[FigureRow]
+    # Figures of apps above coaching (group sessions), registered with figure_section_register.
+    sections: list = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class FigureSection:
+    """A part of the figures page that another app computes: its template, its data, its CSV rows.
+
+    The app suppresses small counts itself, with `suppress` and `rate` from here, before building it.
+    """
+
+    template: str
+    data: object
+    csv_rows: list
+
+
+# builder(*, language, since, now) -> FigureSection
+_section_builders: list = []
+
+
+def figure_section_register(builder) -> None:
+    if builder not in _section_builders:
+        _section_builders.append(builder)
 
 
 def _month_starts(today: date, count: int) -> list[date]:
@@ -225,6 +248,7 @@ def programme_figures(*, language: str, now: datetime | None = None) -> Programm
         help_points=help_points,
         modules=modules,
         simulators=simulators,
+        sections=[build(language=language, since=since, now=now) for build in _section_builders],
     )
 
 
@@ -248,4 +272,6 @@ def csv_rows(report: ProgrammeFigures) -> list[list[str]]:
     for part, part_rows in parts:
         for row in part_rows:
             rows.append([part, row.label, row.learners_text, row.finished_text, row.rate_text])
+    for section in report.sections:
+        rows.extend(section.csv_rows)
     return rows

@@ -75,6 +75,8 @@ class GroupSession(models.Model):
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The whole series is stopped: no new dates are made from the rule any more (services.session_cancel).
+    cancelled_at = models.DateTimeField(_("series cancelled on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("group session")

@@ -277,6 +277,21 @@ CELERY_BEAT_SCHEDULE.update(
     }
 )
 
+# --- Group sessions (group_sessions/) ------------------------------------------------------------
+CELERY_BEAT_SCHEDULE.update(
+    {
+        # Recurring sessions get their dates up to six months ahead (group_sessions/occurrences.py).
+        "group-sessions-dates": {"task": "group_sessions.occurrences_extend", "schedule": crontab(hour=2, minute=30)},
+        # The reminder the day before, at a fixed daytime hour (as training's), never at night.
+        "group-sessions-reminders": {
+            "task": "group_sessions.reminders_run",
+            "schedule": crontab(hour=int(os.environ.get("SESSION_REMINDER_HOUR", "10")), minute=0),
+        },
+        # Guests' phone numbers are erased the day after their date (group_sessions/retention.py).
+        "privacy-session-guests": {"task": "group_sessions.guest_phones_erase", "schedule": crontab(hour=4, minute=0)},
+    }
+)
+
 # --- Privacy: how long data is kept (README "Privacy"; the rules are in */retention.py) ------------
 # A learner account unused (no sign-in) this many days is announced to its coach, once; it is erased
 # PRIVACY_INACTIVE_NOTICE_DAYS later unless the learner signs in again.

@@ -84,3 +84,50 @@ def simulator_figures(*, users: QuerySet, since: datetime) -> dict:
         .order_by()
     )
     return {row["scenario_key"]: {"learners": row["learners"], "passed": row["passed"]} for row in rows}
+
+
+def visits_followed_by_practice(*, visits) -> set:
+    """Which visits were followed by practice: for the group-session figures (follow-up practice).
+
+    `visits` are (visit id, user id, keys, start, end): someone came to a session on `start` and we ask
+    whether they practised one of its modules, lessons or simulators (translation keys) before `end`.
+    Three queries whatever the number of visits. Read from the aggregates: a lesson or module row counts
+    when its span of activity (started .. last activity) meets the window, a simulator attempt when it
+    started in it. Answers visit ids only; the caller turns them into a suppressed count.
+    """
+    visits = [visit for visit in visits if visit[2]]
+    if not visits:
+        return set()
+    user_ids = {visit[1] for visit in visits}
+    keys = {key for visit in visits for key in visit[2]}
+    earliest, latest = min(visit[3] for visit in visits), max(visit[4] for visit in visits)
+    spans: dict = {}  # (user id, key) -> [(start, last activity)]
+
+    def collect(rows):
+        for user_id, key, started, last in rows:
+            if key is not None:
+                spans.setdefault((user_id, key), []).append((started, last))
+
+    window = Q(user_id__in=user_ids, started_at__lte=latest, last_activity_at__gte=earliest)
+    lessons = LessonProgress.objects.filter(window).filter(Q(lesson_key__in=keys) | Q(module_key__in=keys))
+    rows = list(lessons.values_list("user_id", "lesson_key", "module_key", "started_at", "last_activity_at"))
+    collect((user, lesson, started, last) for user, lesson, _module, started, last in rows)
+    collect((user, module, started, last) for user, _lesson, module, started, last in rows)
+    collect(
+        ModuleProgress.objects.filter(window, module_key__in=keys).values_list(
+            "user_id", "module_key", "started_at", "last_activity_at"
+        )
+    )
+    collect(
+        (user, key, started, started)
+        for user, key, started in SimulatorAttempt.objects.filter(
+            user_id__in=user_ids, scenario_key__in=keys, started_at__gte=earliest, started_at__lte=latest
+        ).values_list("user_id", "scenario_key", "started_at")
+    )
+    followed = set()
+    for visit_id, user_id, visit_keys, start, end in visits:
+        if any(
+            started <= end and last >= start for key in visit_keys for started, last in spans.get((user_id, key), ())
+        ):
+            followed.add(visit_id)
+    return followed

@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import get_language_info
 from wagtail.models import Page
 
-from .assignments import assignments_for
+from .agenda import AgendaItem, agenda_for
+from .assignments import AssignedItem, assignments_for
 from .links import activity_links_for
 from .models import LessonProgress, LessonStatus, ModuleProgress, SimulatorAttempt, Statement
 
@@ -92,6 +93,12 @@ class AssignedEntry:
         return bool(self.due and not self.done and self.due < timezone.localdate())
 
 
+@dataclass
+class AgendaEntry:
+    item: AgendaItem
+    prepare: list[AssignedEntry]  # not finished yet, in the organiser's order
+
+
 RECENT_COMPLETED = 12
 
 
@@ -107,11 +114,14 @@ class MyLearning:
     # Tasks from a coach, and required staff training: shown first, apart, each by its date.
     assigned: list[AssignedEntry] = field(default_factory=list)
     required: list[AssignedEntry] = field(default_factory=list)
+    # The next group session the learner joined, and what to practise for it that is not done yet.
+    next_session: "AgendaEntry | None" = None
 
     @property
     def is_empty(self) -> bool:
         return not (
-            self.resume
+            self.next_session
+            or self.resume
             or self.modules
             or self.completed_lessons
             or self.simulator_attempts
@@ -284,9 +294,12 @@ def my_learning(*, user, language: str, request=None) -> MyLearning:
     keys |= {row.module_key for row in shown}
     assigned = assignments_for(user=user)
     keys |= {item.translation_key for item in assigned}
+    agenda = agenda_for(user=user, language=language)[:1]
+    prepare = [AssignedItem(translation_key=key) for item in agenda for key in item.prepare]
+    keys |= {item.translation_key for item in prepare}
     pages = pages_by_translation_key(keys=keys, language=language, request=request)
     simulators = simulator_summaries(user_ids=[user.pk])
-    others = {item.translation_key for item in assigned if item.translation_key not in pages}
+    others = {item.translation_key for item in [*assigned, *prepare] if item.translation_key not in pages}
     others |= {key for (_user, key) in simulators}
     pages.update(activity_links_for(keys=others, language=language, request=request))
     module_rows = {row.module_key: row for row in overview.modules}
@@ -301,7 +314,16 @@ def my_learning(*, user, language: str, request=None) -> MyLearning:
         for item in sorted(assigned, key=lambda item: (item.due is None, item.due or date.max))
         if item.translation_key in pages
     ]
+    next_session = None
+    if agenda:
+        to_do = [
+            _assigned_entry(item, pages[item.translation_key], module_rows, overview.lessons, simulators, user)
+            for item in prepare
+            if item.translation_key in pages
+        ]
+        next_session = AgendaEntry(item=agenda[0], prepare=[entry for entry in to_do if not entry.done])
     return MyLearning(
+        next_session=next_session,
         resume=lesson_entry(resume) if resume else None,
         modules=[
             ModuleEntry(page=pages[row.module_key], progress=row) for row in overview.modules if row.module_key in pages

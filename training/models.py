@@ -118,6 +118,8 @@ class ItemKind(models.TextChoices):
     MODULE = "module", _("Module")
     LESSON = "lesson", _("Lesson")
     SIMULATOR = "simulator", _("Simulator")
+    # Being at a staff training moment (a group session of this programme), recorded by who ran it.
+    SESSION = "session", _("Training moment")
 
 
 class ProgrammeItem(Orderable):
@@ -145,10 +147,23 @@ class ProgrammeItem(Orderable):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Or: be at one training moment of this programme (training.moments); its key is made once, here.
+    training_moment = models.BooleanField(
+        _("or be at a training moment"),
+        default=False,
+        help_text=_(
+            "Done when the person was at a training moment (a group session) of this programme, "
+            "and the manager ticked them present."
+        ),
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=ItemKind.choices)
     target_key = models.UUIDField(_("module, lesson or simulator"))
 
-    panels = [PageChooserPanel("page", ["lessons.ModulePage", "lessons.LessonPage"]), FieldPanel("scenario")]
+    panels = [
+        PageChooserPanel("page", ["lessons.ModulePage", "lessons.LessonPage"]),
+        FieldPanel("scenario"),
+        FieldPanel("training_moment"),
+    ]
 
     class Meta(Orderable.Meta):
         verbose_name = _("programme item")
@@ -160,6 +175,14 @@ class ProgrammeItem(Orderable):
         return f"{self.programme} {self.sort_order} {self.kind}"
 
     def clean(self):
+        if self.training_moment:
+            if self.page_id is not None or self.scenario_id is not None:
+                raise ValidationError(
+                    {"training_moment": _("Choose a module, a lesson, a simulator or a training moment: only one.")}
+                )
+            if self.kind != ItemKind.SESSION or not self.target_key:
+                self.kind, self.target_key = ItemKind.SESSION, uuid.uuid4()
+            return
         if self.page_id is not None and self.scenario_id is not None:
             raise ValidationError({"scenario": _("Choose a module, a lesson or a simulator: only one per item.")})
         if self.scenario_id is not None:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from accounts import roles
 from progress.assignments import AssignedItem
 from progress.models import LessonStatus
-from progress.selectors import NOT_STARTED_CELL, group_progress
+from progress.selectors import NOT_STARTED_CELL, ProgressCell, group_progress
 
 from .deadlines import reminder_stage
 from .models import (
@@ -32,6 +32,7 @@ from .models import (
     StaffMember,
     Team,
 )
+from .moments import moments_attended
 
 COMPLETED = "completed"
 IN_PROGRESS = "in_progress"
@@ -77,14 +78,31 @@ def programme_items(*, programme_ids) -> dict[int, list[ProgrammeItem]]:
 
 
 def programme_cells(*, user_ids, items: list[ProgrammeItem]) -> dict:
-    """{(user id, key): ProgressCell} for the items of one or more programmes: the queries of group_progress."""
-    return group_progress(
+    """{(user id, key): ProgressCell} for the items of one or more programmes: the queries of group_progress.
+
+    A training-moment item is finished once the person was ticked present at a moment of its programme
+    (training.moments); its date counts like the date of the last activity, so a refresher cycle needs a
+    new moment.
+    """
+    cells = group_progress(
         user_ids=user_ids,
         lesson_keys={item.target_key for item in items if item.kind == ItemKind.LESSON},
         module_keys={item.target_key for item in items if item.kind == ItemKind.MODULE},
         # A simulator is done once an attempt passed (progress reads SimulatorAttempt).
         simulator_keys={item.target_key for item in items if item.kind == ItemKind.SIMULATOR},
     )
+    moments = [item for item in items if item.kind == ItemKind.SESSION]
+    if moments:
+        user_ids = list(user_ids)
+        attended = moments_attended(user_ids=user_ids, programme_ids={item.programme_id for item in moments})
+        for item in moments:
+            for user_id in user_ids:
+                when = attended.get((user_id, item.programme_id))
+                if when is not None:
+                    cells[(user_id, item.target_key)] = ProgressCell(
+                        status=LessonStatus.COMPLETED, checked=True, last_activity_at=when
+                    )
+    return cells
 
 
 def item_done(cell, *, opened_on: date, cycle: int, player_results_count: bool = False) -> bool:
