@@ -102,6 +102,8 @@ def logging_config(*, log_format: str, level: str, request_level: str = "INFO", 
             "oefenplein.requests": {"level": request_level},
             # Task received / succeeded / failed lines, with the task's name, id and request id.
             "celery": {"level": celery_level},
+            # Which beat sends and which stands by (learn/beat.py): the operator's view of the one scheduler.
+            "learn.beat": {"level": celery_level},
         },
     }
 

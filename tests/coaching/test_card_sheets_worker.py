@@ -88,7 +88,7 @@ def _text(sheet) -> tuple[str, int]:
 @pytest.mark.worker
 def test_a_real_worker_makes_the_sheet(worker, redis_url, coach, group, learners):
     queue, log_path = worker
-    client = Celery(broker=redis_url, backend=redis_url)
+    client = Celery(broker=redis_url, backend=redis_url, set_as_current=False)
 
     # 20 existing learners (2 from the fixture), one reading Arabic with pictures: new secrets in the task.
     extra = [make_learner(coach, f"Leerling {number:02d}") for number in range(17)]

@@ -44,7 +44,7 @@ def seats_tomorrow(postgres_only, transactional_db, django_user_model):  # noqa:
 def test_two_workers_running_the_reminders_at_once_send_one_each(seats_tomorrow, redis_url, tmp_path):  # noqa: F811
     mail_dir = tmp_path / "mail"
     mail_dir.mkdir()
-    client = Celery(broker=redis_url, backend=redis_url)
+    client = Celery(broker=redis_url, backend=redis_url, set_as_current=False)
     with (
         worker_process(redis_url=redis_url, tmp_path=tmp_path, mail_dir=mail_dir, delay=0.02) as (queue_a, _a, log_a),
         worker_process(redis_url=redis_url, tmp_path=tmp_path, mail_dir=mail_dir, delay=0.02) as (queue_b, _b, log_b),

@@ -67,7 +67,7 @@ def test_a_real_worker_imports_a_package(worker, redis_url, h5p_root, django_use
     content.upload.save(f"{content.key}.h5p", upload_file(builders.minimal_package()), save=False)
     content.save()
 
-    client = Celery(broker=redis_url, backend=redis_url)
+    client = Celery(broker=redis_url, backend=redis_url, set_as_current=False)
     result = client.send_task("h5p.import", args=[content.pk], kwargs={"language": "en"}, queue=queue)
     try:
         assert result.get(timeout=90) == ImportStatus.READY

@@ -23,7 +23,7 @@ def worker(redis_url, tmp_path):
 
 @pytest.mark.worker
 def test_worker_runs_a_task_sent_through_redis(redis_url, worker, tmp_path):
-    client = Celery(broker=redis_url, backend=redis_url)
+    client = Celery(broker=redis_url, backend=redis_url, set_as_current=False)
     token = uuid.uuid4().hex
     result = client.send_task("learn.ping", kwargs={"token": token}, queue=worker)
     try:

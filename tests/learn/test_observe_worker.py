@@ -116,7 +116,7 @@ def test_a_failing_task_is_counted_on_metrics(redis_url, client, tmp_path):
     log_path = tmp_path / "worker.log"
     before = failed_count(client, "learn.ping")
     with celery_worker(redis_url=redis_url, log_path=log_path, env={"OEFENPLEIN_VAR_DIR": str(tmp_path)}) as queue:
-        sender = Celery(broker=redis_url, backend=redis_url)
+        sender = Celery(broker=redis_url, backend=redis_url, set_as_current=False)
         result = sender.send_task("learn.ping", kwargs={}, queue=queue)  # no token: the task raises TypeError
         with pytest.raises(TypeError):
             result.get(timeout=120, propagate=True)

@@ -101,8 +101,9 @@ def test_stamps_in_milliseconds_or_microseconds_count_too(client, lesson, settin
 def test_the_health_check_is_never_refused(client, db, settings):
     settings.OVERLOAD_MAX_WAIT_SECONDS = 5
     response = client.get("/healthz", HTTP_X_REQUEST_START=stamp(60))
-    assert response.status_code == 200
-    assert response.json()["status"] == "ok"
+    # Answered by the health check itself ("ok", or "degraded" without a worker here), not refused.
+    assert response.status_code == 200 and "Retry-After" not in response
+    assert response.json()["status"] in {"ok", "degraded"}
 
 
 def test_switched_off_it_serves_even_an_old_request(client, lesson, settings):

@@ -41,7 +41,7 @@ def test_a_task_interrupted_by_kill_9_runs_again_and_healthz_sees_the_worker_go(
         "WORKER_HEARTBEAT_SECONDS": "1",
         "WORKER_HEARTBEAT_TTL": "3",
     }
-    sender = Celery(broker=redis_url, backend=redis_url)
+    sender = Celery(broker=redis_url, backend=redis_url, set_as_current=False)
     token = uuid.uuid4().hex
     first_log, second_log = tmp_path / "first.log", tmp_path / "second.log"
 

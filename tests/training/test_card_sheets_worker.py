@@ -65,7 +65,7 @@ def test_a_real_worker_makes_the_teams_sheet(worker, redis_url, django_user_mode
     sheet = StaffCardSheet.objects.create(team=team, manager=manager, card_count=PEOPLE)
     sheet.staff.add(*staff)  # made directly: the service would also enqueue on the default queue
 
-    result = Celery(broker=redis_url, backend=redis_url).send_task(
+    result = Celery(broker=redis_url, backend=redis_url, set_as_current=False).send_task(
         "training.card_sheet_render", args=[sheet.pk], queue=queue
     )
     try:

@@ -135,7 +135,7 @@ def wait_for(result, log_path: Path, timeout: float = 120):
 def test_the_task_enqueued_twice_at_once_sends_one_reminder_each(staff_due_in_two_days, redis_url, tmp_path):
     mail_dir = tmp_path / "mail"
     mail_dir.mkdir()
-    client = Celery(broker=redis_url, backend=redis_url)
+    client = Celery(broker=redis_url, backend=redis_url, set_as_current=False)
     with (
         worker_process(redis_url=redis_url, tmp_path=tmp_path, mail_dir=mail_dir, delay=0.02) as (queue_a, _a, log_a),
         worker_process(redis_url=redis_url, tmp_path=tmp_path, mail_dir=mail_dir, delay=0.02) as (queue_b, _b, log_b),
@@ -153,7 +153,7 @@ def test_the_task_enqueued_twice_at_once_sends_one_reminder_each(staff_due_in_tw
 def test_a_worker_killed_mid_run_never_causes_a_second_reminder(staff_due_in_two_days, redis_url, tmp_path):
     mail_dir = tmp_path / "mail"
     mail_dir.mkdir()
-    client = Celery(broker=redis_url, backend=redis_url)
+    client = Celery(broker=redis_url, backend=redis_url, set_as_current=False)
     with worker_process(redis_url=redis_url, tmp_path=tmp_path, mail_dir=mail_dir, delay=0.3) as (queue, process, log):
         client.send_task("training.reminders_run", queue=queue)
         deadline = time.monotonic() + 120
