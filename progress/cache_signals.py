@@ -2,7 +2,7 @@
 
 Statements bump the learner's version in progress/services.py. Here: a progress row saved or deleted
 another way (guest practice merged, erasure, the admin) bumps its learner; anything of coaching or
-training (assignments, groups, required training) bumps the learning generation, which retires every
+training (assignments, groups, required training) or of group sessions (seats, dates) bumps the learning generation, which retires every
 learner's cached pages at once (rare, and the next view renders them again). Bulk updates that send no
 signal call learning_generation_bump() themselves (training/services.py).
 """
@@ -11,7 +11,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from learn.page_cache import learner_version_bump, learning_generation_bump
 
-ASSIGNING_APPS = {"coaching", "training"}
+# group_sessions: My learning shows the next session a learner joined (bookings, dates, cancellations).
+ASSIGNING_APPS = {"coaching", "training", "group_sessions"}
 
 
 def _changed(sender, instance=None, **kwargs):

@@ -137,3 +137,21 @@ def test_a_guest_asks_a_seat_and_the_organiser_pages_pass_axe(axe_page, site, la
                 assert width <= PHONE["width"], f"/{language}/sessions/{path} is {width} px wide at 320 px"
                 violations = run_axe(page)
                 assert not violations, f"axe on /{language}/sessions/{path}:\n" + describe_violations(violations)
+
+
+@pytest.mark.parametrize("language,direction", [("nl", "ltr"), ("ar", "rtl")])
+def test_the_sessions_pages_pass_axe_on_a_desktop(axe_page, site, language, direction):
+    """At 1280 px: the list, a date's page, and the organiser's list, form and date (with its way to the run page)."""
+    page = axe_page
+    page.set_viewport_size({"width": 1280, "height": 800})
+    with session_and_learner() as (_learner, occurrence_pk, _title), coach_of(occurrence_pk) as coach:
+        sign_in(page, site, coach, language=language)
+        paths = ["", f"{occurrence_pk}/", "organise/", "organise/new/", f"organise/date/{occurrence_pk}/"]
+        for path in paths:
+            page.goto(site.absolute(f"/{language}/sessions/{path}"))
+            assert html_lang_and_dir(page) == (language, direction)
+            if path.startswith("organise/date/"):
+                run = page.locator(f'a[href="/{language}/sessions/run/{occurrence_pk}/"]')
+                assert run.count() == 1
+            violations = run_axe(page)
+            assert not violations, f"axe on /{language}/sessions/{path} at 1280 px:\n" + describe_violations(violations)

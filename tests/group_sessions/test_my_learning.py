@@ -59,3 +59,21 @@ def test_an_online_session_shows_its_link(client, coach, learners):
     client.force_login(learners[1])
     html = client.get(reverse("progress:my_learning")).content.decode()
     assert "https://meet.example/x" in html and "Online" in html
+
+
+def test_signing_up_and_a_cancelled_date_show_at_once_on_a_my_learning_page_seen_before(client, coach, learners):
+    """My learning is cached per learner (learn/signed_in_cache.py): a seat or a cancellation retires that copy."""
+    from group_sessions import booking
+
+    marie = learners[0]
+    occurrence = make_occurrence(make_session(organiser=coach, title="Werken met itsme"), days=3)
+    client.force_login(marie)
+    url = reverse("progress:my_learning")
+    assert "next-session-title" not in client.get(url).content.decode()  # seen (and cached) before signing up
+
+    booking.seat_book(occurrence_id=occurrence.pk, learner=marie)
+    assert "Werken met itsme" in client.get(url).content.decode()
+
+    occurrence.cancelled_at = timezone.now()
+    occurrence.save(update_fields=["cancelled_at"])
+    assert "next-session-title" not in client.get(url).content.decode()
