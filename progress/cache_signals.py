@@ -15,8 +15,22 @@ from learn.page_cache import learner_version_bump, learning_generation_bump
 ASSIGNING_APPS = {"coaching", "training", "group_sessions"}
 
 
+# Rows that concern one learner only: their seat retires that learner's pages, not everyone's; a notice
+# (reminder, cancellation message) is not shown on a cached page at all.
+ONE_LEARNER_MODELS = {("group_sessions", "SeatBooking"): "learner_id"}
+NOT_SHOWN_MODELS = {("group_sessions", "SessionNotice")}
+
+
 def _changed(sender, instance=None, **kwargs):
     app = sender._meta.app_label
+    model = (app, sender.__name__)
+    if model in NOT_SHOWN_MODELS:
+        return
+    if model in ONE_LEARNER_MODELS:
+        user_id = getattr(instance, ONE_LEARNER_MODELS[model], None)
+        if user_id is not None:
+            learner_version_bump(user_id)
+        return
     if app in ASSIGNING_APPS:
         learning_generation_bump()
     elif app == "progress" and sender.__name__ != "Statement":
