@@ -232,10 +232,19 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # under it. The longest measured tasks: a reminder run for 10,000 staff 12 s, 100 certificates 25 s, an
 # H5P import of the largest allowed archive about a minute (bench/RESULTS.md). README "Worker and beat".
 CELERY_VISIBILITY_TIMEOUT = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", str(10 * 60)))
+# Workers look for such abandoned tasks every CELERY_RESTORE_SECONDS. Kombu's own default looks only at start-up
+# and then every 10 x 10 s, so a task could wait 100 s beyond the visibility timeout (or, with a short timeout,
+# be missed by a worker that started too soon after the kill). The look is one ZRANGE on Redis. The mutex
+# that keeps two workers from restoring at once expires after 60 s, not kombu's 300 s, so a worker killed
+# while holding it delays redelivery by at most a minute.
+CELERY_RESTORE_SECONDS = int(os.environ.get("CELERY_RESTORE_SECONDS", "10"))
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 2,
     "socket_timeout": 5,
     "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "unacked_restore_interval": CELERY_RESTORE_SECONDS,
+    "unacked_restore_throttle": 1,
+    "unacked_mutex_expire": 60,
 }
 # The result backend is the same Redis: a task result must not vanish while its caller still waits.
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}

@@ -1,5 +1,6 @@
 """A worker killed with `kill -9` in the middle of a task: the task is not lost, it runs again on a worker
-once the broker's visibility timeout has passed, and /healthz notices the missing worker.
+once the broker's visibility timeout has passed (a worker looks for such tasks every CELERY_RESTORE_SECONDS),
+and /healthz notices the missing worker.
 
 A real worker on Redis (tests/celery_worker.py); the visibility timeout and heartbeat are shortened for the
 test through the same environment variables production uses.
@@ -38,6 +39,7 @@ def test_a_task_interrupted_by_kill_9_runs_again_and_healthz_sees_the_worker_go(
     env = {
         "OEFENPLEIN_VAR_DIR": str(tmp_path),
         "CELERY_VISIBILITY_TIMEOUT": "5",
+        "CELERY_RESTORE_SECONDS": "1",
         "WORKER_HEARTBEAT_SECONDS": "1",
         "WORKER_HEARTBEAT_TTL": "3",
     }
