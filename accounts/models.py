@@ -1,12 +1,12 @@
 import uuid
 
 from django.conf import settings
-from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from . import roles
+from .pin_hasher import pin_check, pin_hash
 
 
 class User(AbstractUser):
@@ -78,14 +78,14 @@ class LearnerSignIn(models.Model):
         return self.code
 
     def secret_set(self, raw: str) -> None:
-        self.secret = make_password(raw)
+        self.secret = pin_hash(raw)  # keyed and hashed: accounts/pin_hasher.py says why
 
     def secret_check(self, raw: str) -> bool:
-        def upgrade(raw_again):
+        def store_again(raw_again):
             self.secret_set(raw_again)
             self.save(update_fields=["secret"])
 
-        return check_password(raw, self.secret, setter=upgrade)
+        return pin_check(raw, self.secret, store_again=store_again)
 
 
 # --- Sheets of sign-in cards (coaching's for a group, training's for a team; see accounts/card_sheets.py) ---

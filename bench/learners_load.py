@@ -9,7 +9,7 @@ Run as `.venv/bin/python bench/learners_load.py`. It writes the section "Signed-
    production's per-learner rate limits on. No Celery worker: nothing a learner does here sends a task.
 2. **Learners.** N learner accounts made by the project's own service (`accounts.services.learner_create`,
    as a coach makes them), all with the same PIN so the client knows it, hashed once with the site's
-   password hasher (PBKDF2): each sign-in costs the server what a real one costs.
+   PIN hasher (accounts/pin_hasher.py): each sign-in costs the server what a real one costs.
 3. **Load.** bench/locust_learners.py, one Locust process, headless: steps of 100 more learners every 60 s up
    to 800 (4 new learners a second, so a step's learners have all signed in after 25 s), each signing in through the real form, then one action every 10 s:
    open a lesson, answer its questions, finish it, play a simulator; statements posted the way the browser
@@ -66,27 +66,27 @@ log = common.log
 def prepare(count: int) -> dict:
     """`count` learners, the Dutch lessons with their questions, the Dutch simulator pages."""
     from django.contrib.auth import get_user_model
-    from django.contrib.auth.hashers import make_password
     from django.test import override_settings
     from django.urls import reverse
     from django.utils import translation
 
     from accounts import services
     from accounts.models import LearnerSignIn
+    from accounts.pin_hasher import pin_hash
     from lessons.activities import lesson_activity_id, question_activity_id
     from lessons.models import LessonPage
     from sandboxes.models import Scenario
 
     coach = get_user_model().objects.create_user("bench-coach", display_name="Bench coach")
     started = time.perf_counter()
-    # learner_create hashes a fresh secret per learner; with PBKDF2 that is 0.3 s each, 4 minutes for 800.
-    # So: made with a quick hasher, then every learner gets the same PIN hashed once with the real one.
+    # learner_create hashes a fresh secret per learner; made with a quick hasher, then every learner gets the
+    # same PIN hashed once with the real one (so the client knows it).
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         made = [
             services.learner_create(coach=coach, display_name=f"Leerder {n}", language="nl", kind="pin")
             for n in range(1, count + 1)
         ]
-    secret = make_password(PIN)
+    secret = pin_hash(PIN)
     LearnerSignIn.objects.filter(user__in=[new.learner for new in made]).update(secret=secret)
     learners = [{"code": new.learner.learner_sign_in.code, "pin": PIN} for new in made]
 

@@ -7,7 +7,7 @@ request, the step boundaries and the statement accounting when the test stops).
 A learner (one Locust user, its own cookies):
 
 1. signs in through the real form: GET /nl/account/login/, POST the learner code with the form's CSRF token,
-   GET the PIN page it is sent to, POST the PIN (Django checks it with PBKDF2, as for every learner);
+   GET the PIN page it is sent to, POST the PIN (checked with the site's PIN hasher, as for every learner);
 2. then, one action every 10 s (`constant_pacing`), over and over: open a lesson (GET; the page's script
    records "experienced" and sends it), answer each question ("answered", sent at once), finish the lesson
    ("completed"), play a simulator (GET the play page; the engine records "attempted" and sends it).

@@ -371,6 +371,16 @@ H5P_ROOT = Path(os.environ.get("H5P_ROOT", VAR_DIR / "h5p"))
 AUTH_USER_MODEL = "accounts.User"
 # User name + password (throttled per user name) and learner code + PIN or pictures; see accounts/backends.py.
 AUTHENTICATION_BACKENDS = ["accounts.backends.ThrottledPasswordBackend", "accounts.backends.LearnerCodeBackend"]
+# Django's hashers for passwords (the first is used), plus the one for learners' PINs and pictures, keyed with
+# SECRET_KEY (accounts/pin_hasher.py explains why it can be cheaper).
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+    "accounts.pin_hasher.PinHasher",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
