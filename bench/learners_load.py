@@ -432,6 +432,13 @@ def section(result: dict) -> list[str]:
             f"| {r['learners']} | {r['rps']:.1f} | {a['p50_ms']:.0f} | {a['p95_ms']:.0f} | {a['p99_ms']:.0f} | "
             f"{a['max_ms']:.0f} | {errors} | {a['shed']} | {' / '.join(map(str, r['connections_per_worker'])) or '?'} |"
         )
+    if not result["gunicorn"].get("keepalive"):
+        lines += [
+            "",
+            "'conn. per worker' is a snapshot of open connections halfway through the step: with keepalive 0 a "
+            "connection lives for one request, so it is mostly 0; the CPU table below shows how evenly the "
+            "workers were busy.",
+        ]
     names = sorted({name for r in rows for name in r["types"]})
     lines += ["", "p50 / p95 / p99 in ms per request type (requests in the step):", ""]
     lines.append("| request | " + " | ".join(str(r["learners"]) for r in rows) + " |")

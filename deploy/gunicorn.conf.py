@@ -12,15 +12,18 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000").split(",")
 workers = int(os.environ.get("GUNICORN_WORKERS", str(os.cpu_count() or 2)))
 worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
-# A gthread worker accepts connections until it holds this many (idle keep-alive ones included: at most
-# worker_connections - threads of those). Without a cap one worker can take every connection of a burst and
-# keep them through keep-alive while the other idles (the issue 15 run: 448 of 448 on one worker, throughput
-# halved). With 25, past 2 x 25 connections new ones wait in the listen backlog, and whichever worker has a
-# free slot takes the next: both stay busy. Measured in bench/RESULTS.md ("Signed-in learners under load").
+# A gthread worker accepts connections until it holds this many. Without a cap one worker can take every
+# connection of a burst while the other idles (the issue 15 run: 448 of 448 on one worker, throughput halved).
+# With 25, past 2 x 25 connections new ones wait in the listen backlog, and whichever worker has a free slot
+# takes the next: both stay busy. Measured in bench/RESULTS.md ("Signed-in learners under load").
 worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS", "25"))
-# Long enough for a page's own follow-up requests (the statements a page sends right after it loads), short
-# enough that a learner who acts every 10 s or so does not hold one of the 25 slots while reading.
-keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
+# 0: gunicorn closes a connection after its response. An idle keep-alive connection holds one of the 25 slots:
+# with keepalive 5 s, learners who act every 10 s kept the slots full of idle connections, every new
+# connection waited in the backlog for one to expire, and p95 went to 1-3 s from 300 learners while the CPU
+# was 70% idle (server time p95 39 ms). With 0: p95 183 ms at 500 learners and 205 ms at 800, 0 errors.
+# Browsers keep their keep-alive with nginx, which opens a connection to gunicorn per request (loopback or
+# the local network: a fraction of a millisecond).
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "0"))
 # SO_REUSEPORT on the listening socket: a new gunicorn can bind the address while the old one still drains
 # (restart without refused connections). It does not spread connections: gunicorn's workers share the
 # master's one socket, and worker_connections does that job.
