@@ -3,7 +3,8 @@
 `python bench/coaching_bench.py` drops and creates its own PostgreSQL database (`oefenplein_bench_coaching`
 at BENCH_PG_URL, default postgres://postgres@127.0.0.1:5432), migrates it, and runs each step below as a
 fresh Django process with the bench environment (DEBUG off, no REDIS_URL needed: the dashboard and the
-exports read PostgreSQL only; the cache is local memory). It writes bench/out/coaching.json and puts its
+exports read PostgreSQL only; the cache is local memory). It writes bench/out/coaching/coaching.json (logs
+beside it) and puts its
 section "Coach dashboard and exports" into bench/RESULTS.md (replacing an earlier one, nothing else).
 
 Steps (`python bench/coaching_bench.py setup|dashboard|export-csv|export-xlsx`):

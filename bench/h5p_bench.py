@@ -1,9 +1,8 @@
 """H5P benchmark: import cost of a large package, and what a browser downloads for an H5P lesson.
 
 Run as `.venv/bin/python bench/h5p_bench.py`; it writes bench/RESULTS-h5p.md (logs under bench/out/h5p/).
-It reuses bench/run.py's helpers (environment, PostgreSQL/Redis reset, the stack setup, gunicorn, Chromium
-flags) and bench/common.py's (DevTools byte recorder, run frame) and, like run.py, sends traffic only to
-127.0.0.1 and stops its gunicorn (process group) also on error or Ctrl+C.
+Its stack, gunicorn, Chromium and run frame come from bench/harness/ (as for every bench): it sends traffic
+only to 127.0.0.1 and stops its gunicorn (process group) also on error or Ctrl+C.
 
 1. **Import.** A ~50 MB `.h5p` (the runnable H5P.OefenVraag library of tests/h5p/builders.py, incompressible
    random mp4/mp3/png files under content/, some compressible JSON) is written to a temp file. Each run is

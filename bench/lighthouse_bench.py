@@ -5,7 +5,7 @@ performance >= 95, with Lighthouse's default mobile settings (Moto G Power scree
 and 4x CPU slowdown). It writes the section "Lighthouse (mobile)" of bench/RESULTS.md (only that section: every
 other byte of the file stays as it was), raw reports and logs under bench/out/lighthouse/.
 
-1. **Stack.** As bench/run.py (its helpers): database `oefenplein_bench_lighthouse` dropped and created, Redis
+1. **Stack.** As bench/run.py (bench/harness/stack.py): database `oefenplein_bench_lighthouse` dropped and created, Redis
    db 7 flushed (its own, so it never drops another bench's data), `migrate`, `collectstatic` with
    STATIC_MANIFEST=true (hashed names, gzip and brotli copies) into a temp dir, `load_demo --no-users`,
    gunicorn as in run.py on 127.0.0.1.

@@ -9,7 +9,7 @@ gunicorn, PostgreSQL database and Redis db. This file has two halves:
     into server-side sessions, activity ids of the demo lessons, pages and learning records) and
     prints one `BENCH_PROGRESS=<json>` line.
   * **Measurement**, imported by run.py: a threaded keep-alive HTTP client that posts statement
-    batches, and run.py's own load generator for the "My learning" page.
+    batches, and the harness's load generator (bench/harness/load.py) for the "My learning" page.
 
 Method and targets: bench/README.md ("Learning records"). Knobs (environment): BENCH_INGEST_DURATION
 (s, 15), BENCH_INGEST_WARMUP (s, 2), BENCH_MY_LEARNING_DURATION (s, 10), BENCH_MY_LEARNING_WARMUP (s, 2).
@@ -389,7 +389,7 @@ class _ClientLog:
         self.error_samples.setdefault(kind, sample[:300])
 
 
-def _ingest_client(port: int, setup: dict, learner: dict, seed: int, stop_at: float, log: _ClientLog) -> None:
+def _ingest_client(port: int, setup: dict, learner: dict, seed: int, stop_at: float, record: _ClientLog) -> None:
     script = _LearnerScript(setup["lessons"], seed)
     headers = {
         "Content-Type": "application/json",
@@ -404,7 +404,7 @@ def _ingest_client(port: int, setup: dict, learner: dict, seed: int, stop_at: fl
             statements = script.batch()
             for statement in statements:
                 verb = statement["verb"]["id"].rsplit("/", 1)[-1]
-                log.verbs[verb] = log.verbs.get(verb, 0) + 1
+                record.verbs[verb] = record.verbs.get(verb, 0) + 1
             body = json.dumps(statements).encode()
             started = time.perf_counter()
             try:
@@ -412,17 +412,17 @@ def _ingest_client(port: int, setup: dict, learner: dict, seed: int, stop_at: fl
                 response = conn.getresponse()
                 payload = response.read()
             except (OSError, http.client.HTTPException) as error:
-                log.error(type(error).__name__, str(error))
+                record.error(type(error).__name__, str(error))
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
                 time.sleep(0.01)
                 continue
             finished = time.perf_counter()
             if response.status != 200:
-                log.error(f"status {response.status}", payload.decode("utf-8", "replace"))
+                record.error(f"status {response.status}", payload.decode("utf-8", "replace"))
                 continue
             answer = json.loads(payload)
-            log.batches.append((finished, finished - started, int(answer["stored"]), int(answer["duplicates"])))
+            record.batches.append((finished, finished - started, int(answer["stored"]), int(answer["duplicates"])))
             if response.getheader("Connection", "").lower() == "close":
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)

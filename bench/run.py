@@ -12,11 +12,12 @@ WhiteNoise), loads the demo content, then measures:
   * the bytes a browser transfers for the lesson's first load: a standard-library crawl of the
     HTML and every subresource it references, and, when /usr/bin/chromium exists, a real
     headless Chromium load summed from the DevTools protocol;
+  * signed-in pages against a bare `wagtail start` page (bench/signed_in_bench.py);
   * last, the learning records (bench/progress_bench.py): statement ingest by 10 signed-in learners,
     and the "My learning" page of a learner with records in 50 modules x 10 lessons.
 
 It writes its own sections of bench/RESULTS.md, "Machine" to "Timings of this run" (through
-bench/common.py: the other scripts' sections, and the file's title and introduction once there, stay
+bench/harness/results.py: the other scripts' sections, and the file's title and introduction once there, stay
 as they are), raw data plus logs under bench/out/ (which git ignores), and always stops the gunicorn
 it started. Method: bench/README.md. Knobs (environment): BENCH_DURATION (s, 20), BENCH_WARMUP (s, 3),
 BENCH_CONNECTIONS (10), BENCH_LOADGEN (auto|wrk|python), BENCH_GUNICORN_EXTRA (more gunicorn options,

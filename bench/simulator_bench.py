@@ -5,9 +5,8 @@ transferred, at most 60 KB (60 000 bytes) for every built-in scenario, in Dutch 
 section "Simulators: bytes to start a scenario" of bench/RESULTS.md (only that section: every other byte of
 the file stays as it was), raw data and logs under bench/out/simulator/.
 
-It reuses bench/run.py's helpers (environment, PostgreSQL/Redis reset, the stack setup, gunicorn, HTTP,
-Chromium flags, machine facts), bench/common.py's (DevTools byte recorder, RESULTS.md section writer, run
-frame) and h5p_bench.py's response classification, and like them sends traffic only to 127.0.0.1 and stops
+Its stack, gunicorn, HTTP, Chromium (DevTools byte recorder, response classification), machine facts, section
+writer and run frame come from bench/harness/ (as for every bench): it sends traffic only to 127.0.0.1 and stops
 its gunicorn (process group) also on error or Ctrl+C.
 
 1. **Stack.** Database `oefenplein_bench_simulator` dropped and created, Redis db 5 flushed (its own, so it
@@ -268,7 +267,7 @@ def section_lines(data: dict) -> list[str]:
     passed = all(load["start_bytes"] <= TARGET_BYTES for load in loads)
     rendered_all = all(load["rendered"]["ok"] for load in loads)
     worst = max(loads, key=lambda load: load["start_bytes"])
-    browser = data["browser"]
+    browser_name = data["browser"]
     lines = [
         SECTION_HEADING,
         "",
@@ -286,7 +285,7 @@ def section_lines(data: dict) -> list[str]:
         "STATIC_MANIFEST=true into a temp dir, so hashed names and precompressed gzip/brotli copies served by "
         "WhiteNoise as in production, `load_demo --no-users`, which loads the built-in scenarios; gunicorn "
         f"{stack.WORKERS} {stack.WORKER_CLASS} workers x {stack.THREADS} threads on 127.0.0.1). Each play page "
-        f"(`sandboxes:play`, `/<lang>/oefenen/<slug>/`) loaded in headless {browser} (`{browser.CHROMIUM}`, run.py's "
+        f"(`sandboxes:play`, `/<lang>/oefenen/<slug>/`) loaded in headless {browser_name} (`{browser.CHROMIUM}`, run.py's "
         f"flags) in a new context, HTTP cache disabled (CDP), anonymous, `Accept-Encoding: {data['accept_encoding']}`; "
         "the load waits until the engine has drawn the first screen (the practice mark and the start screen's "
         "title visible in the player, both read from the page's own JSON), then network idle + 0.5 s. Bytes = "

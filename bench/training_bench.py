@@ -1,7 +1,7 @@
 """Staff training benchmark: a reminder run for 10,000 staff in 20 departments, and 100 certificates.
 
-Run as `.venv/bin/python bench/training_bench.py` (also a step of `make bench`). It reuses
-bench/run.py's helpers (environment, PostgreSQL/Redis reset) on a database of its own
+Run as `.venv/bin/python bench/training_bench.py` (also a step of `make bench`). It uses the
+shared harness (bench/harness/: environment, PostgreSQL/Redis reset) on a database of its own
 (`oefenplein_bench_training`) and Redis db 4, so it never touches a developer's data or another bench.
 
 1. **Setup** (a Django subprocess, `setup`): 20 departments x 5 teams, 10,000 staff (bulk inserts:
