@@ -40,7 +40,6 @@ from pathlib import Path
 from harness import inside_django, machine, stack
 from harness.cpu import connections_per_worker, machine_cpu, postgres_is_ours, process_cpu
 from harness.frame import BENCH_DIR, ROOT, BenchError, log
-from harness.http_client import wait_answer
 from harness.results import NOISY_REST_PCT, RESULTS_MD, percentile, verdict, write_section
 
 STACK = stack.own_stack("LOAD", "oefenplein_bench_load", redis_db=7, out="load")
@@ -239,10 +238,7 @@ def start_gunicorn(env: dict, port: int, cleanup) -> subprocess.Popen:
     """gunicorn as production runs it: deploy/gunicorn.conf.py, the port through GUNICORN_BIND."""
     env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_LOGLEVEL": env.get("GUNICORN_LOGLEVEL", "warning")}
     args = [str(stack.GUNICORN), "-c", str(ROOT / "deploy" / "gunicorn.conf.py"), "learn.wsgi:application"]
-    log_path = OUT_DIR / "gunicorn.log"
-    server = stack.start_group(args, env, log_path, cleanup)
-    health = json.loads(wait_answer(server, port, "/healthz", f"gunicorn (log {log_path})"))
-    log(f"gunicorn (deploy/gunicorn.conf.py) pid {server.pid} on 127.0.0.1:{port}: /healthz {health['status']}")
+    server, _health = STACK.start_server(env, port, cleanup, args)
     return server
 
 

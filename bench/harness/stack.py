@@ -222,13 +222,17 @@ class Stack:
         self.run_step("collectstatic", [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], env)
         self.run_step("load_demo", [sys.executable, "manage.py", "load_demo", "--no-users"], env)
 
-    def start_server(self, env: dict[str, str], port: int, cleanup) -> tuple[subprocess.Popen, dict]:
+    def start_server(
+        self, env: dict[str, str], port: int, cleanup, args: list[str] | None = None
+    ) -> tuple[subprocess.Popen, dict]:
         """gunicorn on 127.0.0.1:port once /healthz answers 200; stopped when the run ends, whatever happens.
 
-        Returns the process and the /healthz answer. Its output goes to out_dir/gunicorn.log.
+        `args`: another gunicorn command than gunicorn_command's (bound to `port` by its own means). Returns the
+        process and the /healthz answer. Its output goes to out_dir/gunicorn.log.
         """
         log_path = self.out_dir / "gunicorn.log"
-        server = start_group(gunicorn_command("learn.wsgi:application", port), env, log_path, cleanup)
+        args = args or gunicorn_command("learn.wsgi:application", port)
+        server = start_group(args, env, log_path, cleanup)
         health = json.loads(wait_answer(server, port, "/healthz", f"gunicorn (log {log_path})"))
         log(f"gunicorn pid {server.pid} on 127.0.0.1:{port}: /healthz {health['status']}")
         return server, health
