@@ -3,7 +3,7 @@
 bench/run.py calls `measure_signed_in()` after its anonymous page figures, against the same gunicorn. The
 yardstick is the home page of a site made by `wagtail start` with the venv's own (pinned) Wagtail: migrated
 on SQLite, static files collected, DEBUG off, served by gunicorn with the very same options as Oefenplein
-(run.py's GUNICORN_ARGS, only the WSGI application differs). Same load generator, same connections, same
+(GUNICORN_ARGS of bench/harness/stack.py, only the WSGI application differs). Same load generator, same connections, same
 run: what counts is the ratio, since the machine is shared. The yardstick is measured before and after
 Oefenplein's pages and its mean is the denominator, so a drift in the machine's load shows.
 
