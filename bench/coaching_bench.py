@@ -3,7 +3,8 @@
 `python bench/coaching_bench.py` drops and creates its own PostgreSQL database (`oefenplein_bench_coaching`
 at BENCH_PG_URL, default postgres://postgres@127.0.0.1:5432), migrates it, and runs each step below as a
 fresh Django process with the bench environment (DEBUG off, no REDIS_URL needed: the dashboard and the
-exports read PostgreSQL only; the cache is local memory). It writes bench/out/coaching.json and puts its
+exports read PostgreSQL only; the cache is local memory). It writes bench/out/coaching/coaching.json (logs
+beside it) and puts its
 section "Coach dashboard and exports" into bench/RESULTS.md (replacing an earlier one, nothing else).
 
 Steps (`python bench/coaching_bench.py setup|dashboard|export-csv|export-xlsx`):
@@ -42,13 +43,12 @@ import sys
 import time
 from pathlib import Path
 
-import common  # bench/common.py: the RESULTS.md section writer, step runner, database reset, machine facts
+from harness import inside_django, machine, stack
+from harness.frame import ROOT, log
+from harness.results import RESULTS_MD, percentile, verdict, write_section
 
-ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "bench" / "out"
-RESULTS = ROOT / "bench" / "RESULTS.md"
-PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
-DB_NAME = os.environ.get("BENCH_COACHING_DB", "oefenplein_bench_coaching")
+# No Redis: the dashboard and the exports read PostgreSQL only (see env()).
+STACK = stack.own_stack("COACHING", "oefenplein_bench_coaching", redis_db=None, out="coaching")
 SECTION = "## Coach dashboard and exports"
 
 LEARNERS = 2000
@@ -60,17 +60,14 @@ TARGET_DASHBOARD_MS = 300
 TARGET_EXPORT_MB = 100
 # The Excel export is slow to write (openpyxl, one cell at a time) and to read back: only on request.
 EXPORT_KINDS = ("csv", "xlsx") if os.environ.get("BENCH_COACHING_XLSX") else ("csv",)
+MISSED = "**missed**"  # how this section has always spelled a missed target
 
 
 def env() -> dict[str, str]:
-    keep = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_", "STATIC_", "REDIS", "CACHE"))
-    }
+    """Not Stack.env(): DEBUG off without Redis (local-memory cache), no static files to serve."""
     return {
-        **keep,
-        "DATABASE_URL": f"{PG_URL}/{DB_NAME}",
+        **stack.inherited_env(("DJANGO_", "DATABASE_", "STATIC_", "REDIS", "CACHE")),
+        "DATABASE_URL": STACK.database_url,
         "DATABASE_CONN_MAX_AGE": "0",
         "DJANGO_SECRET_KEY": "bench-only-coaching-not-secret-0123456789abcdefghijklmnopqrstuvwxyz",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
@@ -109,9 +106,9 @@ def setup() -> dict:
         return {"title": f"Benchmodule {number}", "slug": f"module-{number}", "intro": "Meten.", "topic": "smartphone"}
 
     def lesson_fields(number: int, lesson: int) -> dict:
-        return common.text_lesson(f"Benchles {number}.{lesson:02d}", f"les-{lesson:02d}", "Meten.")
+        return inside_django.text_lesson(f"Benchles {number}.{lesson:02d}", f"les-{lesson:02d}", "Meten.")
 
-    modules = common.add_modules(home, MODULES, LESSONS_PER_MODULE, module_fields, lesson_fields)
+    modules = inside_django.add_modules(home, MODULES, LESSONS_PER_MODULE, module_fields, lesson_fields)
     pages_seconds = time.perf_counter() - started
 
     coaches = Group.objects.get_or_create(name=roles.COACHES)[0]
@@ -156,7 +153,7 @@ def setup() -> dict:
                 recent = index % 97 == 0 and lesson_number == 0
                 moment = now - timedelta(minutes=2 if recent else 60 * 24 + index % 500)
                 lesson_rows.append(
-                    common.lesson_record(
+                    inside_django.lesson_record(
                         user,
                         module,
                         lesson,
@@ -217,7 +214,7 @@ def setup() -> dict:
 
 
 def _groups() -> dict:
-    return json.loads((OUT / "coaching-setup.json").read_text())["groups"]
+    return json.loads((STACK.out_dir / "setup.json").read_text())["groups"]
 
 
 def _coach_client():
@@ -290,7 +287,7 @@ def dashboard() -> dict:
 
 def _summary(values: list[float]) -> dict:
     ordered = sorted(values)
-    p95 = common.percentile(ordered, 0.95)
+    p95 = percentile(ordered, 0.95)
     return {
         "p50": round(statistics.median(ordered), 1),
         "p95": round(p95, 1),
@@ -366,43 +363,30 @@ STEPS = {
 # --- Driver ------------------------------------------------------------------------------------
 
 
-def log(message: str) -> None:
-    print(f"[coaching-bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
-
-
-def step(name: str, args: list[str], timeout: float = 900) -> str:
-    proc = common.run_logged(args, env(), OUT / f"coaching-{name}.log", timeout)
-    if proc.returncode != 0:
-        raise SystemExit(f"step {name} failed, see bench/out/coaching-{name}.log:\n{proc.stderr[-3000:]}")
-    return proc.stdout
-
-
 def run_django_step(name: str) -> dict:
-    out = step(name, [sys.executable, str(Path(__file__).resolve()), name])
-    for line in out.splitlines():
-        if line.startswith("BENCH_COACHING="):
-            return json.loads(line.split("=", 1)[1])
-    raise SystemExit(f"step {name} printed no result")
+    return STACK.child_json(name, [sys.executable, str(Path(__file__).resolve()), name], env(), "BENCH_COACHING", 900)
 
 
 def versions() -> dict:
     return {
         "python": sys.version.split()[0],
-        "postgresql": common.postgres_version(f"{PG_URL}/postgres"),
-        "cpu": common.cpu_model(),
+        "postgresql": machine.postgres_version(f"{STACK.pg_url}/postgres"),
+        "cpu": machine.cpu_model(),
         "cores": os.cpu_count(),
     }
 
 
 def main() -> int:
+    return STACK.main(bench_run)
+
+
+def bench_run(_cleanup) -> int:
     started = time.perf_counter()
-    log(f"PostgreSQL database {DB_NAME}: drop and create")
-    common.reset_database(PG_URL, DB_NAME)
-    log("migrate")
-    step("migrate", [sys.executable, "manage.py", "migrate", "--noinput", "-v0"])
+    STACK.reset_database()
+    STACK.migrate(env())
     log(f"setup: {LEARNERS} learners, {MODULES * LESSONS_PER_MODULE} lessons, groups")
     results: dict = {"setup": run_django_step("setup")}
-    (OUT / "coaching-setup.json").write_text(json.dumps(results["setup"]))
+    (STACK.out_dir / "setup.json").write_text(json.dumps(results["setup"]))
     log("dashboard")
     results["dashboard"] = run_django_step("dashboard")
     for kind in EXPORT_KINDS:
@@ -412,15 +396,11 @@ def main() -> int:
     results["machine"] = versions()
     results["date"] = time.strftime("%Y-%m-%d %H:%M %Z")
     results["seconds"] = round(time.perf_counter() - started)
-    (OUT / "coaching.json").write_text(json.dumps(results, indent=2))
+    (STACK.out_dir / "coaching.json").write_text(json.dumps(results, indent=2))
     section = report(results)
-    common.write_section(RESULTS, section)
+    write_section(RESULTS_MD, section)
     print(section)
     return 0
-
-
-def verdict(ok: bool) -> str:
-    return "**met**" if ok else "**missed**"
 
 
 def report(r: dict) -> str:
@@ -431,7 +411,7 @@ def report(r: dict) -> str:
         "",
         f"Measured {r['date']} by `bench/coaching_bench.py` (part of `make bench`; method in its docstring) on "
         f"{m['cores']} cores ({m['cpu']}), Python {m['python']}, PostgreSQL {m['postgresql']}, database "
-        f"`{DB_NAME}` made anew. Data: {s['learners']:,} learners, {s['lesson_progress_rows']:,} lesson and "
+        f"`{STACK.db_name}` made anew. Data: {s['learners']:,} learners, {s['lesson_progress_rows']:,} lesson and "
         f"{s['module_progress_rows']:,} module aggregates, {s['pages']} real pages. Server time is the whole "
         "request through Django's test client in one process (middleware, session, view, template), without "
         "the network; the machine is shared with other work, so compare on a quiet machine.",
@@ -441,9 +421,9 @@ def report(r: dict) -> str:
         f"| group dashboard, {LEARNERS:,} learners x {BIG_ITEMS} tasks: server time per request "
         f"({d['request_ms']['n']} requests) | p95 <= {TARGET_DASHBOARD_MS} ms | p50 {d['request_ms']['p50']} ms, "
         f"p95 {d['request_ms']['p95']} ms, max {d['request_ms']['max']} ms | "
-        f"{verdict(d['request_ms']['p95'] <= TARGET_DASHBOARD_MS)} |",
+        f"{verdict(d['request_ms']['p95'] <= TARGET_DASHBOARD_MS, MISSED)} |",
         f"| its SQL queries, against {SMALL_LEARNERS} learners x {SMALL_ITEMS} tasks | the same number | "
-        f"{d['queries_big']} and {d['queries_small']} | {verdict(d['queries_big'] == d['queries_small'])} |",
+        f"{d['queries_big']} and {d['queries_small']} | {verdict(d['queries_big'] == d['queries_small'], MISSED)} |",
     ]
     for kind in EXPORT_KINDS:
         e = r[f"export_{kind}"]
@@ -452,7 +432,7 @@ def report(r: dict) -> str:
             f"| {kind.upper()} export of {e['rows']:,} rows: peak memory | <= {TARGET_EXPORT_MB} MB | "
             f"resident set +{e['rss_growth_mb']} MB (from {e['rss_before_mb']} to {e['rss_peak_mb']} MB), "
             f"Python heap peak {e['tracemalloc_peak_mb']} MB; {e['seconds']} s, {e['bytes'] / 1e6:.1f} MB | "
-            f"{verdict(peak <= TARGET_EXPORT_MB)} |"
+            f"{verdict(peak <= TARGET_EXPORT_MB, MISSED)} |"
         )
     lines += [
         "",
@@ -505,11 +485,6 @@ FINDINGS = [
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 2 and sys.argv[1] in STEPS:
-        common.django_setup()
-        print("BENCH_COACHING=" + json.dumps(STEPS[sys.argv[1]]()))
-        sys.exit(0)
     if len(sys.argv) == 1:
         sys.exit(main())
-    print(f"usage: {sys.argv[0]} [{'|'.join(STEPS)}]", file=sys.stderr)
-    sys.exit(2)
+    sys.exit(inside_django.child_main(sys.argv, STEPS, "BENCH_COACHING"))

@@ -1,9 +1,8 @@
 """H5P benchmark: import cost of a large package, and what a browser downloads for an H5P lesson.
 
 Run as `.venv/bin/python bench/h5p_bench.py`; it writes bench/RESULTS-h5p.md (logs under bench/out/h5p/).
-It reuses bench/run.py's helpers (environment, PostgreSQL/Redis reset, the stack setup, gunicorn, Chromium
-flags) and bench/common.py's (DevTools byte recorder, run frame) and, like run.py, sends traffic only to
-127.0.0.1 and stops its gunicorn (process group) also on error or Ctrl+C.
+Its stack, gunicorn, Chromium and run frame come from bench/harness/ (as for every bench): it sends traffic
+only to 127.0.0.1 and stops its gunicorn (process group) also on error or Ctrl+C.
 
 1. **Import.** A ~50 MB `.h5p` (the runnable H5P.OefenVraag library of tests/h5p/builders.py, incompressible
    random mp4/mp3/png files under content/, some compressible JSON) is written to a temp file. Each run is
@@ -39,21 +38,20 @@ import zipfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import common  # bench/common.py: the Chromium byte recorder, the run frame
-import run as bench  # bench/run.py: environment, service resets, gunicorn, Chromium flags
+from harness import browser, inside_django, stack
+from harness.frame import BENCH_DIR, OUT_ROOT, ROOT, BenchError, Timings, log
+from harness.http_client import http_get
+from harness.results import kb
 
-ROOT = bench.ROOT
-OUT_DIR = bench.BENCH_DIR / "out" / "h5p"
-RESULTS_MD = bench.BENCH_DIR / "RESULTS-h5p.md"
+STACK = stack.Stack(
+    db_name=os.environ.get("BENCH_H5P_DB") or os.environ.get("BENCH_DB_NAME", "oefenplein_bench"),
+    redis_url=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/2"),
+    out_dir=OUT_ROOT / "h5p",
+)
+RESULTS_MD = BENCH_DIR / "RESULTS-h5p.md"
 RUNS = int(os.environ.get("BENCH_H5P_RUNS", "3"))
 PACKAGE_MB = float(os.environ.get("BENCH_H5P_MB", "50"))
 MIB = 1024 * 1024
-
-# run.py's module globals are read at call time: its helpers then use this database and log folder.
-bench.DB_NAME = os.environ.get("BENCH_H5P_DB", bench.DB_NAME)
-bench.OUT_DIR = OUT_DIR
-
-log = bench.log
 
 
 # --- The package ---------------------------------------------------------------------------------
@@ -133,7 +131,7 @@ def _hwm_reset() -> bool:
 
 
 def import_child(package: str, use_tracemalloc: bool) -> None:
-    common.django_setup()
+    inside_django.django_setup()
     import gc
     import tracemalloc
     from unittest import mock
@@ -240,17 +238,12 @@ def import_run(env: dict, package: dict, media_parent: Path, *, use_tracemalloc:
     if use_tracemalloc:
         args.append("--tracemalloc")
     started = time.perf_counter()
-    out = bench.run_step(label, args, child_env, timeout=120)
-    wall = time.perf_counter() - started
+    result = STACK.child_json(label, args, child_env, "H5P_IMPORT", timeout=120)
+    result["process_seconds"] = time.perf_counter() - started
     shutil.rmtree(media, ignore_errors=True)
-    for line in out.splitlines():
-        if line.startswith("H5P_IMPORT="):
-            result = json.loads(line.split("=", 1)[1])
-            result["process_seconds"] = wall
-            if not (result["ready"] and result["files_stored"] == result["files_expected"]):
-                raise bench.BenchError(f"{label}: import not complete: {json.dumps(result)[:600]}")
-            return result
-    raise bench.BenchError(f"{label}: no result")
+    if not (result["ready"] and result["files_stored"] == result["files_expected"]):
+        raise BenchError(f"{label}: import not complete: {json.dumps(result)[:600]}")
+    return result
 
 
 # --- Lesson setup child --------------------------------------------------------------------------
@@ -292,77 +285,45 @@ print("H5P_LESSON=" + json.dumps({"lesson_url": lesson.get_url(), "lesson_title"
 
 
 def setup_lesson(env: dict, mode: str) -> dict:
-    env = {**env, "H5P_BENCH_SETUP": mode}
-    out = bench.run_step(f"lesson-{mode}", [sys.executable, "manage.py", "shell", "-c", SETUP_LESSON], env)
-    for line in out.splitlines():
-        if line.startswith("H5P_LESSON="):
-            return json.loads(line.split("=", 1)[1])
-    raise bench.BenchError(f"lesson {mode}: no result")
+    return STACK.manage_json(f"lesson-{mode}", SETUP_LESSON, {**env, "H5P_BENCH_SETUP": mode}, "H5P_LESSON")
 
 
 # --- Chromium ------------------------------------------------------------------------------------
 
 
-def kind_of(row: dict) -> str:
-    mime = row.get("mime", "")
-    path = urlsplit(row["url"]).path.lower()
-    if row["type"] == "Document" or "html" in mime:
-        return "HTML"
-    if row["type"] == "Script" or "javascript" in mime:
-        return "JS"
-    if row["type"] == "Stylesheet" or "css" in mime:
-        return "CSS"
-    if row["type"] == "Font" or path.endswith(bench.FONT_EXT):
-        return "fonts"
-    if "json" in mime or path.endswith(".json"):
-        return "JSON"
-    if row["type"] in ("Image", "Media") or mime.startswith(("image/", "video/", "audio/")):
-        return "media"
-    return "other"
-
-
 def chromium_load(port: int, path: str, site: str, player: str, *, wait_exercise: bool) -> dict:
-    from playwright.sync_api import sync_playwright
-
     pw_sizes: list[dict] = []
     # Without site isolation the player's frame (another site) shares the page's renderer, so the page's
     # CDP session sees its requests too; what is downloaded does not change.
-    args = [*bench.CHROMIUM_ARGS, "--disable-site-isolation-trials"]
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(bench.CHROMIUM), args=args, headless=True)
-        try:
-            context = browser.new_context(locale="nl-BE", viewport={"width": 1280, "height": 900})
-            page = context.new_page()
-            recorder = common.CdpRecorder(context, page)
+    with browser.launched(("--disable-site-isolation-trials",)) as chromium:
+        context = chromium.new_context(locale="nl-BE", viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        recorder = browser.CdpRecorder(context, page)
 
-            def on_pw_finished(request):
-                try:
-                    sizes = request.sizes()
-                    pw_sizes.append(
-                        {"url": request.url, "bytes": sizes["responseBodySize"] + sizes["responseHeadersSize"]}
-                    )
-                except Exception:  # noqa: BLE001 — a cross-check only
-                    pass
+        def on_pw_finished(request):
+            try:
+                sizes = request.sizes()
+                pw_sizes.append({"url": request.url, "bytes": sizes["responseBodySize"] + sizes["responseHeadersSize"]})
+            except Exception:  # noqa: BLE001 — a cross-check only
+                pass
 
-            page.on("requestfinished", on_pw_finished)
-            started = time.perf_counter()
-            page.goto(f"{site}{path}", wait_until="load", timeout=30_000)
-            rendered = None
-            if wait_exercise:
-                frame = page.locator("iframe.h5p-frame")
-                frame.scroll_into_view_if_needed(timeout=10_000)  # the frame is loading="lazy"
-                question = (
-                    page.frame_locator("iframe.h5p-frame")
-                    .frame_locator("iframe.h5p-iframe")
-                    .locator(".h5p-oefenvraag-question")
-                )
-                question.wait_for(timeout=30_000)
-                rendered = {"question": question.inner_text(), "seconds": time.perf_counter() - started}
-            page.wait_for_load_state("networkidle", timeout=15_000)
-            page.wait_for_timeout(500)
-            version = browser.version
-        finally:
-            browser.close()
+        page.on("requestfinished", on_pw_finished)
+        started = time.perf_counter()
+        page.goto(f"{site}{path}", wait_until="load", timeout=30_000)
+        rendered = None
+        if wait_exercise:
+            frame = page.locator("iframe.h5p-frame")
+            frame.scroll_into_view_if_needed(timeout=10_000)  # the frame is loading="lazy"
+            question = (
+                page.frame_locator("iframe.h5p-frame")
+                .frame_locator("iframe.h5p-iframe")
+                .locator(".h5p-oefenvraag-question")
+            )
+            question.wait_for(timeout=30_000)
+            rendered = {"question": question.inner_text(), "seconds": time.perf_counter() - started}
+        page.wait_for_load_state("networkidle", timeout=15_000)
+        page.wait_for_timeout(500)
+        version = chromium.version
     rows = []
     for r in recorder.http():
         url = r["url"]
@@ -374,7 +335,7 @@ def chromium_load(port: int, path: str, site: str, player: str, *, wait_exercise
             **recorder.response(r),
             "memory_cache": bool(r.get("memory_cache")) or (r.get("encoded", 0) == 0 and r.get("status") == 200),
         }
-        row["kind"] = kind_of(row)
+        row["kind"] = browser.kind_of(row)
         rows.append(row)
     rows.sort(key=lambda row: -row["encoded"])
     totals: dict[str, dict[str, int]] = {}
@@ -406,7 +367,7 @@ def compressed_estimate(port: int, rows: list[dict], player: str) -> dict[str, d
             continue
         split = urlsplit(row["full_url"])
         host = urlsplit(player).netloc
-        status, _response, body = bench.http_get(
+        status, _response, body = http_get(
             port, split.path + (f"?{split.query}" if split.query else ""), {"Host": host}
         )
         if status == 200:
@@ -534,8 +495,8 @@ def write_results(data: dict) -> None:
         "## 2. Transfer of a lesson with one H5P activity",
         "",
         f"Setup: database `{data['db']}` (dropped, created, `migrate`, `collectstatic`, `load_demo --no-users`), "
-        f"Redis {bench.REDIS_URL} flushed, gunicorn as in run.py ({bench.WORKERS} {bench.WORKER_CLASS} workers x "
-        f"{bench.THREADS} threads) with `SITE_ORIGIN={tr['site']}`, `H5P_PLAYER_ORIGIN={tr['player']}` and both "
+        f"Redis {STACK.redis_url} flushed, gunicorn as in run.py ({stack.WORKERS} {stack.WORKER_CLASS} workers x "
+        f"{stack.THREADS} threads) with `SITE_ORIGIN={tr['site']}`, `H5P_PLAYER_ORIGIN={tr['player']}` and both "
         f"hosts in `DJANGO_ALLOWED_HOSTS`, `STATIC_MANIFEST=true`. The minimal package of `tests/h5p/builders.py` "
         f"({tr['lesson']['package_bytes']} bytes) imported through `content_upload` (eager Celery); an H5P block "
         f"(`tests/h5p/player_support.h5p_block_add`) appended to the first Dutch text lesson, "
@@ -558,13 +519,13 @@ def write_results(data: dict) -> None:
         site_sum = sum(load["totals"].get("site", {}).values())
         player_sum = sum(load["totals"].get("player", {}).values())
         lines.append(
-            f"| {label} | {site_sum} B | {player_sum} B | **{load['total']} B** ({bench.kb(load['total'])}) | "
+            f"| {label} | {site_sum} B | {player_sum} B | **{load['total']} B** ({kb(load['total'])}) | "
             f"{len(load['rows'])} |"
         )
     lines += [
         "",
         f"The H5P block adds {with_h5p['total'] - without['total']} bytes "
-        f"({bench.kb(with_h5p['total'] - without['total'])}) to the lesson's first load. Cross-check: Playwright's own "
+        f"({kb(with_h5p['total'] - without['total'])}) to the lesson's first load. Cross-check: Playwright's own "
         f"`request.sizes()` (all frames) counted {with_h5p['playwright_total']} bytes in "
         f"{with_h5p['playwright_requests']} requests.",
         "",
@@ -720,62 +681,79 @@ def main() -> int:
     if len(sys.argv) > 1 and sys.argv[1] == "import-child":
         import_child(sys.argv[2], "--tracemalloc" in sys.argv)
         return 0
-    OUT_DIR.mkdir(parents=True, exist_ok=True)
-    return common.guarded(bench_run, one_line_unexpected=True)
+    return STACK.main(bench_run, one_line_unexpected=True)
 
 
 def bench_run(cleanup) -> int:
-    """The whole run; gunicorn, its log and the temp dir are registered on `cleanup` (common.guarded)."""
-    timings: dict[str, float] = {}
-    started_all = time.perf_counter()
-    port = bench.free_port()
+    """The whole run; gunicorn, its log and the temp dir are registered on `cleanup` (harness.frame.guarded)."""
+    timings = Timings()
+    port = stack.free_port()
     site, player = f"http://127.0.0.1:{port}", f"http://localhost:{port}"
-    env, temp = bench.temp_stack_env(cleanup, "oefenplein-h5p-bench-")
+    env, temp = STACK.temp_env(cleanup, "oefenplein-h5p-bench-")
     env.update({"SITE_ORIGIN": site, "H5P_PLAYER_ORIGIN": player, "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost"})
-    t0 = time.perf_counter()
-    bench.setup_stack(env)
-    timings["setup (database, static, demo content)"] = time.perf_counter() - t0
-
-    # 1. Import
-    t0 = time.perf_counter()
-    packages = {
-        "big": ("~50 MB: 2 mp4 + 4 mp3 + 8 png, JSON", PACKAGE_MB, False),
-        "quarter": ("~12.5 MB: the same files at a quarter of the size", PACKAGE_MB / 4, False),
-        "small": ("~50 MB: only 1 MiB files", PACKAGE_MB, True),
+    with timings.step("setup (database, static, demo content)"):
+        STACK.setup(env)
+    imp = measure_import(env, temp, timings)
+    with timings.step("transfer (gunicorn, Chromium)"):
+        transfer, server, health = measure_transfer(env, port, site, player, cleanup)
+    STACK.stop_server(server)
+    timings.total()
+    data = {
+        "machine": STACK.machine_facts(health),
+        "db": STACK.db_name,
+        "import": imp,
+        "import_findings": import_findings(imp),
+        "transfer": transfer,
+        "transfer_findings": transfer_findings(transfer),
+        "timings": timings,
     }
-    built = {}
-    for key, (_label, size, small) in packages.items():
-        built[key] = package_write(temp / f"{key}.h5p", size, small_files=small)
-        log(f"package {key}: {built[key]['archive_bytes']} bytes, {built[key]['members']} members")
-    timings["building the packages"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    runs = []
-    for i in range(RUNS):
-        result = import_run(env, built["big"], temp, use_tracemalloc=False, label=f"import-{i + 1}")
-        runs.append(result)
-        log(
-            f"import run {i + 1}: {result['import_seconds']:.2f} s, peaks "
-            + ", ".join(f"{n} {p['peak_rss_above_base_kib'] / 1024:.1f} MiB" for n, p in result["phases"].items())
-        )
-    variants = []
-    for key, (label, _size, _small) in packages.items():
-        result = import_run(env, built[key], temp, use_tracemalloc=True, label=f"import-tracemalloc-{key}")
-        variants.append({"key": key, "label": label, "package": built[key], "result": result})
-        log(f"tracemalloc {key}: " + ", ".join(
-            f"{n} {p['tracemalloc_peak_bytes'] / MIB:.1f} MiB" for n, p in result["phases"].items()
-        ))  # fmt: skip
-    imp = {"package": built["big"], "runs": runs, "tracemalloc": variants[0]["result"], "variants": variants}
-    timings["import runs"] = time.perf_counter() - t0
+    (STACK.out_dir / "results.json").write_text(json.dumps(data, indent=2, default=str))
+    write_results(data)
+    log(f"wrote {RESULTS_MD.relative_to(ROOT)} in {timings['total']:.0f} s")
+    return 0
+
+
+def measure_import(env: dict, temp, timings: Timings) -> dict:
+    """1. The three packages built, RUNS timed imports of the big one, one tracemalloc import of each."""
+    with timings.step("building the packages"):
+        packages = {
+            "big": ("~50 MB: 2 mp4 + 4 mp3 + 8 png, JSON", PACKAGE_MB, False),
+            "quarter": ("~12.5 MB: the same files at a quarter of the size", PACKAGE_MB / 4, False),
+            "small": ("~50 MB: only 1 MiB files", PACKAGE_MB, True),
+        }
+        built = {}
+        for key, (_label, size, small) in packages.items():
+            built[key] = package_write(temp / f"{key}.h5p", size, small_files=small)
+            log(f"package {key}: {built[key]['archive_bytes']} bytes, {built[key]['members']} members")
+    with timings.step("import runs"):
+        runs = []
+        for i in range(RUNS):
+            result = import_run(env, built["big"], temp, use_tracemalloc=False, label=f"import-{i + 1}")
+            runs.append(result)
+            log(
+                f"import run {i + 1}: {result['import_seconds']:.2f} s, peaks "
+                + ", ".join(f"{n} {p['peak_rss_above_base_kib'] / 1024:.1f} MiB" for n, p in result["phases"].items())
+            )
+        variants = []
+        for key, (label, _size, _small) in packages.items():
+            result = import_run(env, built[key], temp, use_tracemalloc=True, label=f"import-tracemalloc-{key}")
+            variants.append({"key": key, "label": label, "package": built[key], "result": result})
+            log(f"tracemalloc {key}: " + ", ".join(
+                f"{n} {p['tracemalloc_peak_bytes'] / MIB:.1f} MiB" for n, p in result["phases"].items()
+            ))  # fmt: skip
+        imp = {"package": built["big"], "runs": runs, "tracemalloc": variants[0]["result"], "variants": variants}
     for key in built:
         (temp / f"{key}.h5p").unlink()
+    return imp
 
-    # 2. Transfer
-    t0 = time.perf_counter()
+
+def measure_transfer(env: dict, port: int, site: str, player: str, cleanup) -> tuple[dict, object, dict]:
+    """2. The minimal package imported, gunicorn started, the lesson loaded before and after its H5P block."""
     setup_env = {k: v for k, v in env.items() if k != "REDIS_URL"}  # eager Celery: the import runs now
     lesson = setup_lesson(setup_env, "import")
     if lesson["status"] != "ready":
-        raise bench.BenchError(f"minimal package not ready: {lesson}")
-    server, health = bench.start_server(env, port, cleanup)
+        raise BenchError(f"minimal package not ready: {lesson}")
+    server, health = STACK.start_server(env, port, cleanup)
     log(f"player origin: {player}")
     without = chromium_load(port, lesson["lesson_url"], site, player, wait_exercise=False)
     log(f"lesson without H5P: {without['total']} bytes")
@@ -791,22 +769,7 @@ def bench_run(cleanup) -> int:
         "with_h5p": with_h5p,
         "gzip_estimates": estimates,
     }
-    timings["transfer (gunicorn, Chromium)"] = time.perf_counter() - t0
-    bench.stop_server(server)
-    timings["total"] = time.perf_counter() - started_all
-    data = {
-        "machine": bench.machine_facts(health),
-        "db": bench.DB_NAME,
-        "import": imp,
-        "import_findings": import_findings(imp),
-        "transfer": transfer,
-        "transfer_findings": transfer_findings(transfer),
-        "timings": timings,
-    }
-    (OUT_DIR / "results.json").write_text(json.dumps(data, indent=2, default=str))
-    write_results(data)
-    log(f"wrote {RESULTS_MD.relative_to(ROOT)} in {timings['total']:.0f} s")
-    return 0
+    return transfer, server, health
 
 
 if __name__ == "__main__":

@@ -37,15 +37,16 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-import common  # bench/common.py: the RESULTS.md section writer, the run frame, percentiles
-import run as bench  # bench/run.py: environment, service resets, the stack, /proc CPU readers, HTTP
+from harness import inside_django, machine, stack
+from harness.cpu import connections_per_worker, machine_cpu, postgres_is_ours, process_cpu
+from harness.frame import BENCH_DIR, ROOT, BenchError, log
+from harness.results import NOISY_REST_PCT, RESULTS_MD, percentile, verdict, write_section
 
-ROOT = bench.ROOT
-OUT_DIR = bench.BENCH_DIR / "out" / "load"
-RESULTS_MD = bench.BENCH_DIR / "RESULTS.md"
+STACK = stack.own_stack("LOAD", "oefenplein_bench_load", redis_db=7, out="load")
+OUT_DIR = STACK.out_dir
 SECTION_HEADING = "## Signed-in learners under load (Locust)"
-LOCUST = bench.VENV_BIN / "locust"
-LOCUSTFILE = bench.BENCH_DIR / "locust_learners.py"
+LOCUST = stack.VENV_BIN / "locust"
+LOCUSTFILE = BENCH_DIR / "locust_learners.py"
 
 STEPS = [int(n) for n in os.environ.get("BENCH_LOAD_STEPS", "100,200,300,400,500,600,700,800").split(",")]
 STEP_SECONDS = float(os.environ.get("BENCH_LOAD_STEP_SECONDS", "60"))
@@ -53,17 +54,11 @@ PIN = "4827"
 TARGET_LEARNERS = 500
 TARGET_P95_MS = 300
 
-bench.DB_NAME = os.environ.get("BENCH_LOAD_DB", "oefenplein_bench_load")
-bench.REDIS_URL = os.environ.get("BENCH_LOAD_REDIS_URL", "redis://127.0.0.1:6379/7")
-bench.OUT_DIR = OUT_DIR
-
-log = common.log
-
 
 # --- Preparation (runs inside Django, in a subprocess with the bench environment) ---------------
 
 
-def prepare(count: int) -> dict:
+def prepare(count: str) -> dict:
     """`count` learners, the Dutch lessons with their questions, the Dutch simulator pages."""
     from django.contrib.auth import get_user_model
     from django.test import override_settings
@@ -73,8 +68,7 @@ def prepare(count: int) -> dict:
     from accounts import services
     from accounts.models import LearnerSignIn
     from accounts.pin_hasher import pin_hash
-    from lessons.activities import lesson_activity_id, question_activity_id
-    from lessons.models import LessonPage
+    from lessons.activities import lesson_activity_id
     from sandboxes.models import Scenario
 
     coach = get_user_model().objects.create_user("bench-coach", display_name="Bench coach")
@@ -84,23 +78,16 @@ def prepare(count: int) -> dict:
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         made = [
             services.learner_create(coach=coach, display_name=f"Leerder {n}", language="nl", kind="pin")
-            for n in range(1, count + 1)
+            for n in range(1, int(count) + 1)
         ]
     secret = pin_hash(PIN)
     LearnerSignIn.objects.filter(user__in=[new.learner for new in made]).update(secret=secret)
     learners = [{"code": new.learner.learner_sign_in.code, "pin": PIN} for new in made]
 
-    lessons = []
-    for lesson in LessonPage.objects.live().filter(locale__language_code="nl").order_by("path"):
-        questions = []
-        for block in lesson.body:
-            if block.block_type == "question":
-                options = block.value["options"]
-                correct = next(index for index, option in enumerate(options) if option["correct"])
-                questions.append(
-                    {"id": question_activity_id(lesson, block.id), "correct": correct, "options": len(options)}
-                )
-        lessons.append({"url": lesson.url, "id": lesson_activity_id(lesson), "questions": questions})
+    lessons = [
+        {"url": lesson.url, "id": lesson_activity_id(lesson), "questions": inside_django.question_activities(lesson)}
+        for lesson in inside_django.dutch_lessons()
+    ]
     with translation.override("nl"):
         simulators = [
             reverse("sandboxes:play", args=[scenario.slug])
@@ -131,7 +118,7 @@ class CpuSampler(threading.Thread):
 
     def run(self):
         while not self.halt.is_set():
-            self.samples.append((time.time(), bench.process_cpu(), bench.machine_cpu()))
+            self.samples.append((time.time(), process_cpu(), machine_cpu()))
             self.halt.wait(2)
 
     def at(self, moment: float):
@@ -149,13 +136,7 @@ def category(pid: int, comm: str, ppid: int, roles: dict) -> str:
     if pid == roles["locust"] or ppid == roles["locust"]:
         return "locust"
     if comm.startswith("postgres"):
-        try:
-            title = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
-            title = ""
-        if "(" in title and f" {bench.DB_NAME} " not in title:
-            return "other"  # another database's backend (another helper, another bench)
-        return "postgresql"
+        return "postgresql" if postgres_is_ours(pid, STACK.db_name) else "other"
     if comm.startswith("redis-server"):
         return "redis"
     return "other"
@@ -204,9 +185,9 @@ def step_figures(data: dict, steps: list[int]) -> list[dict]:
             return {
                 "shed": len(shed),
                 "requests": len(requests),
-                "p50_ms": round(common.percentile(times, 0.50), 1),
-                "p95_ms": round(common.percentile(times, 0.95), 1),
-                "p99_ms": round(common.percentile(times, 0.99), 1),
+                "p50_ms": round(percentile(times, 0.50), 1),
+                "p95_ms": round(percentile(times, 0.95), 1),
+                "p99_ms": round(percentile(times, 0.99), 1),
                 "max_ms": round(times[-1], 1) if times else float("nan"),
                 "errors": len(failed),
                 "statuses": {str(s): sum(1 for r in failed if r[3] == s) for s in sorted({r[3] for r in failed})},
@@ -254,16 +235,10 @@ def statement_rows(pg_url: str, acknowledged: list[str], queued: set[str]) -> di
 
 
 def start_gunicorn(env: dict, port: int, cleanup) -> subprocess.Popen:
-    log_file = cleanup.enter_context((OUT_DIR / "gunicorn.log").open("w"))
+    """gunicorn as production runs it: deploy/gunicorn.conf.py, the port through GUNICORN_BIND."""
     env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_LOGLEVEL": env.get("GUNICORN_LOGLEVEL", "warning")}
-    args = [str(bench.GUNICORN), "-c", str(ROOT / "deploy" / "gunicorn.conf.py"), "learn.wsgi:application"]
-    (OUT_DIR / "gunicorn.cmd").write_text(" ".join(args) + "\n")
-    server = subprocess.Popen(
-        args, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True
-    )
-    cleanup.callback(bench.stop_gunicorn, server)
-    health = bench.wait_healthy(server, port)
-    log(f"gunicorn (deploy/gunicorn.conf.py) pid {server.pid} on 127.0.0.1:{port}: /healthz {health['status']}")
+    args = [str(stack.GUNICORN), "-c", str(ROOT / "deploy" / "gunicorn.conf.py"), "learn.wsgi:application"]
+    server, _health = STACK.start_server(env, port, cleanup, args)
     return server
 
 
@@ -279,7 +254,7 @@ def run_locust(env: dict, port: int, data_path: Path, out_path: Path, sampler: C
             now_step = int((time.time() - started) // STEP_SECONDS)
             if now_step != step and time.time() - started >= now_step * STEP_SECONDS + STEP_SECONDS / 2:
                 step = now_step
-                sampler.spread[step] = list(bench.connections_per_worker(server_pid, port).values())
+                sampler.spread[step] = list(connections_per_worker(server_pid, port).values())
                 log(f"step {step + 1}/{len(STEPS)}: {STEPS[min(step, len(STEPS) - 1)]} learners; "
                     f"connections per worker {sampler.spread[step]}")  # fmt: skip
             time.sleep(1)
@@ -287,19 +262,19 @@ def run_locust(env: dict, port: int, data_path: Path, out_path: Path, sampler: C
 
 
 def body(cleanup) -> int:
-    OUT_DIR.mkdir(parents=True, exist_ok=True)
-    env, _temp = bench.temp_stack_env(cleanup, "oefenplein-load-")
+    env, _temp = STACK.temp_env(cleanup, "oefenplein-load-")
     for key in ("PROGRESS_RATE_BATCHES", "PROGRESS_RATE_STATEMENTS"):
         env.pop(key)  # production's per-learner limits: real learners at one action every 10 s stay far below
-    bench.setup_stack(env)
-    out = bench.run_step("prepare-learners", [sys.executable, __file__, "prepare", str(max(STEPS))], env)
-    prepared = json.loads(next(line for line in out.splitlines() if line.startswith("BENCH_LOAD="))[11:])
+    STACK.setup(env)
+    prepared = STACK.child_json(
+        "prepare-learners", [sys.executable, __file__, "prepare", str(max(STEPS))], env, "BENCH_LOAD"
+    )
     data_path = OUT_DIR / "learners.json"
     data_path.write_text(json.dumps(prepared))
     log(f"{len(prepared['learners'])} learners made in {prepared['seconds']} s; {len(prepared['lessons'])} lessons, "
         f"{len(prepared['simulators'])} simulators")  # fmt: skip
 
-    port = int(os.environ.get("BENCH_LOAD_PORT") or bench.free_port())
+    port = int(os.environ.get("BENCH_LOAD_PORT") or stack.free_port())
     server = start_gunicorn(env, port, cleanup)
     sampler = CpuSampler()
     sampler.start()
@@ -310,9 +285,9 @@ def body(cleanup) -> int:
     time.sleep(2)
     sampler.halt.set()
     if not out_path.exists():
-        raise common.BenchError(f"locust wrote no result; see {OUT_DIR / 'locust.log'}")
+        raise BenchError(f"locust wrote no result; see {OUT_DIR / 'locust.log'}")
     data = json.loads(out_path.read_text())
-    bench.stop_server(server)
+    STACK.stop_server(server)
 
     workers = sorted({pid for _t, procs, _m in sampler.samples for pid, proc in procs.items() if proc[1] == server.pid})
     roles = {"master": server.pid, "locust": locust_pid, "workers": workers}
@@ -325,13 +300,13 @@ def body(cleanup) -> int:
         requests = row["all"]["requests"] - row["all"]["shed"]  # a shed request costs next to nothing
         row["site_cpu_ms_per_request"] = round(site / 100 * row["seconds"] * 1000 / requests, 1) if requests else 0.0
     queued = {sid for ids in data["left"].values() for sid in ids}
-    accounting = statement_rows(f"{bench.PG_URL}/{bench.DB_NAME}", data["acknowledged"], queued)
+    accounting = statement_rows(STACK.database_url, data["acknowledged"], queued)
     result = {
         "date": datetime.now(UTC).strftime("%a %b %d %H:%M:%S UTC %Y"),
         "machine": {
-            "cpu": common.cpu_model(),
+            "cpu": machine.cpu_model(),
             "cores": os.cpu_count(),
-            "postgresql": common.postgres_version(f"{bench.PG_URL}/{bench.DB_NAME}"),
+            "postgresql": machine.postgres_version(STACK.database_url),
         },  # fmt: skip
         "gunicorn": gunicorn_settings(env),
         "steps": rows,
@@ -345,7 +320,7 @@ def body(cleanup) -> int:
         "pacing": float(os.environ.get("BENCH_LOAD_PACING", "10")),
     }
     (OUT_DIR / "result.json").write_text(json.dumps(result, indent=1))
-    common.write_section(RESULTS_MD, "\n".join(section(result)))
+    write_section(RESULTS_MD, "\n".join(section(result)))
     for row in rows:
         log(f"{row['learners']} learners: {row['rps']} req/s, p50 {row['all']['p50_ms']} ms, p95 {row['all']['p95_ms']} "
             f"ms, p99 {row['all']['p99_ms']} ms, errors {row['all']['errors']}; CPU {row['cpu']}")  # fmt: skip
@@ -395,15 +370,15 @@ def section(result: dict) -> list[str]:
         "| --- | --- | --- | --- |",
         f"| {TARGET_LEARNERS} signed-in learners, p95 of all requests, errors | <= {TARGET_P95_MS} ms, 0 | "
         + (f"{target['all']['p95_ms']:.0f} ms, {target['all']['errors']}" if target else "not measured")
-        + f" | {bench.verdict(target_ok)} |",
+        + f" | {verdict(target_ok)} |",
         f"| largest step with p95 <= {TARGET_P95_MS} ms and 0 errors | >= {TARGET_LEARNERS} | "
         + (f"{best['learners']} learners" if best else "none")
-        + f" | {bench.verdict(bool(best and best['learners'] >= TARGET_LEARNERS))} |",
+        + f" | {verdict(bool(best and best['learners'] >= TARGET_LEARNERS))} |",
         f"| statements acknowledged = rows stored; duplicate rows | equal, 0 | {acc['acknowledged']} acknowledged, "
         f"{acc['rows']} rows ({acc['acknowledged_not_stored']} acknowledged but missing; "
         f"{acc['stored_answer_lost_still_queued']} stored whose answer the client never got, still in its queue to be "
         f"sent again; {acc['stored_not_acknowledged']} stored otherwise unaccounted); {acc['duplicate_rows']} "
-        f"| {bench.verdict(clean)} |",
+        f"| {verdict(clean)} |",
         "",
         f"Peak throughput: {peak['rps']:.0f} requests/s at {peak['learners']} learners." if peak else "",
         f"Statement posts: {result['told']['stored']} stored and {result['told']['duplicates']} duplicates as the "
@@ -489,11 +464,11 @@ def section(result: dict) -> list[str]:
             "any worker, so learn/overload.py can only refuse them once a worker reads them; a client that gives up "
             "first (Locust after 60 s) shows as status 0.",
         ]
-    busy = [r for r in rows if r["cpu"].get("other", 0) > bench.NOISY_REST_PCT]
+    busy = [r for r in rows if r["cpu"].get("other", 0) > NOISY_REST_PCT]
     if busy:
         lines += [
             "",
-            f"**The machine was shared**: other processes used more than {bench.NOISY_REST_PCT}% of a core during the "
+            f"**The machine was shared**: other processes used more than {NOISY_REST_PCT}% of a core during the "
             f"steps of {', '.join(str(r['learners']) for r in busy)} learners; the figures understate what a quiet "
             "machine does.",
         ]
@@ -507,11 +482,9 @@ def section(result: dict) -> list[str]:
 
 
 def main() -> int:
-    if len(sys.argv) == 3 and sys.argv[1] == "prepare":
-        common.django_setup()
-        print("BENCH_LOAD=" + json.dumps(prepare(int(sys.argv[2]))))
-        return 0
-    return common.guarded(body, one_line_unexpected=True)
+    if len(sys.argv) > 1:
+        return inside_django.child_main(sys.argv, {"prepare": prepare}, "BENCH_LOAD")
+    return STACK.main(body, one_line_unexpected=True)
 
 
 if __name__ == "__main__":

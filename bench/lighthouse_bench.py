@@ -5,7 +5,7 @@ performance >= 95, with Lighthouse's default mobile settings (Moto G Power scree
 and 4x CPU slowdown). It writes the section "Lighthouse (mobile)" of bench/RESULTS.md (only that section: every
 other byte of the file stays as it was), raw reports and logs under bench/out/lighthouse/.
 
-1. **Stack.** As bench/run.py (its helpers): database `oefenplein_bench_lighthouse` dropped and created, Redis
+1. **Stack.** As bench/run.py (bench/harness/stack.py): database `oefenplein_bench_lighthouse` dropped and created, Redis
    db 7 flushed (its own, so it never drops another bench's data), `migrate`, `collectstatic` with
    STATIC_MANIFEST=true (hashed names, gzip and brotli copies) into a temp dir, `load_demo --no-users`,
    gunicorn as in run.py on 127.0.0.1.
@@ -33,12 +33,14 @@ import sys
 import time
 from urllib.parse import urlsplit
 
-import common  # bench/common.py: the RESULTS.md section writer, the run frame, the step runner
-import run as bench  # bench/run.py: environment, service resets, gunicorn, HTTP, machine facts
+from harness import stack
+from harness.browser import CHROMIUM
+from harness.frame import ROOT, BenchError, log
+from harness.http_client import http_get
+from harness.results import RESULTS_MD, write_section
 
-ROOT = bench.ROOT
-OUT_DIR = bench.BENCH_DIR / "out" / "lighthouse"
-RESULTS_MD = bench.BENCH_DIR / "RESULTS.md"
+STACK = stack.own_stack("LIGHTHOUSE", "oefenplein_bench_lighthouse", redis_db=7, out="lighthouse")
+OUT_DIR = STACK.out_dir
 SECTION_HEADING = "## Lighthouse (mobile)"
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 RUNS = int(os.environ.get("BENCH_LIGHTHOUSE_RUNS", "3"))
@@ -47,12 +49,6 @@ TARGET_PERFORMANCE = 95
 CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-quic --no-first-run " + (
     "--disable-background-networking --disable-component-update --disable-sync"
 )
-
-bench.DB_NAME = os.environ.get("BENCH_LIGHTHOUSE_DB", "oefenplein_bench_lighthouse")
-bench.REDIS_URL = os.environ.get("BENCH_LIGHTHOUSE_REDIS_URL", "redis://127.0.0.1:6379/7")
-bench.OUT_DIR = OUT_DIR
-
-log = bench.log
 
 PAGE_FACTS = r"""
 import json
@@ -68,17 +64,13 @@ print("LH_PAGES=" + json.dumps({"home": home.get_url(), "simulator": simulator})
 
 
 def page_paths(env: dict) -> dict:
-    targets = bench.find_targets(env)
-    out = bench.run_step("page-facts", [sys.executable, "manage.py", "shell", "-c", PAGE_FACTS], env)
-    for line in out.splitlines():
-        if line.startswith("LH_PAGES="):
-            facts = json.loads(line.split("=", 1)[1])
-            return {
-                "home": (facts["home"], "Dutch home page"),
-                "lesson": (targets["lesson_url"], f"Dutch text lesson \u201c{targets['lesson_title']}\u201d"),
-                "simulator": (facts["simulator"], "Dutch simulator (train)"),
-            }
-    raise bench.BenchError("page facts: no result")
+    targets = stack.find_targets(STACK, env)
+    facts = STACK.manage_json("page-facts", PAGE_FACTS, env, "LH_PAGES")
+    return {
+        "home": (facts["home"], "Dutch home page"),
+        "lesson": (targets["lesson_url"], f"Dutch text lesson \u201c{targets['lesson_title']}\u201d"),
+        "simulator": (facts["simulator"], "Dutch simulator (train)"),
+    }
 
 
 def lighthouse_version() -> str:
@@ -90,7 +82,7 @@ def lighthouse_run(url: str, name: str, number: int, attempts: int = 3) -> dict:
     for attempt in range(1, attempts + 1):
         try:
             return lighthouse_attempt(url, name, number)
-        except bench.BenchError as error:
+        except BenchError as error:
             if attempt == attempts:
                 raise
             log(f"{name} run {number}, attempt {attempt}: {str(error).splitlines()[-1][:200]}; trying again")
@@ -103,7 +95,7 @@ def lighthouse_attempt(url: str, name: str, number: int) -> dict:
     args = [
         str(LIGHTHOUSE),
         url,
-        f"--chrome-path={bench.CHROMIUM}",
+        f"--chrome-path={CHROMIUM}",
         f"--chrome-flags={CHROME_FLAGS}",
         "--only-categories=performance,accessibility",
         "--form-factor=mobile",
@@ -112,13 +104,13 @@ def lighthouse_attempt(url: str, name: str, number: int) -> dict:
         "--quiet",
     ]
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HTTP_PROXY", "HTTPS_PROXY", "http_", "https_"))}
-    env["CHROME_PATH"] = str(bench.CHROMIUM)
+    env["CHROME_PATH"] = str(CHROMIUM)
     started = time.perf_counter()
     report_path.unlink(missing_ok=True)
-    proc = common.run_logged(args, env, OUT_DIR / f"{name}-{number}.log", timeout=240)
+    proc = stack.run_logged(args, env, OUT_DIR / f"{name}-{number}.log", timeout=240)
     if proc.returncode != 0 or not report_path.exists():
         tail = "\n".join((proc.stdout + proc.stderr).splitlines()[-20:])
-        raise bench.BenchError(f"lighthouse {name} run {number} failed (exit {proc.returncode})\n{tail}")
+        raise BenchError(f"lighthouse {name} run {number} failed (exit {proc.returncode})\n{tail}")
     report = json.loads(report_path.read_text())
     figures = report_figures(report, url)
     figures["seconds"] = time.perf_counter() - started
@@ -130,7 +122,7 @@ def report_figures(report: dict, url: str) -> dict:
     audits = report["audits"]
     categories = report["categories"]
     if report.get("runtimeError"):
-        raise bench.BenchError(f"lighthouse runtime error on {url}: {report['runtimeError']}")
+        raise BenchError(f"lighthouse runtime error on {url}: {report['runtimeError']}")
 
     def numeric(audit_id: str) -> float | None:
         return audits.get(audit_id, {}).get("numericValue")
@@ -193,7 +185,7 @@ def median_run(runs: list[dict]) -> dict:
     return ordered[len(ordered) // 2]
 
 
-# --- RESULTS.md: only this section (common.write_section) ---------------------------------------
+# --- RESULTS.md: only this section (harness.results.write_section) ---------------------------------------
 
 
 def passes(row: dict) -> bool:
@@ -269,28 +261,27 @@ def section_lines(data: dict) -> list[str]:
 
 
 def main() -> int:
-    OUT_DIR.mkdir(parents=True, exist_ok=True)
-    return common.guarded(bench_run)
+    return STACK.main(bench_run)
 
 
 def bench_run(cleanup) -> int:
-    """The whole run; gunicorn, its log and the temp dir are registered on `cleanup` (common.guarded)."""
-    if not bench.CHROMIUM.exists():
-        raise bench.BenchError(f"{bench.CHROMIUM} not found: Lighthouse needs a browser")
+    """The whole run; gunicorn, its log and the temp dir are registered on `cleanup` (harness.frame.guarded)."""
+    if not CHROMIUM.exists():
+        raise BenchError(f"{CHROMIUM} not found: Lighthouse needs a browser")
     if not LIGHTHOUSE.exists():
-        raise bench.BenchError(f"{LIGHTHOUSE} not found: run `npm ci`")
-    env, _temp = bench.temp_stack_env(cleanup, "oefenplein-lighthouse-bench-")
-    bench.setup_stack(env)
+        raise BenchError(f"{LIGHTHOUSE} not found: run `npm ci`")
+    env, _temp = STACK.temp_env(cleanup, "oefenplein-lighthouse-bench-")
+    STACK.setup(env)
     paths = page_paths(env)
 
-    port = bench.free_port()
-    server, health = bench.start_server(env, port, cleanup)
+    port = stack.free_port()
+    server, health = STACK.start_server(env, port, cleanup)
 
     version = lighthouse_version()
     pages = {}
     for name, (path, label) in paths.items():
         url = f"http://127.0.0.1:{port}{path}"
-        bench.http_get(port, path, {"Accept-Encoding": "gzip, br", "Accept-Language": "nl"})  # fill the cache
+        http_get(port, path, {"Accept-Encoding": "gzip, br", "Accept-Language": "nl"})  # fill the cache
         runs = []
         for number in range(1, RUNS + 1):
             figures = lighthouse_run(url, name, number)
@@ -302,23 +293,23 @@ def bench_run(cleanup) -> int:
                 + (f", FOREIGN {figures['foreign_requests']}" if figures["foreign_requests"] else "")
             )
         pages[name] = {"path": path, "label": label, "runs": runs, "median": median_run(runs)}
-    bench.stop_server(server)
+    STACK.stop_server(server)
     node = subprocess.run(["node", "--version"], capture_output=True, text=True, timeout=30).stdout.strip()
     data = {
         "date": time.strftime("%Y-%m-%d %H:%M %Z"),
-        "machine": bench.machine_facts(health),
-        "db": bench.DB_NAME,
-        "redis": bench.REDIS_URL,
+        "machine": STACK.machine_facts(health),
+        "db": STACK.db_name,
+        "redis": STACK.redis_url,
         "lighthouse": version,
         "node": node.lstrip("v"),
         "browser": subprocess.run(
-            [str(bench.CHROMIUM), "--version"], capture_output=True, text=True, timeout=30
+            [str(CHROMIUM), "--version"], capture_output=True, text=True, timeout=30
         ).stdout.strip(),
         "runs": RUNS,
         "pages": pages,
     }
     (OUT_DIR / "results.json").write_text(json.dumps(data, indent=2, default=str))
-    common.write_section(RESULTS_MD, "\n".join(section_lines(data)))
+    write_section(RESULTS_MD, "\n".join(section_lines(data)))
     log(f"wrote the section {SECTION_HEADING[3:]!r} of {RESULTS_MD.relative_to(ROOT)}")
     print()
     for name, page in pages.items():

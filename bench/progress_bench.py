@@ -9,7 +9,7 @@ gunicorn, PostgreSQL database and Redis db. This file has two halves:
     into server-side sessions, activity ids of the demo lessons, pages and learning records) and
     prints one `BENCH_PROGRESS=<json>` line.
   * **Measurement**, imported by run.py: a threaded keep-alive HTTP client that posts statement
-    batches, and run.py's own load generator for the "My learning" page.
+    batches, and the harness's load generator (bench/harness/load.py) for the "My learning" page.
 
 Method and targets: bench/README.md ("Learning records"). Knobs (environment): BENCH_INGEST_DURATION
 (s, 15), BENCH_INGEST_WARMUP (s, 2), BENCH_MY_LEARNING_DURATION (s, 10), BENCH_MY_LEARNING_WARMUP (s, 2).
@@ -30,7 +30,11 @@ from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import common  # bench/common.py: Django in a child, the modules and lessons a bench makes
+from harness import inside_django, load
+from harness.cpu import Window
+from harness.frame import BenchError, log
+from harness.http_client import BROWSER_HEADERS, http_get
+from harness.results import cpu_row, percentile, shared_machine_warning, verdict
 
 INGEST_PATH = "/api/progress/statements"
 MY_LEARNING_PATH = "/nl/my-learning/"
@@ -59,45 +63,6 @@ TARGET_MY_LEARNING_P95_MS = 100
 # --- Preparation (runs inside Django, in a subprocess with the bench environment) ---------------
 
 
-def _learner(username: str, display_name: str):
-    """A learner account like a coach makes it: no password, member of the Learners group."""
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
-
-    from accounts import roles
-
-    user = get_user_model().objects.create_user(username, display_name=display_name)
-    user.groups.add(Group.objects.get_or_create(name=roles.LEARNERS)[0])
-    return user
-
-
-def _session_for(user) -> str:
-    """Sign `user` in server-side, exactly as a sign-in view does (Django's `login()` on a new session
-    of the configured engine, Redis here), and return the session key a browser would get as cookie."""
-    from importlib import import_module
-
-    from django.conf import settings
-    from django.contrib.auth import login
-    from django.http import HttpRequest
-
-    request = HttpRequest()
-    request.session = import_module(settings.SESSION_ENGINE).SessionStore()
-    login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
-    request.session.save()
-    return request.session.session_key
-
-
-def _cookie_names() -> dict:
-    from django.conf import settings
-
-    return {
-        "session_cookie": settings.SESSION_COOKIE_NAME,
-        "csrf_cookie": settings.CSRF_COOKIE_NAME,
-        # The header the CSRF middleware reads (HTTP_X_CSRFTOKEN -> X-CSRFToken).
-        "csrf_header": settings.CSRF_HEADER_NAME.removeprefix("HTTP_").replace("_", "-"),
-    }
-
-
 def ingest_setup() -> dict:
     """Activity ids of every live Dutch demo lesson and its questions, and 10 signed-in learners.
 
@@ -109,34 +74,30 @@ def ingest_setup() -> dict:
     from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
     from django.utils.crypto import get_random_string
 
-    from lessons.activities import lesson_activity_id, question_activity_id
-    from lessons.models import LessonPage
+    from lessons.activities import lesson_activity_id
 
-    lessons = []
-    for lesson in LessonPage.objects.live().filter(locale__language_code="nl").order_by("path"):
-        questions = []
-        for block in lesson.body:
-            if block.block_type == "question":
-                options = block.value["options"]
-                correct = next(index for index, option in enumerate(options) if option["correct"])
-                questions.append(
-                    {"id": question_activity_id(lesson, block.id), "correct": correct, "options": len(options)}
-                )
-        lessons.append({"id": lesson_activity_id(lesson), "title": lesson.title, "questions": questions})
+    lessons = [
+        {
+            "id": lesson_activity_id(lesson),
+            "title": lesson.title,
+            "questions": inside_django.question_activities(lesson),
+        }
+        for lesson in inside_django.dutch_lessons()
+    ]
     if not lessons:
         raise SystemExit("no live Dutch lessons: did load_demo run?")
     learners = []
     for number in range(1, INGEST_CLIENTS + 1):
-        user = _learner(f"bench-ingest-{number:02d}", f"Bench {number}")
+        user = inside_django.learner(f"bench-ingest-{number:02d}", f"Bench {number}")
         learners.append(
             {
                 "username": user.username,
-                "session": _session_for(user),
+                "session": inside_django.session_for(user),
                 "csrf": get_random_string(CSRF_SECRET_LENGTH, allowed_chars=CSRF_ALLOWED_CHARS),
             }
         )
     probe = _ingest_probe(lessons)
-    return {"lessons": lessons, "learners": learners, "probe": probe, **_cookie_names()}
+    return {"lessons": lessons, "learners": learners, "probe": probe, **inside_django.cookie_names()}
 
 
 def _ingest_probe(lessons: list[dict]) -> dict:
@@ -152,7 +113,7 @@ def _ingest_probe(lessons: list[dict]) -> dict:
 
     from progress.services import statements_ingest
 
-    user = _learner("bench-ingest-probe", "Bench probe")
+    user = inside_django.learner("bench-ingest-probe", "Bench probe")
     script = _LearnerScript(lessons, seed=99)
     for _ in range(5):
         statements_ingest(user=user, statements=script.batch())
@@ -203,7 +164,7 @@ def _records_for(user, modules: list) -> int:
             done = lesson_number < finished
             answers = {f"q{n}": {"first": n != 2, "last": True} for n in range(QUESTIONS_PER_LESSON)}
             lesson_rows.append(
-                common.lesson_record(
+                inside_django.lesson_record(
                     user,
                     module,
                     lesson,
@@ -328,17 +289,17 @@ def my_learning_setup() -> dict:
         }
 
     def lesson_fields(number: int, lesson: int) -> dict:
-        return common.text_lesson(
+        return inside_django.text_lesson(
             f"Benchles {number:02d}.{lesson:02d}", f"benchles-{lesson:02d}", "Een les om te meten."
         )
 
     started = time.perf_counter()
     catalogue = lesson_selectors.catalogue_page(locale=Locale.objects.get(language_code="nl"))
-    modules = common.add_modules(catalogue, MODULES, LESSONS_PER_MODULE, module_fields, lesson_fields)
+    modules = inside_django.add_modules(catalogue, MODULES, LESSONS_PER_MODULE, module_fields, lesson_fields)
     pages_seconds = time.perf_counter() - started
 
-    many = _learner("bench-many", "Veel modules")
-    few = _learner("bench-few", "Twee modules")
+    many = inside_django.learner("bench-many", "Veel modules")
+    few = inside_django.learner("bench-few", "Twee modules")
     many_records = _records_for(many, modules)
     few_records = _records_for(few, modules[:FEW_MODULES])
     many_queries = _page_queries(many)
@@ -349,38 +310,23 @@ def my_learning_setup() -> dict:
         "pages_seconds": round(pages_seconds, 1),
         "many": {"username": many.username, "modules": len(modules), "lesson_records": many_records, **many_queries},
         "few": {"username": few.username, "modules": FEW_MODULES, "lesson_records": few_records, **few_queries},
-        "session": _session_for(many),
+        "session": inside_django.session_for(many),
         "profile": profile,
-        **_cookie_names(),
+        **inside_django.cookie_names(),
     }
 
 
-def prepare_main(argv: list[str]) -> int:
-    steps = {"ingest-setup": ingest_setup, "my-learning-setup": my_learning_setup}
-    if len(argv) != 2 or argv[1] not in steps:
-        print(f"usage: {argv[0]} {'|'.join(steps)}", file=sys.stderr)
-        return 2
-    common.django_setup()
-    result = steps[argv[1]]()
-    print("BENCH_PROGRESS=" + json.dumps(result))
-    return 0
+# --- Measurement (imported by bench/run.py; `stack` is its harness.stack.Stack) --------------------------
 
 
-# --- Measurement (imported by bench/run.py; `bench` is run.py's module) ---------------------------
+def _prepare(stack, step: str, env: dict[str, str]) -> dict:
+    return stack.child_json(step, [sys.executable, str(Path(__file__).resolve()), step], env, "BENCH_PROGRESS")
 
 
-def _prepare(bench, step: str, env: dict[str, str]) -> dict:
-    out = bench.run_step(step, [sys.executable, str(Path(__file__).resolve()), step], env)
-    for line in out.splitlines():
-        if line.startswith("BENCH_PROGRESS="):
-            return json.loads(line.split("=", 1)[1])
-    raise bench.BenchError(f"{step} printed no result; see {bench.OUT_DIR / (step + '.log')}")
-
-
-def _statement_count(bench) -> int:
+def _statement_count(stack) -> int:
     import psycopg
 
-    with psycopg.connect(f"{bench.PG_URL}/{bench.DB_NAME}", connect_timeout=5) as conn:
+    with psycopg.connect(stack.database_url, connect_timeout=5) as conn:
         return conn.execute("SELECT count(*) FROM progress_statement").fetchone()[0]
 
 
@@ -443,7 +389,7 @@ class _ClientLog:
         self.error_samples.setdefault(kind, sample[:300])
 
 
-def _ingest_client(port: int, setup: dict, learner: dict, seed: int, stop_at: float, log: _ClientLog) -> None:
+def _ingest_client(port: int, setup: dict, learner: dict, seed: int, stop_at: float, record: _ClientLog) -> None:
     script = _LearnerScript(setup["lessons"], seed)
     headers = {
         "Content-Type": "application/json",
@@ -458,7 +404,7 @@ def _ingest_client(port: int, setup: dict, learner: dict, seed: int, stop_at: fl
             statements = script.batch()
             for statement in statements:
                 verb = statement["verb"]["id"].rsplit("/", 1)[-1]
-                log.verbs[verb] = log.verbs.get(verb, 0) + 1
+                record.verbs[verb] = record.verbs.get(verb, 0) + 1
             body = json.dumps(statements).encode()
             started = time.perf_counter()
             try:
@@ -466,17 +412,17 @@ def _ingest_client(port: int, setup: dict, learner: dict, seed: int, stop_at: fl
                 response = conn.getresponse()
                 payload = response.read()
             except (OSError, http.client.HTTPException) as error:
-                log.error(type(error).__name__, str(error))
+                record.error(type(error).__name__, str(error))
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
                 time.sleep(0.01)
                 continue
             finished = time.perf_counter()
             if response.status != 200:
-                log.error(f"status {response.status}", payload.decode("utf-8", "replace"))
+                record.error(f"status {response.status}", payload.decode("utf-8", "replace"))
                 continue
             answer = json.loads(payload)
-            log.batches.append((finished, finished - started, int(answer["stored"]), int(answer["duplicates"])))
+            record.batches.append((finished, finished - started, int(answer["stored"]), int(answer["duplicates"])))
             if response.getheader("Connection", "").lower() == "close":
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
@@ -484,12 +430,12 @@ def _ingest_client(port: int, setup: dict, learner: dict, seed: int, stop_at: fl
         conn.close()
 
 
-def measure_ingest(bench, port: int, server_pid: int, setup: dict) -> dict:
+def measure_ingest(stack, port: int, server_pid: int, setup: dict) -> dict:
     """10 learners, each on its own keep-alive connection in its own thread, post batches of 20 as fast as
     the server answers (closed loop) for warm-up + duration; figures from the batches answered inside the
     measured window; then COUNT(*) of progress_statement against what the clients were told was stored."""
-    before = _statement_count(bench)
-    bench.log(
+    before = _statement_count(stack)
+    log(
         f"statement ingest: {INGEST_CLIENTS} learners x batches of {INGEST_BATCH}, warm-up {INGEST_WARMUP:.0f} s, "
         f"then {INGEST_DURATION:.0f} s ({len(setup['lessons'])} lessons' activity ids)"
     )
@@ -504,42 +450,34 @@ def measure_ingest(bench, port: int, server_pid: int, setup: dict) -> dict:
     for thread in threads:
         thread.start()
     time.sleep(max(0.0, window_start - time.perf_counter()))
-    meter = bench.CpuMeter(server_pid)
-    spread: list[int] = []
-    sampler = threading.Timer(
-        INGEST_DURATION / 2,
-        lambda: spread.extend(sorted(bench.connections_per_worker(server_pid, port).values(), reverse=True)),
-    )
-    sampler.start()
-    meter.start()
-    time.sleep(max(0.0, stop_at - time.perf_counter()))
-    cpu = meter.stop()
-    sampler.cancel()
+    with Window(server_pid, port, stack.db_name, INGEST_DURATION) as measured:
+        time.sleep(max(0.0, stop_at - time.perf_counter()))
+    cpu, spread = measured.cpu, measured.spread
     for thread in threads:
         thread.join(timeout=30)
     if any(thread.is_alive() for thread in threads):
-        raise bench.BenchError("an ingest client did not finish within 30 s of the end of the window")
-    after = _statement_count(bench)
+        raise BenchError("an ingest client did not finish within 30 s of the end of the window")
+    after = _statement_count(stack)
 
-    all_batches = [batch for log in logs for batch in log.batches]
+    all_batches = [batch for client in logs for batch in client.batches]
     window = [batch for batch in all_batches if window_start <= batch[0] <= stop_at]
     latencies = sorted(batch[1] for batch in window)
     errors: dict[str, int] = {}
     samples: dict[str, str] = {}
     verbs: dict[str, int] = {}
-    for log in logs:
-        for kind, count in log.errors.items():
+    for client in logs:
+        for kind, count in client.errors.items():
             errors[kind] = errors.get(kind, 0) + count
-            samples.setdefault(kind, log.error_samples[kind])
-        for verb, count in log.verbs.items():
+            samples.setdefault(kind, client.error_samples[kind])
+        for verb, count in client.verbs.items():
             verbs[verb] = verbs.get(verb, 0) + count
     stored_window = sum(batch[2] for batch in window)
     stored_total = sum(batch[2] for batch in all_batches)
     duplicates = sum(batch[3] for batch in all_batches)
-    per_client = [sum(1 for batch in log.batches if window_start <= batch[0] <= stop_at) for log in logs]
+    per_client = [sum(1 for batch in client.batches if window_start <= batch[0] <= stop_at) for client in logs]
 
     def ms(fraction: float) -> float:
-        return round(bench.percentile(latencies, fraction) * 1000, 2)
+        return round(percentile(latencies, fraction) * 1000, 2)
 
     result = {
         "clients": INGEST_CLIENTS,
@@ -574,7 +512,7 @@ def measure_ingest(bench, port: int, server_pid: int, setup: dict) -> dict:
         "connections_per_worker": spread,
         "probe": setup["probe"],
     }
-    bench.log(
+    log(
         f"statement ingest: {result['statements_per_s']} statements/s ({result['batches_per_s']} batches/s), batch "
         f"p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, errors {result['errors']} {errors or ''}; COUNT(*) "
         f"{after - before} new rows vs {stored_total} stored per the clients; CPU % of a core: gunicorn "
@@ -584,49 +522,49 @@ def measure_ingest(bench, port: int, server_pid: int, setup: dict) -> dict:
     return result
 
 
-def measure_progress(bench, env: dict[str, str], port: int, server_pid: int, tool: str, timings: dict) -> dict:
-    """Both learning-record measurements against the running gunicorn; returns the figures for RESULTS.md."""
-    started = time.perf_counter()
-    setup = _prepare(bench, "ingest-setup", env)
-    (bench.OUT_DIR / "ingest_profile.txt").write_text(setup["probe"].pop("profile"))
-    timings["progress: ingest setup (10 learners, sessions, activity ids)"] = time.perf_counter() - started
+def measure_progress(stack, env: dict[str, str], port: int, server_pid: int, tool: str, timings) -> dict:
+    """Both learning-record measurements against the running gunicorn; returns the figures for RESULTS.md.
 
-    started = time.perf_counter()
-    ingest = measure_ingest(bench, port, server_pid, setup)
-    timings["progress: statement ingest"] = time.perf_counter() - started
+    `timings` is the run's harness.frame.Timings: each step adds its seconds.
+    """
+    with timings.step("progress: ingest setup (10 learners, sessions, activity ids)"):
+        setup = _prepare(stack, "ingest-setup", env)
+        (stack.out_dir / "ingest_profile.txt").write_text(setup["probe"].pop("profile"))
 
-    started = time.perf_counter()
-    learning = _prepare(bench, "my-learning-setup", env)
-    (bench.OUT_DIR / "my_learning_profile.txt").write_text(learning.pop("profile"))
-    many, few = learning["many"], learning["few"]
-    bench.log(
-        f"my learning: {learning['pages_created']} pages in {learning['pages_seconds']} s; SQL queries per request: "
-        f"{many['queries']} ({many['modules']} modules, {many['lesson_records']} lesson records) vs {few['queries']} "
-        f"({few['modules']} modules); in-process median {many['in_process_median_ms']} ms"
-    )
-    timings["progress: my-learning setup (550 pages, records, query counts)"] = time.perf_counter() - started
+    with timings.step("progress: statement ingest"):
+        ingest = measure_ingest(stack, port, server_pid, setup)
 
-    started = time.perf_counter()
-    headers = {**bench.BROWSER_HEADERS, "Cookie": f"{learning['session_cookie']}={learning['session']}"}
-    status, _response, _body = bench.http_get(port, MY_LEARNING_PATH, headers)
-    if status != 200:
-        raise bench.BenchError(f"{MY_LEARNING_PATH} answered {status} to the heavy learner's session")
-    loads = {}
-    for connections in MY_LEARNING_CONNECTIONS:
-        loads[str(connections)] = asdict(
-            bench.measure(
-                f"my learning, {many['modules']} modules x {LESSONS_PER_MODULE} lessons",
-                port=port,
-                server_pid=server_pid,
-                path=MY_LEARNING_PATH,
-                headers=headers,
-                tool=tool,
-                duration=MY_LEARNING_DURATION,
-                warmup=MY_LEARNING_WARMUP,
-                connections=connections,
-            )
+    with timings.step("progress: my-learning setup (550 pages, records, query counts)"):
+        learning = _prepare(stack, "my-learning-setup", env)
+        (stack.out_dir / "my_learning_profile.txt").write_text(learning.pop("profile"))
+        many, few = learning["many"], learning["few"]
+        log(
+            f"my learning: {learning['pages_created']} pages in {learning['pages_seconds']} s; SQL queries per "
+            f"request: {many['queries']} ({many['modules']} modules, {many['lesson_records']} lesson records) vs "
+            f"{few['queries']} ({few['modules']} modules); in-process median {many['in_process_median_ms']} ms"
         )
-    timings["progress: my-learning load"] = time.perf_counter() - started
+
+    with timings.step("progress: my-learning load"):
+        headers = {**BROWSER_HEADERS, "Cookie": f"{learning['session_cookie']}={learning['session']}"}
+        status, _response, _body = http_get(port, MY_LEARNING_PATH, headers)
+        if status != 200:
+            raise BenchError(f"{MY_LEARNING_PATH} answered {status} to the heavy learner's session")
+        loads = {}
+        for connections in MY_LEARNING_CONNECTIONS:
+            loads[str(connections)] = asdict(
+                load.measure(
+                    stack,
+                    f"my learning, {many['modules']} modules x {LESSONS_PER_MODULE} lessons",
+                    port=port,
+                    server_pid=server_pid,
+                    path=MY_LEARNING_PATH,
+                    headers=headers,
+                    tool=tool,
+                    duration=MY_LEARNING_DURATION,
+                    warmup=MY_LEARNING_WARMUP,
+                    connections=connections,
+                )
+            )
     return {"date": datetime.now(UTC).strftime("%a %b %d %H:%M:%S UTC %Y"), "ingest": ingest,
             "my_learning": {**learning, "load": loads}}  # fmt: skip
 
@@ -634,8 +572,8 @@ def measure_progress(bench, env: dict[str, str], port: int, server_pid: int, too
 # --- Report ---------------------------------------------------------------------------------------
 
 
-def results_section(progress: dict, verdict, cpu_row, noisy_pct: float = 20) -> list[str]:
-    """The "Learning records" section of RESULTS.md (`noisy_pct`: as run.py's NOISY_REST_PCT)."""
+def results_section(progress: dict) -> list[str]:
+    """The "Learning records" section of RESULTS.md."""
     ingest = progress["ingest"]
     learning = progress["my_learning"]
     many, few = learning["many"], learning["few"]
@@ -759,17 +697,16 @@ def results_section(progress: dict, verdict, cpu_row, noisy_pct: float = 20) -> 
     windows.update(
         {f"my learning at {result['connections']} connection(s)": result["cpu"] for result in loads.values()}
     )
-    noisy = [label for label, cpu in windows.items() if cpu["rest"] > noisy_pct]
-    if noisy:
-        lines += [
-            "",
-            f"**Warning: the machine was shared.** Other processes used more than {noisy_pct}% of a core during: "
-            f"{', '.join(noisy)}. Those figures understate what the site can do on a quiet machine; the CPU per "
-            "statement and the in-process figures above depend less on it.",
-        ]
+    lines += shared_machine_warning(
+        windows, "the CPU per statement and the in-process figures above depend less on it."
+    )
     lines.append("")
     return lines
 
 
 if __name__ == "__main__":
-    sys.exit(prepare_main(sys.argv))
+    sys.exit(
+        inside_django.child_main(
+            sys.argv, {"ingest-setup": ingest_setup, "my-learning-setup": my_learning_setup}, "BENCH_PROGRESS"
+        )
+    )

@@ -3,7 +3,7 @@
 bench/run.py calls `measure_signed_in()` after its anonymous page figures, against the same gunicorn. The
 yardstick is the home page of a site made by `wagtail start` with the venv's own (pinned) Wagtail: migrated
 on SQLite, static files collected, DEBUG off, served by gunicorn with the very same options as Oefenplein
-(run.py's GUNICORN_ARGS, only the WSGI application differs). Same load generator, same connections, same
+(GUNICORN_ARGS of bench/harness/stack.py, only the WSGI application differs). Same load generator, same connections, same
 run: what counts is the ratio, since the machine is shared. The yardstick is measured before and after
 Oefenplein's pages and its mean is the denominator, so a drift in the machine's load shows.
 
@@ -17,14 +17,19 @@ prepare`, prints one `BENCH_SIGNED_IN=<json>` line) and the measurement (importe
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
+from dataclasses import asdict
 from pathlib import Path
 
-import common
+from harness import inside_django, load
+from harness.frame import BenchError, log
+from harness.http_client import BROWSER_HEADERS, decode_body, http_get, wait_answer
+from harness.results import cpu_row, verdict
+from harness.stack import VENV_BIN, command_shown, free_port, gunicorn_command, inherited_env, start_group, stop_group
 
 TARGET_SIGNED_IN_RATIO = 1.0
 TARGET_ANONYMOUS_RATIO = 3.0
@@ -37,13 +42,12 @@ WARMUP = float(os.environ.get("BENCH_SIGNED_IN_WARMUP", "2"))
 
 def prepare() -> dict:
     """A learner with display preferences and a server-side session; the simulator page to measure."""
-    import progress_bench
     from django.urls import reverse
     from django.utils import translation
 
     from sandboxes.models import Scenario
 
-    user = progress_bench._learner("bench-signed-in", "Lotte")
+    user = inside_django.learner("bench-signed-in", "Lotte")
     user.display_preferences = {"text": "large"}  # a personal part each page must fill in
     user.save(update_fields=["display_preferences"])
     scenario = Scenario.objects.filter(locale__language_code="nl").order_by("pk").first()
@@ -53,7 +57,7 @@ def prepare() -> dict:
             "simulator": reverse("sandboxes:play", args=[scenario.slug]),
             "my_learning": reverse("progress:my_learning"),
         }
-    return {"session": progress_bench._session_for(user), "paths": paths, **progress_bench._cookie_names()}
+    return {"session": inside_django.session_for(user), "paths": paths, **inside_django.cookie_names()}
 
 
 # --- The yardstick: a bare `wagtail start` site ------------------------------------------------------------
@@ -65,16 +69,14 @@ ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 """
 
 
-def yardstick_setup(bench, cleanup) -> tuple[Path, dict[str, str]]:
+def yardstick_setup(stack, cleanup) -> tuple[Path, dict[str, str]]:
     """`wagtail start yardstick` in a temp dir, SQLite, migrate, collectstatic; returns (dir, env)."""
-    import tempfile
-
     temp = Path(cleanup.enter_context(tempfile.TemporaryDirectory(prefix="oef-yardstick-", ignore_cleanup_errors=True)))
     project = temp / "yardstick"
     project.mkdir()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    env = inherited_env(("DJANGO_", "DATABASE_"))
     env.update({"DJANGO_SETTINGS_MODULE": "yardstick.settings.production", "PYTHONUNBUFFERED": "1"})
-    wagtail = str(bench.VENV_BIN / "wagtail")
+    wagtail = str(VENV_BIN / "wagtail")
     run = [
         ("yardstick-start", [wagtail, "start", "yardstick", str(project)]),
         ("yardstick-migrate", [sys.executable, "manage.py", "migrate", "--noinput", "-v0"]),
@@ -83,10 +85,10 @@ def yardstick_setup(bench, cleanup) -> tuple[Path, dict[str, str]]:
     for number, (name, args) in enumerate(run):
         if number == 1:
             (project / "yardstick" / "settings" / "local.py").write_text(YARDSTICK_LOCAL)
-        log_path = bench.OUT_DIR / f"{name}.log"
+        log_path = stack.out_dir / f"{name}.log"
         proc = _run_in(args, env, log_path, project if number else temp)
         if proc.returncode != 0:
-            raise bench.BenchError(f"{name} failed (exit {proc.returncode}); log {log_path}")
+            raise BenchError(f"{name} failed (exit {proc.returncode}); log {log_path}")
     return project, env
 
 
@@ -96,42 +98,29 @@ def _run_in(args: list[str], env: dict[str, str], log_path: Path, cwd: Path) -> 
     return proc
 
 
-def yardstick_start(bench, cleanup, project: Path, env: dict[str, str]) -> tuple[subprocess.Popen, int]:
+def yardstick_start(stack, cleanup, project: Path, env: dict[str, str]) -> tuple[subprocess.Popen, int]:
     """gunicorn with Oefenplein's own options, only the application is the yardstick's."""
-    port = bench.free_port()
-    args = [str(bench.GUNICORN), "yardstick.wsgi:application", *bench.GUNICORN_ARGS[1:]]
-    args += os.environ.get("BENCH_GUNICORN_EXTRA", "").split() + ["--bind", f"127.0.0.1:{port}"]
-    (bench.OUT_DIR / "yardstick-gunicorn.cmd").write_text(" ".join(args) + "\n")
-    log_file = cleanup.enter_context((bench.OUT_DIR / "yardstick-gunicorn.log").open("w"))
-    proc = subprocess.Popen(
-        args, cwd=project, env=env, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True
-    )
-    cleanup.callback(bench.stop_gunicorn, proc)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise bench.BenchError(f"yardstick gunicorn exited; see {bench.OUT_DIR / 'yardstick-gunicorn.log'}")
-        try:
-            status, _headers, _body = bench.http_get(port, "/", {}, timeout=5)
-            if status == 200:
-                return proc, port
-        except OSError:
-            pass
-        time.sleep(0.25)
-    raise bench.BenchError("the yardstick's home page did not answer 200 within 60 s")
+    port = free_port()
+    log_path = stack.out_dir / "yardstick-gunicorn.log"
+    proc = start_group(gunicorn_command("yardstick.wsgi:application", port), env, log_path, cleanup, cwd=project)
+    wait_answer(proc, port, "/", f"the yardstick's gunicorn (log {log_path})")
+    return proc, port
 
 
-# --- Measurement (run.py is `bench`) -----------------------------------------------------------------------
+# --- Measurement (`stack` is run.py's harness.stack.Stack) -------------------------------------------------
 
 
-def measure_signed_in(bench, env, cleanup, port: int, server_pid: int, tool: str, lesson_url: str) -> dict:
+def measure_signed_in(
+    stack, env, cleanup, port: int, server_pid: int, tool: str, lesson_url: str, connections: int
+) -> dict:
     started = time.perf_counter()
-    project, yard_env = yardstick_setup(bench, cleanup)
+    project, yard_env = yardstick_setup(stack, cleanup)
     setup_seconds = time.perf_counter() - started
-    yard, yard_port = yardstick_start(bench, cleanup, project, yard_env)
-    out = bench.run_step("signed-in-prepare", [sys.executable, str(Path(__file__).resolve()), "prepare"], env)
-    setup = next(json.loads(line.split("=", 1)[1]) for line in out.splitlines() if line.startswith("BENCH_SIGNED_IN="))
-    headers = dict(bench.BROWSER_HEADERS)
+    yard, yard_port = yardstick_start(stack, cleanup, project, yard_env)
+    setup = stack.child_json(
+        "signed-in-prepare", [sys.executable, str(Path(__file__).resolve()), "prepare"], env, "BENCH_SIGNED_IN"
+    )
+    headers = dict(BROWSER_HEADERS)
     signed_in = {**headers, "Cookie": f"{setup['session_cookie']}={setup['session']}"}
     pages = [
         ("lesson", "lesson (nl), signed in", lesson_url, signed_in),
@@ -141,37 +130,35 @@ def measure_signed_in(bench, env, cleanup, port: int, server_pid: int, tool: str
         ("lesson_anonymous", "lesson (nl), anonymous", lesson_url, headers),
     ]
     for _key, label, path, page_headers in pages:
-        status, response, body = bench.http_get(port, path, page_headers)
-        body = bench.decode_body(body, response.getheader("Content-Encoding"))
+        status, response, body = http_get(port, path, page_headers)
+        body = decode_body(body, response.getheader("Content-Encoding"))
         if status != 200 or (page_headers is signed_in and b"data-learner=" not in body):
-            raise bench.BenchError(f"{label}: {path} answered {status} or not as the signed-in learner")
-    window = {"tool": tool, "duration": DURATION, "warmup": WARMUP, "connections": bench.CONNECTIONS}
+            raise BenchError(f"{label}: {path} answered {status} or not as the signed-in learner")
+    window = {"tool": tool, "duration": DURATION, "warmup": WARMUP, "connections": connections}
     yard_pid = yard.pid
 
     def yardstick(label: str):
-        return bench.measure(label, port=yard_port, server_pid=yard_pid, path="/", headers=headers, **window)
+        return load.measure(stack, label, port=yard_port, server_pid=yard_pid, path="/", headers=headers, **window)
 
     loads = {"yardstick_before": yardstick("bare wagtail start home page (before)")}
     for key, label, path, page_headers in pages:
-        loads[key] = bench.measure(label, port=port, server_pid=server_pid, path=path, headers=page_headers, **window)
+        loads[key] = load.measure(
+            stack, label, port=port, server_pid=server_pid, path=path, headers=page_headers, **window
+        )
     loads["yardstick_after"] = yardstick("bare wagtail start home page (after)")
-    bench.stop_gunicorn(yard)
-    from dataclasses import asdict
+    stop_group(yard)
 
     loads = {key: asdict(result) for key, result in loads.items()}
     yardstick_rps = (loads["yardstick_before"]["rps"] + loads["yardstick_after"]["rps"]) / 2
     ratios = {key: round(loads[key]["rps"] / yardstick_rps, 2) if yardstick_rps else 0.0 for key, *_ in pages}
     for key, ratio in ratios.items():
-        bench.log(f"signed-in comparison: {key} {ratio} x the yardstick ({yardstick_rps:.0f} req/s)")
+        log(f"signed-in comparison: {key} {ratio} x the yardstick ({yardstick_rps:.0f} req/s)")
     import wagtail
 
     return {
         "wagtail": wagtail.__version__,
         "yardstick_setup_s": round(setup_seconds, 1),
-        "yardstick_cmd": (bench.OUT_DIR / "yardstick-gunicorn.cmd")
-        .read_text()
-        .strip()
-        .replace(str(bench.VENV_BIN) + "/", ".venv/bin/"),
+        "yardstick_cmd": command_shown(stack.out_dir / "yardstick-gunicorn.cmd"),
         "yardstick_rps": round(yardstick_rps, 1),
         "loads": loads,
         "ratios": ratios,
@@ -179,7 +166,7 @@ def measure_signed_in(bench, env, cleanup, port: int, server_pid: int, tool: str
     }
 
 
-def results_section(data: dict, verdict, cpu_row) -> list[str]:
+def results_section(data: dict) -> list[str]:
     loads, ratios = data["loads"], data["ratios"]
     lines = [
         "## Signed-in pages against a bare Wagtail page",
@@ -227,14 +214,5 @@ def results_section(data: dict, verdict, cpu_row) -> list[str]:
     return lines
 
 
-def main(argv: list[str]) -> int:
-    if argv[1:] != ["prepare"]:
-        print(f"usage: {argv[0]} prepare", file=sys.stderr)
-        return 2
-    common.django_setup()
-    print("BENCH_SIGNED_IN=" + json.dumps(prepare()))
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    sys.exit(inside_django.child_main(sys.argv, {"prepare": prepare}, "BENCH_SIGNED_IN"))

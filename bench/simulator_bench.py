@@ -5,9 +5,8 @@ transferred, at most 60 KB (60 000 bytes) for every built-in scenario, in Dutch 
 section "Simulators: bytes to start a scenario" of bench/RESULTS.md (only that section: every other byte of
 the file stays as it was), raw data and logs under bench/out/simulator/.
 
-It reuses bench/run.py's helpers (environment, PostgreSQL/Redis reset, the stack setup, gunicorn, HTTP,
-Chromium flags, machine facts), bench/common.py's (DevTools byte recorder, RESULTS.md section writer, run
-frame) and h5p_bench.py's response classification, and like them sends traffic only to 127.0.0.1 and stops
+Its stack, gunicorn, HTTP, Chromium (DevTools byte recorder, response classification), machine facts, section
+writer and run frame come from bench/harness/ (as for every bench): it sends traffic only to 127.0.0.1 and stops
 its gunicorn (process group) also on error or Ctrl+C.
 
 1. **Stack.** Database `oefenplein_bench_simulator` dropped and created, Redis db 5 flushed (its own, so it
@@ -40,13 +39,13 @@ import sys
 import time
 from urllib.parse import urlsplit
 
-import common  # bench/common.py: the RESULTS.md section writer, the Chromium byte recorder, the run frame
-import h5p_bench  # bench/h5p_bench.py: classification of a response (HTML, JS, CSS, fonts, ...)
-import run as bench  # bench/run.py: environment, service resets, gunicorn, HTTP, Chromium flags
+from harness import browser, stack
+from harness.frame import ROOT, BenchError, Timings, log
+from harness.http_client import BROWSER_HEADERS, decode_body, http_get
+from harness.results import RESULTS_MD, kb, write_section
 
-ROOT = bench.ROOT
-OUT_DIR = bench.BENCH_DIR / "out" / "simulator"
-RESULTS_MD = bench.BENCH_DIR / "RESULTS.md"
+# A database and Redis db of its own, as training_bench.py: it never drops another bench's data under it.
+STACK = stack.own_stack("SIMULATOR", "oefenplein_bench_simulator", redis_db=5, out="simulator")
 SECTION_HEADING = "## Simulators: bytes to start a scenario"
 TARGET_BYTES = 60_000
 LANGUAGES = tuple(os.environ.get("BENCH_SIMULATOR_LANGUAGES", "nl,ar").split(","))
@@ -64,14 +63,6 @@ ENGINE_SOURCES = {
     "simulator.css": "sandboxes/static/sandboxes/css/simulator.css",
 }
 INLINE_JSON = re.compile(r'<script id="(sim-data-[^"]*)" type="application/json">(.*?)</script>', re.S)
-
-# run.py's module globals are read at call time: its helpers then use this database and log folder.
-# A database and Redis db of its own, as training_bench.py: it never drops another bench's data under it.
-bench.DB_NAME = os.environ.get("BENCH_SIMULATOR_DB", "oefenplein_bench_simulator")
-bench.REDIS_URL = os.environ.get("BENCH_SIMULATOR_REDIS_URL", "redis://127.0.0.1:6379/5")
-bench.OUT_DIR = OUT_DIR
-
-log = bench.log
 
 
 def gz(data: bytes) -> int:
@@ -110,12 +101,9 @@ print("SIM_FACTS=" + json.dumps(facts))
 
 
 def scenario_facts(env: dict) -> list[dict]:
-    env = {**env, "SIM_LANGUAGES": ",".join(LANGUAGES)}
-    out = bench.run_step("scenario-facts", [sys.executable, "manage.py", "shell", "-c", SCENARIO_FACTS], env)
-    for line in out.splitlines():
-        if line.startswith("SIM_FACTS="):
-            return json.loads(line.split("=", 1)[1])
-    raise bench.BenchError("scenario facts: no result")
+    return STACK.manage_json(
+        "scenario-facts", SCENARIO_FACTS, {**env, "SIM_LANGUAGES": ",".join(LANGUAGES)}, "SIM_FACTS"
+    )
 
 
 def facts_sorted(facts: list[dict]) -> list[dict]:
@@ -165,15 +153,15 @@ def first_screen_wait(page, started: float) -> dict:
     }
 
 
-def chromium_start_load(browser, port: int, path: str, language: str) -> dict:
+def chromium_start_load(chromium, port: int, path: str, language: str) -> dict:
     """One play page with an empty cache: every response (CDP), and when the first screen was drawn."""
     problems: list[str] = []
-    context = browser.new_context(
+    context = chromium.new_context(
         locale=BROWSER_LOCALE.get(language, language), viewport={"width": 1280, "height": 900}
     )
     try:
         page = context.new_page()
-        recorder = common.CdpRecorder(context, page)
+        recorder = browser.CdpRecorder(context, page)
         page.on("pageerror", lambda error: problems.append(f"page error: {str(error)[:200]}"))
         page.on(
             "console",
@@ -198,7 +186,7 @@ def chromium_start_load(browser, port: int, path: str, language: str) -> dict:
             **recorder.response(r),
             "memory_cache": bool(r.get("memory_cache")),
         }
-        row["kind"] = h5p_bench.kind_of(row)
+        row["kind"] = browser.kind_of(row)
         row["part"] = part_of(row, path)
         rows.append(row)
     rows.sort(key=lambda row: (row["part"] is None, -row["encoded"]))
@@ -234,11 +222,11 @@ def part_of(row: dict, page_path: str) -> str | None:
 
 def document_sizes(port: int, path: str, language: str) -> dict:
     """The play page's HTML as served, uncompressed: its size, gzip -6, and the inlined scenario JSON."""
-    headers = {**bench.BROWSER_HEADERS, "Accept-Language": f"{language},nl;q=0.5", "Accept-Encoding": "identity"}
-    status, response, body = bench.http_get(port, path, headers)
+    headers = {**BROWSER_HEADERS, "Accept-Language": f"{language},nl;q=0.5", "Accept-Encoding": "identity"}
+    status, response, body = http_get(port, path, headers)
     if status != 200:
-        raise bench.BenchError(f"{path} answered {status}")
-    body = bench.decode_body(body, response.getheader("Content-Encoding"))
+        raise BenchError(f"{path} answered {status}")
+    body = decode_body(body, response.getheader("Content-Encoding"))
     html = body.decode("utf-8")
     match = INLINE_JSON.search(html)
     inline = match.group(2).encode() if match else b""
@@ -262,7 +250,7 @@ def engine_file_sizes(port: int, loads: list[dict]) -> dict:
         if source.exists():
             entry["source_bytes"] = source.stat().st_size
         if row is not None:
-            status, _response, body = bench.http_get(port, urlsplit(row["url"]).path, {"Accept-Encoding": "identity"})
+            status, _response, body = http_get(port, urlsplit(row["url"]).path, {"Accept-Encoding": "identity"})
             entry.update(url=row["url"], status=status, encoding=row["encoding"], transferred=row["encoded"])
             if status == 200:
                 entry.update(served_bytes=len(body), gzip=gz(body))
@@ -279,7 +267,7 @@ def section_lines(data: dict) -> list[str]:
     passed = all(load["start_bytes"] <= TARGET_BYTES for load in loads)
     rendered_all = all(load["rendered"]["ok"] for load in loads)
     worst = max(loads, key=lambda load: load["start_bytes"])
-    browser = data["browser"]
+    browser_name = data["browser"]
     lines = [
         SECTION_HEADING,
         "",
@@ -293,11 +281,11 @@ def section_lines(data: dict) -> list[str]:
         + ".",
         "",
         "Method: the stack of run.py on a database and Redis db of its own (PostgreSQL database "
-        f"`{data['db']}` dropped and created, Redis {bench.REDIS_URL} flushed, `migrate`, `collectstatic` with "
+        f"`{data['db']}` dropped and created, Redis {STACK.redis_url} flushed, `migrate`, `collectstatic` with "
         "STATIC_MANIFEST=true into a temp dir, so hashed names and precompressed gzip/brotli copies served by "
         "WhiteNoise as in production, `load_demo --no-users`, which loads the built-in scenarios; gunicorn "
-        f"{bench.WORKERS} {bench.WORKER_CLASS} workers x {bench.THREADS} threads on 127.0.0.1). Each play page "
-        f"(`sandboxes:play`, `/<lang>/oefenen/<slug>/`) loaded in headless {browser} (`{bench.CHROMIUM}`, run.py's "
+        f"{stack.WORKERS} {stack.WORKER_CLASS} workers x {stack.THREADS} threads on 127.0.0.1). Each play page "
+        f"(`sandboxes:play`, `/<lang>/oefenen/<slug>/`) loaded in headless {browser_name} (`{browser.CHROMIUM}`, run.py's "
         f"flags) in a new context, HTTP cache disabled (CDP), anonymous, `Accept-Encoding: {data['accept_encoding']}`; "
         "the load waits until the engine has drawn the first screen (the practice mark and the start screen's "
         "title visible in the player, both read from the page's own JSON), then network idle + 0.5 s. Bytes = "
@@ -317,8 +305,8 @@ def section_lines(data: dict) -> list[str]:
         verdict = "PASS" if load["start_bytes"] <= TARGET_BYTES else "**FAIL**"
         lines.append(
             f"| {load['slug']} | {load['language']} | {p['HTML']} | {p['engine.js']} | {p['guard.js']} | "
-            f"{p['simulator.css']} | **{load['start_bytes']}** ({bench.kb(load['start_bytes'])}) | {verdict} | "
-            f"{load['total_bytes']} ({bench.kb(load['total_bytes'])}) | {load['requests']} | "
+            f"{p['simulator.css']} | **{load['start_bytes']}** ({kb(load['start_bytes'])}) | {verdict} | "
+            f"{load['total_bytes']} ({kb(load['total_bytes'])}) | {load['requests']} | "
             f"{load['facts']['runtime_json_bytes']} | {load['facts']['runtime_json_gzip']} | {drawn} |"
         )
     lines += [
@@ -435,73 +423,65 @@ def findings(loads: list[dict]) -> list[str]:
     return lines
 
 
+def chromium_loads(port: int, facts: list[dict]) -> tuple[list[dict], str]:
+    """Every scenario's play page in every language, one headless Chromium; the loads and its version."""
+    loads = []
+    with browser.launched() as chromium:
+        version = chromium.version
+        for fact in facts:
+            load = chromium_start_load(chromium, port, fact["url"], fact["language"])
+            load.update(slug=fact["slug"], facts=fact)
+            if not load["parts"]["HTML"]:
+                raise BenchError(f"{fact['url']}: the document was not seen ({load['rows'][:3]})")
+            loads.append(load)
+            verdict = "PASS" if load["start_bytes"] <= TARGET_BYTES else "FAIL"
+            drawn = "drawn" if load["rendered"]["ok"] else f"NOT drawn ({load['rendered']['reason']})"
+            log(
+                f"{fact['slug']:8} {fact['language']}: (a) {load['start_bytes']} bytes {verdict}, "
+                f"whole load {load['total_bytes']} bytes in {load['requests']} requests, first screen {drawn}"
+            )
+    return loads, version
+
+
 # --- Main ----------------------------------------------------------------------------------------
 
 
 def main() -> int:
-    OUT_DIR.mkdir(parents=True, exist_ok=True)
-    return common.guarded(bench_run, one_line_unexpected=True)
+    return STACK.main(bench_run, one_line_unexpected=True)
 
 
 def bench_run(cleanup) -> int:
-    """The whole run; gunicorn, its log and the temp dir are registered on `cleanup` (common.guarded)."""
-    timings: dict[str, float] = {}
-    started_all = time.perf_counter()
-    if not bench.CHROMIUM.exists():
-        raise bench.BenchError(f"{bench.CHROMIUM} not found: this benchmark needs a browser")
-    from playwright.sync_api import sync_playwright
-
-    env, _temp = bench.temp_stack_env(cleanup, "oefenplein-simulator-bench-")
-    t0 = time.perf_counter()
-    bench.setup_stack(env)
-    facts = facts_sorted(scenario_facts(env))
-    if not all(fact["in_database"] for fact in facts):
-        bench.run_step("load_scenarios", [sys.executable, "manage.py", "load_scenarios"], env)
+    """The whole run; gunicorn, its log and the temp dir are registered on `cleanup` (harness.frame.guarded)."""
+    timings = Timings()
+    if not browser.CHROMIUM.exists():
+        raise BenchError(f"{browser.CHROMIUM} not found: this benchmark needs a browser")
+    env, _temp = STACK.temp_env(cleanup, "oefenplein-simulator-bench-")
+    with timings.step("setup (database, static, demo content)"):
+        STACK.setup(env)
         facts = facts_sorted(scenario_facts(env))
-    missing = [f"{fact['slug']} ({fact['language']})" for fact in facts if not fact["in_database"]]
-    if missing:
-        raise bench.BenchError(f"scenarios missing after loading: {', '.join(missing)}")
-    timings["setup (database, static, demo content)"] = time.perf_counter() - t0
+        if not all(fact["in_database"] for fact in facts):
+            STACK.run_step("load_scenarios", [sys.executable, "manage.py", "load_scenarios"], env)
+            facts = facts_sorted(scenario_facts(env))
+        missing = [f"{fact['slug']} ({fact['language']})" for fact in facts if not fact["in_database"]]
+        if missing:
+            raise BenchError(f"scenarios missing after loading: {', '.join(missing)}")
 
-    t0 = time.perf_counter()
-    port = bench.free_port()
-    server, health = bench.start_server(env, port, cleanup)
-    timings["gunicorn start until /healthz 200"] = time.perf_counter() - t0
+    with timings.step("gunicorn start until /healthz 200"):
+        port = stack.free_port()
+        server, health = STACK.start_server(env, port, cleanup)
 
-    t0 = time.perf_counter()
-    loads = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(bench.CHROMIUM), args=bench.CHROMIUM_ARGS, headless=True
-        )
-        try:
-            version = browser.version
-            for fact in facts:
-                load = chromium_start_load(browser, port, fact["url"], fact["language"])
-                load.update(slug=fact["slug"], facts=fact)
-                if not load["parts"]["HTML"]:
-                    raise bench.BenchError(f"{fact['url']}: the document was not seen ({load['rows'][:3]})")
-                loads.append(load)
-                verdict = "PASS" if load["start_bytes"] <= TARGET_BYTES else "FAIL"
-                drawn = "drawn" if load["rendered"]["ok"] else f"NOT drawn ({load['rendered']['reason']})"
-                log(
-                    f"{fact['slug']:8} {fact['language']}: (a) {load['start_bytes']} bytes {verdict}, "
-                    f"whole load {load['total_bytes']} bytes in {load['requests']} requests, first screen {drawn}"
-                )
-        finally:
-            browser.close()
-    timings["Chromium loads"] = time.perf_counter() - t0
+    with timings.step("Chromium loads"):
+        loads, version = chromium_loads(port, facts)
 
-    t0 = time.perf_counter()
-    for load in loads:
-        load["document"] = document_sizes(port, load["path"], load["language"])
-    engine = engine_file_sizes(port, loads)
-    timings["gzip -6 sizes"] = time.perf_counter() - t0
-    bench.stop_server(server)
-    timings["total"] = time.perf_counter() - started_all
+    with timings.step("gzip -6 sizes"):
+        for load in loads:
+            load["document"] = document_sizes(port, load["path"], load["language"])
+        engine = engine_file_sizes(port, loads)
+    STACK.stop_server(server)
+    timings.total()
     data = {
-        "machine": bench.machine_facts(health),
-        "db": bench.DB_NAME,
+        "machine": STACK.machine_facts(health),
+        "db": STACK.db_name,
         "browser": f"Chromium {version}",
         "accept_encoding": next((x["accept_encoding"] for x in loads if x["accept_encoding"] != "?"), "?"),
         "target_bytes": TARGET_BYTES,
@@ -510,8 +490,8 @@ def bench_run(cleanup) -> int:
         "findings": findings(loads),
         "timings": timings,
     }
-    (OUT_DIR / "results.json").write_text(json.dumps(data, indent=2, default=str))
-    common.write_section(RESULTS_MD, "\n".join(section_lines(data)))
+    (STACK.out_dir / "results.json").write_text(json.dumps(data, indent=2, default=str))
+    write_section(RESULTS_MD, "\n".join(section_lines(data)))
     log(f"wrote the section {SECTION_HEADING[3:]!r} of {RESULTS_MD.relative_to(ROOT)} in {timings['total']:.0f} s")
     print()
     print(f"{'scenario':10} {'lang':4} {'HTML':>6} {'engine':>6} {'guard':>6} {'css':>6} {'(a)':>7}  target   (b)")

@@ -1,7 +1,7 @@
 """Staff training benchmark: a reminder run for 10,000 staff in 20 departments, and 100 certificates.
 
-Run as `.venv/bin/python bench/training_bench.py` (also a step of `make bench`). It reuses
-bench/run.py's helpers (environment, PostgreSQL/Redis reset) on a database of its own
+Run as `.venv/bin/python bench/training_bench.py` (also a step of `make bench`). It uses the
+shared harness (bench/harness/: environment, PostgreSQL/Redis reset) on a database of its own
 (`oefenplein_bench_training`) and Redis db 4, so it never touches a developer's data or another bench.
 
 1. **Setup** (a Django subprocess, `setup`): 20 departments x 5 teams, 10,000 staff (bulk inserts:
@@ -25,31 +25,26 @@ BENCH_TRAINING_STAFF (10000), BENCH_TRAINING_CERTIFICATES (100).
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-import common  # bench/common.py: Django in a child, the RESULTS.md section writer
-import run as bench  # bench/run.py: environment, service resets
+from harness import machine, stack
+from harness.frame import ROOT, log
+from harness.inside_django import django_setup
+from harness.results import RESULTS_MD, verdict, write_section
 
-ROOT = bench.ROOT
-OUT_DIR = bench.BENCH_DIR / "out" / "training"
+STACK = stack.own_stack("TRAINING", "oefenplein_bench_training", redis_db=4, out="training")
 STAFF = int(os.environ.get("BENCH_TRAINING_STAFF", "10000"))
 CERTIFICATES = int(os.environ.get("BENCH_TRAINING_CERTIFICATES", "100"))
 DEPARTMENTS = 20
 TEAMS_PER_DEPARTMENT = 5
 TARGET_SECONDS = 60.0
-bench.DB_NAME = os.environ.get("BENCH_TRAINING_DB", "oefenplein_bench_training")
-bench.REDIS_URL = os.environ.get("BENCH_TRAINING_REDIS_URL", "redis://127.0.0.1:6379/4")
-bench.OUT_DIR = OUT_DIR
-log = bench.log
 
 
 def setup_child() -> None:
     """Departments, teams, staff and the programme, in bulk (the import's row checks are not measured here)."""
-    common.django_setup()
+    django_setup()
     import uuid
     from datetime import timedelta
 
@@ -100,7 +95,7 @@ def setup_child() -> None:
 
 def certificates_setup_child() -> None:
     """Finished progress for the programme's items, for the first N staff (as the ingest would leave it)."""
-    common.django_setup()
+    django_setup()
     from django.utils import timezone
 
     from progress.models import LessonProgress, LessonStatus, ModuleProgress
@@ -143,7 +138,7 @@ def certificates_setup_child() -> None:
 
 
 def count_child(what: str) -> None:
-    common.django_setup()
+    django_setup()
     from training.models import Certificate, Enrolment, ReminderDelivery
 
     if what == "certificates":
@@ -161,31 +156,15 @@ def count_child(what: str) -> None:
 
 
 def child(env: dict, *args: str) -> str:
-    proc = subprocess.run(
-        [sys.executable, str(Path(__file__)), *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
-    )
-    if proc.returncode != 0:
-        raise bench.BenchError(f"{args[0]} failed:\n{proc.stdout}\n{proc.stderr}")
-    return proc.stdout.strip()
+    """This file run as a Django child (`setup`, `certificates-setup`, `count <what>`); what it printed."""
+    return STACK.run_step("-".join(args), [sys.executable, str(Path(__file__)), *args], env, timeout=600).strip()
 
 
-def start_worker(env: dict) -> subprocess.Popen:
-    log_file = (OUT_DIR / "worker.log").open("w")
+def start_worker(env: dict, cleanup):
+    """One Celery worker process (`--pool=solo`), stopped with its process group when the run ends."""
     command = [sys.executable, "-m", "celery", "-A", "learn", "worker", "--pool=solo", "--loglevel=WARNING"]
     command += ["-n", "bench-training@%h", "--without-gossip", "--without-mingle", "--without-heartbeat"]
-    return subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True
-    )
-
-
-def stop_worker(process: subprocess.Popen | None) -> None:
-    if process is None or process.poll() is not None:
-        return
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
+    return stack.start_group(command, env, STACK.out_dir / "worker.log", cleanup, stop_timeout=30, name="celery worker")
 
 
 def timed_task(client, name: str) -> tuple[float, object]:
@@ -198,24 +177,24 @@ def timed_task(client, name: str) -> tuple[float, object]:
 def write_results(data: dict) -> None:
     reminders, certificates = data["reminders"], data["certificates"]
 
-    def verdict(seconds: float) -> str:
-        return "**met**" if seconds <= TARGET_SECONDS else "**missed**"
+    def in_time(seconds: float) -> str:
+        return verdict(seconds <= TARGET_SECONDS, missed="**missed**")
 
     lines = [
         "## Staff training",
         "",
         f"Written by `bench/training_bench.py` on {time.strftime('%a %b %d %H:%M:%S UTC %Y', time.gmtime())}. "
         "Method: the docstring of bench/training_bench.py. PostgreSQL database "
-        f"`{bench.DB_NAME}` (dropped and recreated), Redis `{bench.REDIS_URL}` (flushed), one Celery worker "
+        f"`{STACK.db_name}` (dropped and recreated), Redis `{STACK.redis_url}` (flushed), one Celery worker "
         "process (`--pool=solo`), Django's locmem e-mail backend (no SMTP) and the log-only SMS backend.",
         "",
         "| measure | target | result | verdict |",
         "| --- | --- | --- | --- |",
         f"| reminder run, {STAFF:,} staff in {DEPARTMENTS} departments, one worker (send to result) | <= 60 s | "
-        f"{reminders['seconds']:.1f} s | {verdict(reminders['seconds'])} |",
+        f"{reminders['seconds']:.1f} s | {in_time(reminders['seconds'])} |",
         f"| {CERTIFICATES} certificates (PDF with QR code), one worker (completion check sent to last PDF) | <= 60 s | "
         f"{certificates['seconds']:.1f} s ({certificates['seconds'] / max(CERTIFICATES, 1) * 1000:.0f} ms each) | "
-        f"{verdict(certificates['seconds'])} |",
+        f"{in_time(certificates['seconds'])} |",
         "",
         f"- The reminder run enrolled {reminders['enrolments']:,} people (its first step), checked completions "
         f"and claimed {reminders['answer']['claimed']:,} reminders: {reminders['answer']['email']:,} e-mails, "
@@ -232,8 +211,8 @@ def write_results(data: dict) -> None:
         f"{data['load_end']}. Other work on these cores slows every figure; compare runs on a quiet machine.",
         "",
     ]
-    common.write_section(bench.RESULTS_MD, "\n".join(lines))
-    log(f"wrote the Staff training section of {bench.RESULTS_MD}")
+    write_section(RESULTS_MD, "\n".join(lines))
+    log(f"wrote the Staff training section of {RESULTS_MD}")
 
 
 def main() -> int:
@@ -242,8 +221,12 @@ def main() -> int:
             sys.argv[1], lambda: count_child(sys.argv[2])
         )()
         return 0
-    OUT_DIR.mkdir(parents=True, exist_ok=True)
-    env = bench.bench_env()
+    return STACK.main(bench_run)
+
+
+def bench_run(cleanup) -> int:
+    """The whole run; the Celery worker is registered on `cleanup` (harness.frame.guarded)."""
+    env = STACK.env()
     env.update(
         {
             "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
@@ -251,55 +234,64 @@ def main() -> int:
             "DATABASE_CONN_MAX_AGE": "60",
         }
     )
-    load_start = Path("/proc/loadavg").read_text().split()[0]
-    bench.reset_database()
-    bench.reset_redis()
-    bench.run_step("migrate", [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], env)
+    load_start = machine.load_average()
+    STACK.reset_database()
+    STACK.reset_redis()
+    STACK.migrate(env)
     t0 = time.perf_counter()
     log(child(env, "setup") + f" in {time.perf_counter() - t0:.1f} s")
 
     from celery import Celery
 
-    client = Celery(broker=bench.REDIS_URL, backend=bench.REDIS_URL)
-    worker = start_worker(env)
-    try:
-        client.send_task("learn.ping", kwargs={"token": "warm-up"}).get(timeout=120)  # the worker is up
-        seconds, answer = timed_task(client, "training.reminders_run")
-        log(f"reminder run: {seconds:.1f} s, {answer}")
-        again_seconds, again = timed_task(client, "training.reminders_run")
-        log(f"again: {again_seconds:.1f} s, {again}")
-        counts = child(env, "count", "reminders").splitlines()
-        enrolments, duplicates = (int(part.split("=")[1]) for part in counts[0].split())
-        reminders = {
-            "seconds": seconds,
-            "answer": answer,
-            "again_seconds": again_seconds,
-            "again_answer": again,
-            "enrolments": enrolments,
-            "duplicates": duplicates,
-            "by_stage": counts[1:],
-        }
-        log(child(env, "certificates-setup"))
-        started = time.perf_counter()
-        client.send_task("training.completions_check").get(timeout=600)
-        made = 0
-        import psycopg
-
-        with psycopg.connect(f"{bench.PG_URL}/{bench.DB_NAME}", autocommit=True) as connection:
-            while time.perf_counter() - started < 600:
-                made = connection.execute("SELECT count(*) FROM training_certificate WHERE pdf <> ''").fetchone()[0]
-                if made >= CERTIFICATES:
-                    break
-                time.sleep(0.2)
-        certificates = {"seconds": time.perf_counter() - started, "made": made}
-        log(f"certificates: {made} in {certificates['seconds']:.1f} s")
-    finally:
-        stop_worker(worker)
-    load_end = Path("/proc/loadavg").read_text().split()[0]
+    client = Celery(broker=STACK.redis_url, backend=STACK.redis_url)
+    worker = start_worker(env, cleanup)
+    client.send_task("learn.ping", kwargs={"token": "warm-up"}).get(timeout=120)  # the worker is up
+    reminders = measure_reminders(env, client)
+    certificates = measure_certificates(env, client)
+    stack.stop_group(worker, 30, "celery worker")
+    load_end = machine.load_average()
     write_results(
         {"reminders": reminders, "certificates": certificates, "load_start": load_start, "load_end": load_end}
     )
     return 0
+
+
+def measure_reminders(env: dict, client) -> dict:
+    """2. `training.reminders_run`, send to result, twice (the second must claim nothing)."""
+    seconds, answer = timed_task(client, "training.reminders_run")
+    log(f"reminder run: {seconds:.1f} s, {answer}")
+    again_seconds, again = timed_task(client, "training.reminders_run")
+    log(f"again: {again_seconds:.1f} s, {again}")
+    counts = child(env, "count", "reminders").splitlines()
+    enrolments, duplicates = (int(part.split("=")[1]) for part in counts[0].split())
+    return {
+        "seconds": seconds,
+        "answer": answer,
+        "again_seconds": again_seconds,
+        "again_answer": again,
+        "enrolments": enrolments,
+        "duplicates": duplicates,
+        "by_stage": counts[1:],
+    }
+
+
+def measure_certificates(env: dict, client) -> dict:
+    """3. `training.completions_check` sent until CERTIFICATES certificates have their PDF."""
+    import psycopg
+
+    log(child(env, "certificates-setup"))
+    started = time.perf_counter()
+    client.send_task("training.completions_check").get(timeout=600)
+    made = 0
+    with psycopg.connect(STACK.database_url, autocommit=True) as connection:
+        while time.perf_counter() - started < 600:
+            made = connection.execute("SELECT count(*) FROM training_certificate WHERE pdf <> ''").fetchone()[0]
+            if made >= CERTIFICATES:
+                break
+            time.sleep(0.2)
+    certificates = {"seconds": time.perf_counter() - started, "made": made}
+    log(f"certificates: {made} in {certificates['seconds']:.1f} s")
+    return certificates
 
 
 if __name__ == "__main__":

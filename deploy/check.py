@@ -1053,13 +1053,13 @@ def _fmt_kinds(kinds: dict) -> str:
 
 
 def results_section(results: Results, faults: list[dict], timings: dict, restore: dict | None) -> str:
-    import common  # bench/common.py
+    from harness import machine  # bench/harness/machine.py
 
     lines = [
         "## Production set-up: faults under load (deploy-check)",
         "",
         f"Written by `make deploy-check` (deploy/check.py) on {time.strftime('%a %b %d %H:%M:%S UTC %Y', time.gmtime())}, "
-        f"on {os.cpu_count()} cores ({common.cpu_model()}). The stack: Debian's nginx (TLS, the site and the H5P "
+        f"on {os.cpu_count()} cores ({machine.cpu_model()}). The stack: Debian's nginx (TLS, the site and the H5P "
         "player origin) in front of two gunicorn instances (2 workers x 4 threads each, deploy/gunicorn.conf.py), "
         "two Celery workers and one beat, one PostgreSQL 15 cluster and one redis-server (appendonly) of its "
         f"own, all on loopback. Load: {LEARNERS} signed-in learners (each opens a lesson, reads {THINK[0]:.0f}-{THINK[1]:.0f} s, sends the "
@@ -1184,9 +1184,9 @@ def main() -> int:
             shutil.rmtree(temp, ignore_errors=True)
     timings["total"] = time.monotonic() - begun
     if faults and not args.quick:
-        import common
+        from harness import results as bench_results  # bench/harness/results.py
 
-        common.write_section(RESULTS_MD, results_section(results, faults, timings, restore))
+        bench_results.write_section(RESULTS_MD, results_section(results, faults, timings, restore))
         log(f"figures written to {RESULTS_MD.relative_to(ROOT)}")
     log(f"{len(results.items) - len(results.failed)} passed, {len(results.failed)} failed in {timings['total']:.0f} s")
     for section, name, _ok, detail in results.failed:
