@@ -10,6 +10,7 @@ import uuid
 from dataclasses import dataclass
 
 import pytest
+from django.utils import translation
 
 from progress import activities
 from progress.activities import (
@@ -67,7 +68,8 @@ def flashcard_resolve(object_id: str) -> Activity | None:
 
 
 def flashcard_refuse(activity: Activity, data: dict) -> str | None:
-    return None if (data.get("result") or {}).get("response") else "A flash card needs the word."
+    response = str((data.get("result") or {}).get("response", ""))
+    return "A flash card takes one word." if len(response.split()) != 1 else None
 
 
 def flashcard_check(activity: Activity, data: dict) -> bool:
@@ -143,9 +145,9 @@ def test_the_server_checks_the_answer_whatever_the_browser_claims(flashcards, le
 
 
 def test_the_kind_refuses_and_limits_scores_by_its_own_rules(flashcards, learner):
-    with pytest.raises(StatementRejected, match="A flash card needs the word."):
-        statements_ingest(user=learner, statements=[answer("bank", "")])
-    with pytest.raises(StatementRejected, match="from 0 to 1"):
+    with pytest.raises(StatementRejected, match="A flash card takes one word."):
+        statements_ingest(user=learner, statements=[answer("bank", "mijn pincode")])
+    with translation.override("en"), pytest.raises(StatementRejected, match="scores from 0 to 1"):
         statements_ingest(user=learner, statements=[answer("bank", "pincode", score={"raw": 5, "min": 0, "max": 10})])
     assert not Statement.objects.filter(user=learner).exists()
 
