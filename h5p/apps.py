@@ -11,6 +11,7 @@ class H5PConfig(AppConfig):
     def ready(self):
         from progress.activities import activity_kind_register
 
+        from . import tasks  # noqa: F401  (hands its import task to h5p.services)
         from .activities import H5P_KIND
         from .storage import check_h5p_root
 

@@ -144,16 +144,24 @@ def _import_in_child(content_id: int, language: str, attempt: int) -> None:
         connections.close_all()  # this thread's own connections; the request's are untouched
 
 
+# The Celery task that runs `content_import` (h5p/tasks.py). Tasks call services, never the other way: the
+# task module hands itself over when it is loaded (h5p/apps.py loads it), so this module never imports it.
+_import_task = None
+
+
+def import_task_register(task) -> None:
+    global _import_task
+    _import_task = task
+
+
 def import_start(*, content_id: int, language: str, attempt: int) -> None:
     """Hand one import to the Celery worker, or (tasks run eagerly: no broker) to a child process started
     from the background thread. Either way the upload request only waits for the hand-off."""
     if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
         _import_executor().submit(_import_in_child, content_id, language, attempt)
         return
-    from .tasks import h5p_import
-
     try:
-        h5p_import.delay(content_id, language=language, attempt=attempt)
+        _import_task.delay(content_id, language=language, attempt=attempt)
     except Exception:
         # The broker is down: the upload is kept, and the admin offers to try again rather than "waiting".
         logger.exception("Could not queue the H5P import of content %s", content_id)

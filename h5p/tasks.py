@@ -2,6 +2,9 @@
 
 from celery import shared_task
 
+from .models import H5PContent
+from .services import content_import, content_mark_failed, import_task_register
+
 
 @shared_task(name="h5p.import")
 def h5p_import(content_id: int, language: str | None = None, attempt: int | None = None) -> str:
@@ -11,9 +14,6 @@ def h5p_import(content_id: int, language: str | None = None, attempt: int | None
     is the content's import attempt when this task was sent: after a retry, a late task of an earlier
     attempt does nothing. A content deleted before its import ran is simply gone: there is nothing to do.
     """
-    from .models import H5PContent
-    from .services import content_import, content_mark_failed
-
     try:
         return content_import(content_id=content_id, language=language, attempt=attempt).status
     except H5PContent.DoesNotExist:
@@ -23,3 +23,6 @@ def h5p_import(content_id: int, language: str | None = None, attempt: int | None
         # failed when possible, so the admin offers to try again rather than showing "waiting" for good.
         content_mark_failed(content_id=content_id)
         raise
+
+
+import_task_register(h5p_import)

@@ -6,35 +6,41 @@ easier (A2) version have ids of their own and resolve the same way (see `_body_h
 
 Lessons own the question kind (`QUESTION_KIND`): the server scores an answer against the answer key
 of the revision the learner saw. H5P results are the h5p app's kind (h5p/activities.py), simulator
-attempts the sandboxes app's; this module only finds their blocks in a lesson.
+attempts the sandboxes app's (sandboxes/activities.py); this module only finds a block in a lesson and
+asks the kind that has the block's type for its facts (`ActivityKind.block_facts`).
 """
 
 import re
 import uuid
+from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.utils.translation import gettext as _
+from wagtail.models import PageLogEntry, Revision
 
 from learn.page_cache import page_cache_generation
 from progress.activities import (
     CHECKED,
+    LESSON,
     Activity,
     ActivityKind,
     Exercise,
-    H5PFacts,
     LessonFacts,
     Outcome,
-    QuestionFacts,
     activity_base,
+    activity_block_kinds,
+    activity_kind,
+    exercise_right_once,
 )
 
-EXERCISES = ("question", "h5p", "simulator")
+from .checks import stream_segments, words_of
+from .models import LessonPage, ModulePage
+
 MIN_OPEN_SECONDS = 10
 MAX_OPEN_SECONDS = 120
 READ_WORDS_PER_SECOND = 8
 
-PATTERN = re.compile(
-    r"^/lesson/(?P<lesson>[0-9a-f-]{36})(?:/(?P<kind>question|h5p|simulator)/(?P<block>[0-9a-f-]{36}))?$"
-)
+PATTERN = re.compile(r"^/lesson/(?P<lesson>[0-9a-f-]{36})(?:/(?P<kind>[a-z0-9_]{1,20})/(?P<block>[0-9a-f-]{36}))?$")
 
 
 def lesson_activity_id(lesson) -> str:
@@ -60,8 +66,8 @@ def lesson_activity_resolve(object_id: str) -> Activity | None:
     match = PATTERN.match(object_id[len(base) :])
     if not match:
         return None
-    # "v2": the typed facts (LessonFacts...); an Activity cached by an older release is not read back.
-    key = f"activity:v2:{page_cache_generation()}:{object_id}"
+    # "v3": each kind's own facts in Activity.facts; an Activity cached by an older release is not read back.
+    key = f"activity:v3:{page_cache_generation()}:{object_id}"
     activity = cache.get(key)
     if activity is None:
         activity = _lookup(object_id, uuid.UUID(match["lesson"]), match["kind"], match["block"]) or False
@@ -70,8 +76,6 @@ def lesson_activity_resolve(object_id: str) -> Activity | None:
 
 
 def _lookup(object_id: str, lesson_key: uuid.UUID, kind: str | None, block_id: str | None) -> Activity | None:
-    from .models import LessonPage, ModulePage
-
     lesson = LessonPage.objects.live().filter(translation_key=lesson_key).order_by("locale_id").first()
     if lesson is None:
         return None
@@ -81,19 +85,16 @@ def _lookup(object_id: str, lesson_key: uuid.UUID, kind: str | None, block_id: s
     facts = _lesson_facts(lesson, module, version=None if kind is None else _version_of(lesson, body))
     common = {"object_id": object_id, "lesson_key": lesson_key, "module_key": module_key, "lesson": facts}
     if kind is None:
-        return Activity(kind="lesson", **common)
-    if kind == "h5p":
-        return _h5p_activity(body, block_id, common)
-    if kind == "simulator":
-        return _simulator_activity(body, block_id, common)
-    block = next((block for block in body if block.block_type == "question" and block.id == block_id), None)
-    if block is None:
+        return Activity(kind=LESSON, **common)
+    # An exercise block: the kind named by its block type says what it is (None: not playable yet).
+    exercise_kind = activity_kind(kind)
+    if exercise_kind is None or exercise_kind.block_facts is None:
         return None
-    return Activity(
-        kind="question",
-        question=QuestionFacts(block_id=block_id, correct_response=_correct_response(block.value)),
-        **common,
-    )
+    block = next((block for block in body if block.block_type == kind and block.id == block_id), None)
+    facts = exercise_kind.block_facts(block_id, block.value) if block is not None else None
+    if facts is None:
+        return None
+    return Activity(kind=kind, facts=facts, **common)
 
 
 def _lesson_facts(lesson, module, *, version: int | None) -> LessonFacts:
@@ -103,12 +104,10 @@ def _lesson_facts(lesson, module, *, version: int | None) -> LessonFacts:
     second per READ_WORDS_PER_SECOND words of its shorter text (twice a fast reader's pace), between
     MIN_OPEN_SECONDS and MAX_OPEN_SECONDS, measured on the server's clock (progress/services.py).
     """
-    from .checks import stream_segments, words_of
-    from .models import LessonPage
-
     bodies = [lesson.body] + ([lesson.simple_body] if lesson.simple_body else [])
+    exercises = activity_block_kinds()
     versions = tuple(
-        tuple(Exercise(block_id=block.id, kind=block.block_type) for block in body if block.block_type in EXERCISES)
+        tuple(Exercise(block_id=block.id, kind=block.block_type) for block in body if block.block_type in exercises)
         for body in bodies
     )
     words = min(sum(len(words_of(segment.text)) for segment in stream_segments(body, "")) for body in bodies)
@@ -142,34 +141,24 @@ def _body_holding(lesson, block_id: str | None):
     return lesson.body
 
 
-def _h5p_activity(body, block_id: str, common: dict) -> Activity | None:
-    """An H5P block of a live lesson whose exercise is ready, with its completion rule."""
-    block = next((block for block in body if block.block_type == "h5p" and block.id == block_id), None)
-    content = block.value.get("content") if block else None
-    if content is None or not content.is_ready:
-        return None
-    min_score = block.value.get("min_score")
-    facts = H5PFacts(
-        block_id=block_id,
-        content_key=str(content.key),
-        completion=block.value.get("completion") or "answered",
-        min_score=0 if min_score is None else int(min_score),
-    )
-    return Activity(kind="h5p", h5p=facts, **common)
-
-
-def _simulator_activity(body, block_id: str, common: dict) -> Activity | None:
-    """A simulator block of a live lesson; attempts count for its scenario and for the lesson."""
-    block = next((b for b in body if b.block_type == "simulator" and b.id == block_id), None)
-    scenario = block.value.get("scenario") if block else None
-    if scenario is None:
-        return None
-    return Activity(
-        kind="simulator", extra={"block_id": block_id, "scenario_key": str(scenario.translation_key)}, **common
-    )
-
-
 # --- The question kind: the server scores an answer against the key of the revision shown ----------
+
+
+@dataclass(frozen=True)
+class QuestionFacts:
+    block_id: str
+    # The live answer key: the fallback when the statement does not say which revision was shown.
+    correct_response: str
+
+
+def question_block_facts(block_id: str, value) -> QuestionFacts:
+    return QuestionFacts(block_id=block_id, correct_response=_correct_response(value))
+
+
+def question_refuse(activity: Activity, data: dict) -> str | None:
+    if (data.get("result") or {}).get("response") is None:
+        return _("An answer to a question needs result.response.")
+    return None
 
 
 def question_check(activity: Activity, data: dict) -> bool:
@@ -182,15 +171,15 @@ def question_check(activity: Activity, data: dict) -> bool:
     response = str((data.get("result") or {}).get("response"))
     revision = str((data.get("context") or {}).get("revision") or "")
     key = _revision_answer_key(activity, revision) if revision.isdigit() else None
-    return response == (key or activity.question.correct_response)
+    return response == (key or activity.facts.correct_response)
 
 
 def _revision_answer_key(activity: Activity, revision: str) -> str | None:
     # A revision never changes, so its answer key is cached for as long as the cache keeps it.
-    cache_key = f"answer-key:{activity.lesson_key}:{revision}:{activity.question.block_id}"
+    cache_key = f"answer-key:{activity.lesson_key}:{revision}:{activity.facts.block_id}"
     key = cache.get(cache_key)
     if key is None:
-        key = _revision_answer_lookup(activity.lesson_key, int(revision), activity.question.block_id) or ""
+        key = _revision_answer_lookup(activity.lesson_key, int(revision), activity.facts.block_id) or ""
         cache.set(cache_key, key, 86400)
     return key or None
 
@@ -201,10 +190,6 @@ def _revision_answer_lookup(lesson_key: uuid.UUID, revision_id: int, block_id: s
     Only revisions that were published (learners saw them) count: a draft's key, which no learner
     was shown, never scores an answer.
     """
-    from wagtail.models import PageLogEntry, Revision
-
-    from .models import LessonPage
-
     if not PageLogEntry.objects.filter(revision_id=revision_id, action="wagtail.publish").exists():
         return None
     revision = Revision.page_revisions.filter(pk=revision_id).first()
@@ -222,7 +207,7 @@ def question_outcome(activity: Activity, statement) -> Outcome:
     """An answer (statement_prepare required one) scored by the server: done, and right or wrong."""
     right = bool(statement.success)
     return Outcome(
-        block_id=activity.question.block_id,
+        block_id=activity.facts.block_id,
         kind="question",
         right=right,
         done=True,
@@ -231,4 +216,16 @@ def question_outcome(activity: Activity, statement) -> Outcome:
     )
 
 
-QUESTION_KIND = ActivityKind(name="question", check=question_check, outcome=question_outcome)
+def question_done(entry: dict, facts: LessonFacts) -> bool:
+    """Answered, or answered right at least once where the lesson says answers must be right."""
+    return exercise_right_once(entry) if facts.answers_must_be_right else True
+
+
+QUESTION_KIND = ActivityKind(
+    name="question",
+    block_facts=question_block_facts,
+    refuse=question_refuse,
+    check=question_check,
+    outcome=question_outcome,
+    exercise_done=question_done,
+)

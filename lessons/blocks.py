@@ -14,6 +14,9 @@ from wagtail.snippets.blocks import SnippetChooserBlock
 
 # Rich text stays simple on purpose: plain-language lessons need structure, not layout.
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link"]
+# Blocks with text to read aloud: they get a read-aloud button (lessons/templates/lessons/lesson_page.html),
+# and readaloud makes their clips. H5P runs in its own frame and the simulator block has its own buttons.
+READABLE_BLOCKS = frozenset({"text", "tip", "warning", "steps", "question", "image", "video"})
 
 
 class FigureBlock(blocks.StructBlock):

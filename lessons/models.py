@@ -1,7 +1,8 @@
 """Wagtail content: home -> module catalogue -> module -> lesson, plus the help points.
 
-Pages stay thin: queries live in `selectors.py`, and the catalogue filter and quiz answer are
-parsed by forms in `forms.py`, so a bad query string becomes a 400 instead of a server error.
+Pages stay thin: each page's own queries are small class methods here (a Wagtail page is its own view;
+`selectors.py` reads through them and never the other way), and the catalogue filter and quiz answer
+are parsed by forms in `forms.py`, so a bad query string becomes a 400 instead of a server error.
 """
 
 from urllib.parse import urlencode
@@ -29,10 +30,11 @@ from learn.personal import shared_render
 from learn.signed_in_cache import LEARNER, SHARED, shared_for_signed_in
 from progress.selectors import lesson_progress_for
 
-from . import selectors
 from .blocks import GoalBlock, lesson_body_blocks
 from .choices import District, HelpPointKind, Level, TargetGroup, Topic
 from .fields import MultipleChoiceField
+from .forms import CatalogueFilterForm, HelpPointFilterForm, QuizAnswerForm
+from .opening import help_points_opening
 from .panels import LessonChecksPanel
 
 
@@ -94,9 +96,9 @@ class HomePage(SignedInCachedPage, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["modules"] = selectors.modules_for_catalogue(locale=self.locale)[:6]
-        context["catalogue"] = selectors.catalogue_page(locale=self.locale)
-        context["help_page"] = selectors.help_page(locale=self.locale)
+        context["modules"] = ModulePage.catalogue(locale=self.locale)[:6]
+        context["catalogue"] = ModuleIndexPage.for_locale(self.locale)
+        context["help_page"] = HelpPointsPage.for_locale(self.locale)
         return context
 
 
@@ -113,9 +115,11 @@ class ModuleIndexPage(SignedInCachedPage, Page):
     class Meta:
         verbose_name = _("module catalogue")
 
-    def serve(self, request, *args, **kwargs):
-        from .forms import CatalogueFilterForm
+    @classmethod
+    def for_locale(cls, locale):
+        return cls.objects.live().filter(locale=locale).first()
 
+    def serve(self, request, *args, **kwargs):
         form = CatalogueFilterForm(request.GET or None)
         if request.GET and not form.is_valid():
             return bad_request_response(request, form.error_message())
@@ -127,7 +131,7 @@ class ModuleIndexPage(SignedInCachedPage, Page):
         form = getattr(request, "catalogue_filter", None)
         filters = form.cleaned_data if form is not None and form.is_bound else {}
         context["filter_form"] = form
-        context["modules"] = selectors.modules_for_catalogue(
+        context["modules"] = ModulePage.catalogue(
             locale=self.locale,
             topic=filters.get("topic") or None,
             level=filters.get("level") or None,
@@ -186,6 +190,25 @@ class ModulePage(SignedInCachedPage, Page):
     class Meta:
         verbose_name = _("module")
 
+    @classmethod
+    def catalogue(
+        cls, *, locale, topic: str | None = None, level: str | None = None, target_group: str | None = None
+    ) -> list:
+        """Live modules of one language, in catalogue order, optionally filtered.
+
+        Target groups are a JSON list; the catalogue holds dozens of modules, so that filter runs in
+        Python rather than with a JSON lookup SQLite lacks.
+        """
+        queryset = cls.objects.live().filter(locale=locale).select_related("cover_image")
+        if topic:
+            queryset = queryset.filter(topic=topic)
+        if level:
+            queryset = queryset.filter(level=level)
+        modules = list(queryset.order_by("sort_order", "path"))
+        if target_group:
+            modules = [module for module in modules if target_group in (module.target_groups or [])]
+        return modules
+
     def clean(self):
         super().clean()
         if self.cover_image_id and not self.cover_decorative and not self.cover_alt.strip():
@@ -193,7 +216,7 @@ class ModulePage(SignedInCachedPage, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        lessons = list(selectors.lessons_of_module(module=self))
+        lessons = list(LessonPage.of_module(self))
         context["lessons"] = lessons
         # Signed-in learners see which lessons they finished; anonymous pages stay the same for all.
         user = getattr(request, "user", None)
@@ -296,8 +319,6 @@ class LessonPage(SignedInCachedPage, Page):
         return super().serve_preview(request, mode_name)
 
     def serve(self, request, *args, **kwargs):
-        from .forms import QuizAnswerForm
-
         request.quiz_feedback = {}
         query = request.GET.copy()
         asked = query.pop(LessonVersion.PARAMETER, [None])[-1]
@@ -318,6 +339,24 @@ class LessonPage(SignedInCachedPage, Page):
             request.quiz_feedback = form.feedback()
         return super().serve(request, *args, **kwargs)
 
+    @classmethod
+    def of_module(cls, module):
+        return cls.objects.live().child_of(module).order_by("path")
+
+    def navigation(self) -> dict:
+        """Module, position ("lesson 2 of 5"), previous and next lesson, in two queries."""
+        module = ModulePage.objects.parent_of(self).first()
+        siblings = list(LessonPage.objects.live().sibling_of(self, inclusive=True).order_by("path"))
+        ids = [sibling.pk for sibling in siblings]
+        index = ids.index(self.pk) if self.pk in ids else 0
+        return {
+            "module": module,
+            "lesson_number": index + 1,
+            "lesson_count": len(siblings) or 1,
+            "previous_lesson": siblings[index - 1] if index > 0 else None,
+            "next_lesson": siblings[index + 1] if index + 1 < len(siblings) else None,
+        }
+
     def version_for(self, request, asked: str | None) -> str:
         """The version to show: the one asked for in the URL, else a signed-in learner's last choice."""
         preview = getattr(request, "lesson_preview_version", None)
@@ -335,10 +374,10 @@ class LessonPage(SignedInCachedPage, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.lesson_navigation(lesson=self))
+        context.update(self.navigation())
         context["quiz_feedback"] = getattr(request, "quiz_feedback", {})
-        context["help_points"] = selectors.help_points(locale=self.locale)
-        context["help_page"] = selectors.help_page(locale=self.locale)
+        context["help_points"] = HelpPoint.listed(locale=self.locale)
+        context["help_page"] = HelpPointsPage.for_locale(self.locale)
         # Previews skip `serve`: there the version comes from the preview mode.
         version = getattr(request, "lesson_version", None) or self.version_for(request, None)
         easy = version == LessonVersion.EASY
@@ -372,9 +411,11 @@ class HelpPointsPage(Page):
     class Meta:
         verbose_name = _("help nearby page")
 
-    def serve(self, request, *args, **kwargs):
-        from .forms import HelpPointFilterForm
+    @classmethod
+    def for_locale(cls, locale):
+        return cls.objects.live().filter(locale=locale).first()
 
+    def serve(self, request, *args, **kwargs):
         form = HelpPointFilterForm(request.GET or None)
         if request.GET and not form.is_valid():
             return bad_request_response(request, form.error_message())
@@ -387,17 +428,15 @@ class HelpPointsPage(Page):
         context = super().get_context(request, *args, **kwargs)
         form = getattr(request, "help_point_filter", None)
         if form is None:  # previews skip `serve`
-            from .forms import HelpPointFilterForm
-
             form = HelpPointFilterForm()
         filters = form.cleaned_data if form is not None and form.is_bound else {}
-        points = selectors.help_points(
+        points = HelpPoint.listed(
             locale=self.locale, district=filters.get("district") or None, order=filters.get("order") or None
         )
         context["filter_form"] = form
         context["filtered"] = bool(filters.get("district"))
         context["help_points"] = points
-        context["opening"] = selectors.help_points_opening(help_points=points)
+        context["opening"] = help_points_opening(help_points=points)
         return context
 
 
@@ -471,6 +510,23 @@ class HelpPoint(TranslatableMixin, index.Indexed, ClusterableModel):
         verbose_name = _("help point")
         verbose_name_plural = _("help points")
         ordering = ["sort_order", "name"]
+
+    @classmethod
+    def listed(cls, *, locale, district: str | None = None, order: str | None = None) -> list:
+        """Help points of one language with their opening times (two queries), optionally of one area.
+
+        `order` is "postcode" or "district" (then the usual order within each), else the editors' order.
+        """
+        queryset = cls.objects.filter(locale=locale).prefetch_related("opening_times")
+        if district:
+            queryset = queryset.filter(district=district)
+        points = list(queryset.order_by("sort_order", "name"))
+        if order == "postcode":
+            points.sort(key=lambda point: point.postcode)
+        elif order == "district":
+            names = {value: str(label) for value, label in District.choices}
+            points.sort(key=lambda point: names.get(point.district, point.district))
+        return points
 
     def __str__(self):
         return self.name

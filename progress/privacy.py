@@ -6,9 +6,11 @@ summaries of old statements (`StatementSummary`) name nobody and stay.
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+from wagtail.models import Page
 
 from accounts.privacy import DataSection, ProviderBase
 
+from .links import activity_links_for
 from .models import LessonProgress, ModuleProgress, SimulatorAttempt, Statement
 
 
@@ -18,11 +20,8 @@ def _iso(value) -> str | None:
 
 def _titles(*, keys: set, language: str) -> dict[str, str]:
     """{translation key (text): title} of lessons, modules and simulators, in `language` or else Dutch or any,
-    so the readable page names them; the JSON keeps the keys. Two queries."""
-    from wagtail.models import Page
-
-    from sandboxes.selectors import scenario_titles_for
-
+    so the readable page names them; the JSON keeps the keys. Two queries: pages, and the activities
+    that are not pages (scenarios), named by the apps that own them (progress/links.py)."""
     keys = {key for key in keys if key}
     if not keys:
         return {}
@@ -35,8 +34,8 @@ def _titles(*, keys: set, language: str) -> dict[str, str]:
         order = rank.get(code, 2)
         if order < best.get(str(key), 3):
             titles[str(key)], best[str(key)] = title, order
-    for key, scenario in scenario_titles_for(translation_keys=keys, language=language).items():
-        titles[str(key)] = scenario.title
+    for key, link in activity_links_for(keys=keys, language=language).items():
+        titles[str(key)] = link.title
     return titles
 
 

@@ -1,30 +1,42 @@
-"""The only way learning records are written. Activities (quiz, lesson, simulator, H5P) all come here."""
+"""The only way learning records are written. Activities (quiz, lesson, simulator, H5P) all come here.
 
-import re
+Nothing here knows a kind of activity: each kind's hooks (progress/activities.py), registered by the app
+that owns it, say what its statements mean; this module stores them once, keeps the aggregates and
+decides completion from the outcomes.
+"""
+
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from learn.metrics import DUPLICATE, REFUSED, STORED, statements_count
 from learn.page_cache import learner_version_bump
 
-from .activities import CHECKED, REPORTED, Exercise, LessonFacts, Outcome, activity_kind_checked, activity_outcome
-from .models import LessonProgress, LessonStatus, ModuleProgress, SimulatorAttempt, Statement
+from .activities import (
+    LESSON,
+    REPORTED,
+    LessonFacts,
+    Outcome,
+    activity_exercise_done,
+    activity_kind,
+    activity_kind_checked,
+    activity_outcome,
+)
+from .attempts import attempt_passed_subject, attempts_apply
+from .models import LessonProgress, LessonStatus, ModuleProgress, Statement
+from .rows import rows_update
 from .signals import learning_completed
 from .xapi import VERB_BASE, PreparedStatement, StatementRejected, statement_matches, statement_prepare
 
 MAX_BATCH = 50
 COMPLETED = VERB_BASE + "completed"
 EXPERIENCED = VERB_BASE + "experienced"
-PASSED = VERB_BASE + "passed"
-FAILED = VERB_BASE + "failed"
-INTERACTED = VERB_BASE + "interacted"
-EXTENSION_BASE = "https://oefenplein.mechelen.be/xapi/ext/"
 
 
 class StatementConflict(Exception):
@@ -84,16 +96,15 @@ def _statements_store(*, user, statements: list) -> IngestResult:
                 raise StatementConflict("A statement id is already used for other content.")
             existing[key] = owner
         new = [statement for statement in prepared.values() if statement.id not in existing]
-        # First: the server's verdict on simulator attempts replaces the browser's claim in the end
+        # First: the server's verdict on attempts (simulators) replaces the browser's claim in the end
         # statements, before they are stored and before the lesson and training count them.
-        _simulators_apply(user=user, statements=new)
+        passed = _attempts_apply(user=user, statements=new)
         try:
             Statement.objects.bulk_create([_row(user, statement) for statement in new])
         except IntegrityError as error:  # another learner's statement with the same id, just now
             raise StatementConflict("A statement id is already used.") from error
         # Lessons finished now, on evidence (a bare "completed" claim finishes nothing by itself).
         completions = _aggregates_apply(user=user, statements=new, now=now)
-        passed = {s.activity.extra["scenario_key"] for s in new if s.verb == PASSED and s.activity.kind == "simulator"}
         if new:
             # The learner's cached pages (My learning, done marks) show these at once (learn/page_cache.py).
             transaction.on_commit(lambda: learner_version_bump(user.pk))
@@ -109,6 +120,20 @@ def _statements_store(*, user, statements: list) -> IngestResult:
                 )
             )
     return IngestResult(stored=len(new), duplicates=len(statements) - len(new))
+
+
+def _attempts_apply(*, user, statements: list[PreparedStatement]) -> set[str]:
+    """Let each kind played in attempts keep its attempts; answer the subjects (scenario keys) passed now."""
+    by_kind = defaultdict(list)
+    for statement in statements:
+        kind = activity_kind(statement.activity.kind)
+        if kind is not None and kind.attempts is not None:
+            by_kind[kind].append(statement)
+    passed = set()
+    for kind, kind_statements in by_kind.items():
+        attempts_apply(user=user, statements=kind_statements, rules=kind.attempts)
+        passed |= {attempt_passed_subject(s, kind.attempts) for s in kind_statements} - {None}
+    return passed
 
 
 def _row(user, statement: PreparedStatement) -> Statement:
@@ -163,7 +188,7 @@ def _aggregates_apply(*, user, statements: list[PreparedStatement], now) -> set:
             module_totals[activity.module_key] = activity.lesson.module_lesson_count if activity.lesson else 0
     LessonProgress.objects.bulk_create(created.values())
     if rows:
-        _rows_update(
+        rows_update(
             LessonProgress,
             rows.values(),
             unique_fields=["user", "lesson_key"],
@@ -206,15 +231,16 @@ def _lesson_apply(row: LessonProgress, statement: PreparedStatement, *, now) -> 
     activity = statement.activity
     facts = activity.lesson or LessonFacts()
     row.last_activity_at = max(row.last_activity_at, statement.timestamp)
-    if activity.kind not in ("h5p", "simulator"):  # exercise time is part of the lesson's "completed" duration
+    kind = activity_kind(activity.kind)
+    if kind is None or kind.lesson_time:  # exercise time is part of the lesson's "completed" duration
         row.time_spent_seconds += statement.duration_seconds
     row.hints += statement.hints
     if facts.exercise_count is not None:
         row.question_count = facts.exercise_count
-    if activity.kind == "lesson":
+    if activity.kind == LESSON:
         _lesson_visit(row, statement, facts=facts, now=now)
     else:
-        outcome = _outcome(activity, statement)
+        outcome = activity_outcome(activity=activity, statement=statement)
         if outcome is not None:
             _outcome_record(row, outcome, total=max(facts.exercise_count or 1, 1))
     _lesson_complete(row, facts, when=statement.timestamp)
@@ -234,16 +260,6 @@ def _lesson_visit(row: LessonProgress, statement: PreparedStatement, *, facts: L
         row.attempts += 1
         if row.opened_at is not None and (now - row.opened_at).total_seconds() >= facts.min_open_seconds:
             row.read_at = row.read_at or now
-
-
-def _outcome(activity, statement: PreparedStatement) -> Outcome | None:
-    if activity.kind == "simulator":
-        # Only the end of an attempt counts for the lesson: passed, or failed by a safety error.
-        if statement.verb not in (PASSED, FAILED):
-            return None
-        right = statement.verb == PASSED
-        return Outcome(block_id=activity.extra["block_id"], kind="simulator", right=right, done=right, evidence=CHECKED)
-    return activity_outcome(activity=activity, statement=statement)
 
 
 def _outcome_record(row: LessonProgress, outcome: Outcome, *, total: int) -> None:
@@ -271,17 +287,6 @@ def _outcome_record(row: LessonProgress, outcome: Outcome, *, total: int) -> Non
     row.best_score = max(row.best_score or 0.0, row.last_score)
 
 
-def _exercise_done(entry: dict | None, exercise: Exercise, facts: LessonFacts) -> bool:
-    if not entry:
-        return False
-    right_once = bool(entry.get("right_once", entry.get("first") or entry.get("last")))
-    if exercise.kind == "question":
-        return right_once if facts.answers_must_be_right else True
-    if exercise.kind == "simulator":
-        return right_once
-    return bool(entry.get("done", entry.get("last")))
-
-
 def _lesson_done(row: LessonProgress, facts: LessonFacts, *, reported_counts: bool) -> bool:
     """Every (counted) exercise of one version done; a lesson without any only once it was read.
 
@@ -296,7 +301,10 @@ def _lesson_done(row: LessonProgress, facts: LessonFacts, *, reported_counts: bo
     if not versions:
         return row.read_at is not None
     return any(
-        all(_exercise_done(row.answers.get(exercise.block_id), exercise, facts) for exercise in exercises)
+        all(
+            activity_exercise_done(entry=row.answers.get(exercise.block_id), exercise=exercise, facts=facts)
+            for exercise in exercises
+        )
         for exercises in versions
     )
 
@@ -314,161 +322,7 @@ def _lesson_complete(row: LessonProgress, facts: LessonFacts, *, when) -> None:
         row.checked_completed_at = when
 
 
-def _simulators_apply(*, user, statements: list[PreparedStatement]) -> None:
-    """Keep each simulator attempt's row (one per xAPI registration) up to date, and judge the ended ones.
-
-    An ended attempt is replayed on the server (progress/attempts.py): it passes only when its recorded
-    actions reach every goal through allowed steps without a safety error. The end statements of this
-    batch are then made to say the server's verdict and score, so the stored record, the lesson and
-    the training certificates all count what the server saw, never what the browser claimed.
-    """
-    simulator_statements = sorted((s for s in statements if s.activity.kind == "simulator"), key=lambda s: s.timestamp)
-    if not simulator_statements:
-        return
-    registrations = {_registration(s) for s in simulator_statements}
-    rows = {
-        row.registration: row
-        for row in SimulatorAttempt.objects.select_for_update().filter(user=user, registration__in=registrations)
-    }
-    created = {}
-    ends = defaultdict(list)
-    for statement in simulator_statements:
-        registration = _registration(statement)
-        row = rows.get(registration) or created.get(registration)
-        if row is None:
-            row = SimulatorAttempt(
-                user=user,
-                registration=registration,
-                scenario_key=statement.activity.extra["scenario_key"],
-                lesson_key=statement.activity.lesson_key,
-                started_at=statement.timestamp,
-                last_activity_at=statement.timestamp,
-            )
-            created[registration] = row
-        _attempt_apply(row, statement)
-        if statement.verb in (PASSED, FAILED):
-            ends[registration].append(statement)
-    for registration, row in {**rows, **created}.items():
-        if row.completed_at is not None:
-            _attempt_judge(row)
-        for statement in ends.get(registration, ()):
-            _end_statement_correct(statement, row)
-    SimulatorAttempt.objects.bulk_create(created.values())
-    if rows:
-        _rows_update(
-            SimulatorAttempt,
-            rows.values(),
-            unique_fields=["user", "registration"],
-            fields=[
-                "mode",
-                "language",
-                "last_activity_at",
-                "completed_at",
-                "passed",
-                "score",
-                "actions",
-                "wrong_actions",
-                "hints",
-                "safety_errors",
-                "duration_seconds",
-                "mistakes",
-                "trail",
-                "safety_mistakes",
-                "last_screen",
-                "last_outcome",
-            ],
-        )
-
-
-def _registration(statement: PreparedStatement):
-    import uuid
-
-    return uuid.UUID(str(statement.data["context"]["registration"]))
-
-
-def _extension(statement: PreparedStatement, name: str, *, part: str = "result"):
-    section = statement.data.get(part) or {}
-    return (section.get("extensions") or {}).get(EXTENSION_BASE + name)
-
-
-MAX_TRAIL = 1000  # sandboxes/replay.py does not replay a longer trail: such an attempt never passes
-TRAIL_ID = re.compile(r"^[a-z0-9_-]{1,40}$")
-
-
-def _trail_id(value) -> str:
-    return value if isinstance(value, str) and TRAIL_ID.match(value) else "?"
-
-
-def _attempt_apply(row: SimulatorAttempt, statement: PreparedStatement) -> None:
-    latest = statement.timestamp >= row.last_activity_at
-    row.last_activity_at = max(row.last_activity_at, statement.timestamp)
-    mode = _extension(statement, "mode", part="context")
-    if mode in ("guided", "practice", "test"):
-        row.mode = mode
-    language = (statement.data.get("context") or {}).get("language")
-    if isinstance(language, str) and not row.language:
-        row.language = language.split("-")[0][:10].lower()
-    if statement.verb == INTERACTED:
-        outcome = _extension(statement, "outcome")
-        screen = str(_extension(statement, "screen") or "")[:40]
-        if len(row.trail) <= MAX_TRAIL:
-            # Ids and the outcome only: what a learner typed is never in a statement, nor here. Anything
-            # that is not an id is kept as "?", which the replay never accepts.
-            element = _trail_id(_extension(statement, "element"))
-            step = {"screen": _trail_id(screen), "element": element, "outcome": _trail_id(outcome)}
-            row.trail = [*row.trail, step]
-        if outcome == "resume":  # going on after a safety Stop (sandboxes/replay.py) is not an action
-            return
-        if outcome == "hint":
-            row.hints += max(statement.hints, 1)
-        else:
-            row.actions += 1
-        if latest:  # where the learner was last: a late batch of older actions does not move it back
-            row.last_screen, row.last_outcome = screen, str(outcome or "")[:10]
-        if outcome in ("wrong", "safety"):
-            row.wrong_actions += outcome == "wrong"
-            row.safety_errors += outcome == "safety"
-            if screen:
-                row.mistakes = {**row.mistakes, screen: row.mistakes.get(screen, 0) + 1}
-            if screen and outcome == "safety":
-                row.safety_mistakes = {**row.safety_mistakes, screen: row.safety_mistakes.get(screen, 0) + 1}
-    elif statement.verb in (PASSED, FAILED) and row.completed_at is None:
-        row.completed_at = statement.timestamp
-        row.duration_seconds = statement.duration_seconds
-        # The browser's claim, for now: _attempt_judge keeps it only when the replay agrees.
-        row.passed = statement.verb == PASSED
-
-
-def _attempt_judge(row: SimulatorAttempt) -> None:
-    """Passed only when the browser said so and the server's replay of the trail agrees; the server's score."""
-    from .attempts import attempt_judge
-
-    verdict = attempt_judge(
-        kind="simulator", scenario_key=str(row.scenario_key), language=row.language, trail=row.trail
-    )
-    row.passed = bool(row.passed) and verdict.passed and row.safety_errors == 0
-    row.score = verdict.score if row.passed else 0
-
-
-def _end_statement_correct(statement: PreparedStatement, row: SimulatorAttempt) -> None:
-    """Make an end statement say the server's verdict, the way questions get the server's answer."""
-    passed = bool(row.passed)
-    verb = PASSED if passed else FAILED
-    score = (row.score or 0) if passed else 0
-    statement.verb = verb
-    statement.success = passed
-    statement.score_scaled = score / 100
-    data = statement.data
-    data["verb"] = {"id": verb, "display": {"en-US": verb.rsplit("/", 1)[-1]}}
-    result = data.setdefault("result", {})
-    result["success"] = passed
-    result["completion"] = passed
-    result["score"] = {"scaled": score / 100, "raw": score, "min": 0, "max": 100}
-
-
 def _modules_apply(*, user, totals: dict, last: dict) -> None:
-    from django.db.models import Count, Q
-
     done, checked = defaultdict(int), defaultdict(int)
     for module_key, n_done, n_checked in (
         LessonProgress.objects.filter(user=user, module_key__in=totals)
@@ -501,7 +355,7 @@ def _modules_apply(*, user, totals: dict, last: dict) -> None:
             row.checked_completed_at = timestamp
     ModuleProgress.objects.bulk_create(new)
     if rows:
-        _rows_update(
+        rows_update(
             ModuleProgress,
             rows.values(),
             unique_fields=["user", "module_key"],
@@ -514,13 +368,3 @@ def _modules_apply(*, user, totals: dict, last: dict) -> None:
                 "checked_completed_at",
             ],
         )
-
-
-def _rows_update(model, rows, *, unique_fields: list[str], fields: list[str]) -> None:
-    """Write `fields` of rows read (and locked) in this transaction, in one statement.
-
-    An upsert on the rows' own unique constraint (INSERT ... ON CONFLICT (user, key) DO UPDATE SET each
-    field), since every row exists, updates them all. It replaces `bulk_update`, whose CASE WHEN per row and
-    field cost more Python than the rest of a batch's aggregates together (bench/README.md).
-    """
-    model.objects.bulk_create(rows, update_conflicts=True, unique_fields=unique_fields, update_fields=fields)

@@ -13,23 +13,23 @@ from django.utils.translation import gettext as _
 from pydantic import ValidationError as PydanticValidationError
 from ralph.models.xapi.base.statements import BaseXapiStatement
 
-from .activities import Activity, activity_answer_check, activity_base, activity_resolve
+from .activities import Activity, activity_answer_check, activity_base, activity_kind, activity_resolve
 
 VERB_BASE = "http://adlnet.gov/expapi/verbs/"
 ACCEPTED_VERBS = {
     VERB_BASE + name
     for name in ("experienced", "answered", "completed", "attempted", "passed", "failed", "progressed", "interacted")
 }
-HINTS_EXTENSION = "https://oefenplein.mechelen.be/xapi/ext/hints"
+# Where this site's own xAPI extensions live: the one copy. Pages hand it to their scripts (the simulator
+# player's data-xapi-ext); like an activity id it names things, nothing fetches it.
+EXTENSION_BASE = "https://oefenplein.mechelen.be/xapi/ext/"
+HINTS_EXTENSION = EXTENSION_BASE + "hints"
 MAX_DURATION = timedelta(hours=1)  # one statement never claims more time than this
 # A browser's clock may run a little fast; a statement from further in the future is refused.
 MAX_CLOCK_SKEW = timedelta(minutes=5)
 # All extensions of one statement together (result, context, object definition), as compact UTF-8 JSON.
 # The simulator engine sends about 300 bytes; nothing on this site needs more than a few.
 MAX_EXTENSIONS_BYTES = 4 * 1024
-# The score range of an activity kind, where the site knows it: a simulator scores out of 100.
-# A resolver can give its own with extra["score_min"] / extra["score_max"].
-KNOWN_SCORE_RANGE = {"simulator": (0, 100)}
 # Set by the server: left out when a retry is compared with the statement stored under its id.
 SERVER_FIELDS = ("actor", "authority", "stored", "version")
 DURATION_PATTERN = re.compile(r"^P(?:(?P<d>\d+)D)?(?:T(?:(?P<h>\d+)H)?(?:(?P<m>\d+)M)?(?:(?P<s>\d+(?:\.\d+)?)S)?)?$")
@@ -129,18 +129,17 @@ def statement_prepare(
     result = data.get("result") or {}
     success = result.get("success")
     score = (result.get("score") or {}).get("scaled")
-    if activity.kind == "question":
-        response = result.get("response")
-        if response is None:
-            raise StatementRejected(index, _("An answer to a question needs result.response."))
+    kind = activity_kind(activity.kind)
+    refusal = kind.refuse(activity, data) if kind is not None and kind.refuse is not None else None
+    if refusal:
+        raise StatementRejected(index, refusal)
+    if kind is not None and kind.check is not None:
         # The browser's claim does not count: the server knows the right answer (of the revision shown).
         success = activity_answer_check(activity=activity, data=data)
         score = 1.0 if success else 0.0
         data.setdefault("result", {}).update(
             {"success": success, "score": {"scaled": score, "raw": int(success), "min": 0, "max": 1}}
         )
-    elif activity.kind == "simulator" and not (data.get("context") or {}).get("registration"):
-        raise StatementRejected(index, _("A simulator statement needs context.registration (the attempt)."))
     return PreparedStatement(
         id=statement_id,
         verb=verb,
@@ -155,23 +154,25 @@ def statement_prepare(
     )
 
 
-SIMULATOR_END_VERBS = {VERB_BASE + "passed", VERB_BASE + "failed"}
+ATTEMPT_END_VERBS = frozenset({VERB_BASE + "passed", VERB_BASE + "failed"})
 
 
 def statement_matches(*, stored: dict, statement: PreparedStatement) -> bool:
     """Whether `statement` is a retry of the one stored under its id: the same content as checked and
-    stored, leaving out what the server sets (the actor, the time when the browser sent none, a
-    question's result, which the server works out from the response, and the verdict of a simulator
-    attempt's end, which the server's replay decides)."""
+    stored, leaving out what the server sets (the actor, the time when the browser sent none, the
+    result of a kind with a `check`, which the server works out from the response, and the verdict of
+    an attempt's end, which the kind's judge decides: progress/attempts.py)."""
     ignore = set(SERVER_FIELDS) | (set() if statement.timestamp_given else {"timestamp"})
-    simulator_end = statement.activity.kind == "simulator" and statement.verb in SIMULATOR_END_VERBS
-    if simulator_end:
+    kind = activity_kind(statement.activity.kind)
+    attempt_end = kind is not None and kind.attempts is not None and statement.verb in ATTEMPT_END_VERBS
+    checked_answer = kind is not None and kind.check is not None
+    if attempt_end:
         ignore |= {"verb"}
-    server_result = ("success", "score", "completion") if simulator_end else ("success", "score")
+    server_result = ("success", "score", "completion") if attempt_end else ("success", "score")
 
     def content(data: dict) -> dict:
         kept = {key: value for key, value in data.items() if key not in ignore}
-        if (statement.activity.kind == "question" or simulator_end) and isinstance(kept.get("result"), dict):
+        if (checked_answer or attempt_end) and isinstance(kept.get("result"), dict):
             kept["result"] = {key: value for key, value in kept["result"].items() if key not in server_result}
         return kept
 
@@ -218,9 +219,8 @@ def _score_check(score, activity: Activity, index: int) -> None:
         return
     if (score.min is not None and score.raw < score.min) or (score.max is not None and score.raw > score.max):
         raise StatementRejected(index, _("result.score.raw: the score is not between the lowest and the highest."))
-    low, high = KNOWN_SCORE_RANGE.get(activity.kind, (None, None))
-    low = activity.extra.get("score_min", low)
-    high = activity.extra.get("score_max", high)
+    kind = activity_kind(activity.kind)
+    low, high = kind.score_range if kind is not None and kind.score_range is not None else (None, None)
     if (low is not None and score.raw < Decimal(low)) or (high is not None and score.raw > Decimal(high)):
         raise StatementRejected(
             index, _("result.score.raw: this activity scores from %(low)s to %(high)s.") % {"low": low, "high": high}
@@ -244,3 +244,9 @@ def _hints(extensions: dict) -> int:
         return max(0, min(int(value), 1000))
     except (TypeError, ValueError):
         return 0
+
+
+def extension_value(data: dict, name: str, *, part: str = "result"):
+    """This site's extension `name` in a statement's result (or context), None when it is not there."""
+    section = data.get(part) or {}
+    return (section.get("extensions") or {}).get(EXTENSION_BASE + name)

@@ -5,13 +5,13 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext
 
+from lessons.blocks import READABLE_BLOCKS
+from sandboxes.convert import scenario_runtime_for
+
 from .models import SpeechClip
 from .speech import SpeechUnavailable, clip_key, voice_settings
 from .text import normalise, sentences_of_html, sentences_of_text
 
-# Lesson blocks with text to read (lessons/templates/lessons/lesson_page.html marks these); H5P runs in
-# its own frame and the simulator block has its own read-aloud buttons (readaloud.js).
-READABLE_BLOCKS = frozenset({"text", "tip", "warning", "steps", "question", "image", "video"})
 # The lesson's title and summary, with their own read-aloud button (lessons/templates/lessons/lesson_page.html).
 INTRO_TEMPLATE = "lessons/includes/lesson_intro.html"
 CACHE_SECONDS = 60 * 60
@@ -97,8 +97,6 @@ def _scenario_texts(value, *, key=None):
 
 def scenario_sentences(*, scenario) -> list[str]:
     """Every instruction, hint and feedback of a scenario (in its language), and the engine's own messages."""
-    from sandboxes.convert import scenario_runtime_for
-
     language = scenario.locale.language_code
     runtime = scenario_runtime_for(scenario)
     found = []
@@ -136,7 +134,3 @@ def clips_lookup(*, language: str, sentences: list[str]) -> list[dict | None]:
         cache.set_many(fresh, CACHE_SECONDS)
         found.update(fresh)
     return [found.get(_cache_key(key)) for key in keys]
-
-
-def button_html(*, target_id: str) -> str:
-    return render_to_string("readaloud/button.html", {"target_id": target_id})

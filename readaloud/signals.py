@@ -14,6 +14,9 @@ from django.dispatch import receiver
 from wagtail.signals import page_published
 
 from learn.queueing import send_after_commit
+from lessons.models import LessonPage
+
+from .tasks import generate_for_page, generate_for_scenario
 
 logger = logging.getLogger(__name__)
 
@@ -31,16 +34,10 @@ def _enqueue(task, object_id: int, label: str) -> None:
 
 @receiver(page_published)
 def lesson_published(sender, instance, **kwargs):
-    from lessons.models import LessonPage
-
     if isinstance(instance, LessonPage):
-        from .tasks import generate_for_page
-
         _enqueue(generate_for_page, instance.pk, f"page {instance.pk}")
 
 
 @receiver(post_save, sender="sandboxes.Scenario")
 def scenario_saved(sender, instance, **kwargs):
-    from .tasks import generate_for_scenario
-
     _enqueue(generate_for_scenario, instance.pk, f"scenario {instance.pk}")

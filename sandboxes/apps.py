@@ -8,16 +8,15 @@ class SandboxesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from progress.activities import activity_resolver_register
-        from progress.attempts import attempt_judge_register
+        from progress.activities import activity_kind_register, activity_resolver_register
         from progress.links import activity_link_provider_register
 
-        from .activities import scenario_activity_resolve, scenario_attempt_judge
+        from .activities import SIMULATOR_KIND, scenario_activity_resolve
         from .selectors import scenario_links
 
         activity_resolver_register(scenario_activity_resolve)
+        activity_kind_register(SIMULATOR_KIND)
         activity_link_provider_register(scenario_links)
-        attempt_judge_register("simulator", scenario_attempt_judge)
 
         # The practice list and simulator pages are cached (anonymous and signed-in): an edited
         # scenario retires them at once, like a published page.

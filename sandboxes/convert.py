@@ -13,7 +13,7 @@ import uuid
 from wagtail import blocks
 
 from .blocks import PlainBlock
-from .runtime import scenario_runtime
+from .runtime import is_text, scenario_runtime
 
 BLOCK_NAMESPACE = uuid.UUID("0f6a3c1e-5b0e-4d5a-9a53-8f1b2f0c7d11")
 # Names that differ between the format and the blocks ("from" is not a good Python name).
@@ -217,10 +217,10 @@ def merge_texts(parts: list[dict]):
     """Put together the same structure in several languages: texts ({lang: str}) are united."""
     first = parts[0]
     if isinstance(first, dict):
-        if _is_text(first):
+        if is_text(first):
             merged = {}
             for part in parts:
-                if _is_text(part):
+                if is_text(part):
                     merged.update(part)
             return merged
         result = {}
@@ -235,17 +235,6 @@ def merge_texts(parts: list[dict]):
             merged.append(merge_texts([item, *others]) if others else item)
         return merged
     return first
-
-
-def _is_text(value) -> bool:
-    from .validation import LANGUAGES
-
-    return (
-        isinstance(value, dict)
-        and bool(value)
-        and set(value) <= set(LANGUAGES)
-        and all(isinstance(item, str) for item in value.values())
-    )
 
 
 def scenario_data(scenario) -> tuple[dict, set[str]]:

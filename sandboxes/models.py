@@ -10,6 +10,7 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from .blocks import FareBlock, GoalBlock, LineBlock, ScreenBlock, StepBlock
+from .convert import scenario_runtime_for
 
 
 class Frame(models.TextChoices):
@@ -129,8 +130,6 @@ class Scenario(PreviewableMixin, TranslatableMixin, index.Indexed, models.Model)
         return "sandboxes/preview.html"
 
     def get_preview_context(self, request, mode_name):
-        from .convert import scenario_runtime_for
-
         context = super().get_preview_context(request, mode_name)
         context.update(
             {

@@ -16,8 +16,10 @@ mistake happened or from the start (outcome "resume", its screen is where the le
 replay accepts that only straight after the safety error, and only to those two screens. The attempt
 keeps its safety error, so it does not pass: one safety error means the exercise is done again.
 
-`attempt_score` is the one definition of the score (FORMAT.md "Modes"); engine.js shows the same number
-and tests/browser/test_simulators.py checks that they agree on every built-in scenario in every mode.
+`attempt_score` is the one definition of the score (FORMAT.md "Modes"). Its numbers are written once,
+here: the page hands them to engine.js (`score_rule`, the player's data-score-rule), which shows a guest
+the same score without asking the server, and tests/browser/test_simulators.py checks that both agree on
+every built-in scenario in every mode.
 """
 
 from dataclasses import dataclass
@@ -39,11 +41,21 @@ class Replay:
     at: int | None = None  # index of the action with the problem
 
 
+SCORE_FULL = 100
+WRONG_COST = 10  # per wrong action
+HINT_COST = 5  # per hint
+
+
+def score_rule() -> dict:
+    """The score's numbers as the browser engine takes them (engine.js `score()`)."""
+    return {"full": SCORE_FULL, "wrong": WRONG_COST, "hint": HINT_COST}
+
+
 def attempt_score(*, wrong: int, hints: int, safety: int, passed: bool) -> int:
     """0..100: 100 − 10 per wrong action − 5 per hint; 0 when not passed or with any safety error."""
     if not passed or safety:
         return 0
-    return max(0, 100 - 10 * wrong - 5 * hints)
+    return max(0, SCORE_FULL - WRONG_COST * wrong - HINT_COST * hints)
 
 
 def outcome_of(action: dict) -> str:

@@ -1,4 +1,6 @@
-"""The scenario as the browser engine receives it: the same structure, every text in one language."""
+"""The scenario as the browser engine receives it: the same structure, every text in one language.
+
+What a text is ({language: str}) is decided here once; sandboxes/convert.py unites texts with `is_text`."""
 
 from .validation import LANGUAGES
 
@@ -14,7 +16,8 @@ def scenario_runtime(data: dict, language: str) -> dict:
     return _resolve(data, language)
 
 
-def _is_text(value) -> bool:
+def is_text(value) -> bool:
+    """A text of the format: {language: str} in languages of the site, at least one."""
     return (
         isinstance(value, dict)
         and bool(value)
@@ -24,7 +27,7 @@ def _is_text(value) -> bool:
 
 
 def _resolve(value, language: str):
-    if _is_text(value):
+    if is_text(value):
         return value.get(language) or value.get("nl") or next(iter(value.values()))
     if isinstance(value, dict):
         return {key: (item if key in _NOT_TEXT else _resolve(item, language)) for key, item in value.items()}

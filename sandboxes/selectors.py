@@ -2,8 +2,12 @@
 
 from dataclasses import dataclass, field
 
+from django.urls import reverse
+from django.utils.translation import get_language_info, override
 from django.utils.translation import gettext as _
 from wagtail.models import Locale
+
+from progress.selectors import PageLink, simulator_tried
 
 from .convert import scenario_data, scenario_runtime_for
 from .models import Scenario
@@ -73,11 +77,6 @@ def scenario_runtime(scenario) -> dict:
 
 def scenario_links(*, keys, language: str, request=None) -> dict:
     """{translation key: PageLink} to the practice page of each scenario, for "My learning". One query."""
-    from django.urls import reverse
-    from django.utils.translation import get_language_info, override
-
-    from progress.selectors import PageLink
-
     rows = Scenario.objects.filter(translation_key__in=list(keys), locale__language_code__in={language, "nl"})
     found = {}
     for row in rows.select_related("locale"):
@@ -138,6 +137,4 @@ def scenario_tried(*, user, scenario) -> str:
 def scenario_tried_key(*, user, scenario_key: str) -> str:
     if user is None or not user.is_authenticated:
         return ""
-    from progress.selectors import simulator_tried
-
     return "1" if simulator_tried(user=user, scenario_key=scenario_key) else "0"

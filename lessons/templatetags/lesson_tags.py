@@ -3,9 +3,12 @@ from django.conf import settings
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils.http import urlencode
+from wagtail.models import Locale
 
 from learn.page_cache import page_cache_generation
-from lessons.activities import h5p_activity_id, lesson_activity_id, question_activity_id
+from lessons import selectors
+from lessons.activities import h5p_activity_id, lesson_activity_id, question_activity_id, simulator_activity_id
+from lessons.blocks import READABLE_BLOCKS
 
 register = template.Library()
 
@@ -26,6 +29,26 @@ def activity_id(page, block_id=None):
     if page is None or not getattr(page, "translation_key", None):
         return ""
     return question_activity_id(page, block_id) if block_id else lesson_activity_id(page)
+
+
+@register.filter
+def read_aloud_able(block_type: str) -> bool:
+    """Whether a lesson block gets a read-aloud button (learn/js/readaloud.js does the reading)."""
+    return block_type in READABLE_BLOCKS
+
+
+@register.inclusion_tag("lessons/includes/read_aloud_button.html")
+def read_aloud_button(target_id: str):
+    return {"target_id": target_id}
+
+
+@register.simple_tag
+def simulator_block_activity_id(page, block_id):
+    """The xAPI activity id of a simulator block of a lesson; empty in the admin's block preview (no page),
+    so nothing is recorded there. The lesson names its blocks: the simulator player (sandboxes) takes it."""
+    if page is None or not getattr(page, "translation_key", None) or not block_id:
+        return ""
+    return simulator_activity_id(page, block_id)
 
 
 @register.simple_tag
@@ -83,10 +106,6 @@ def site_links(context):
 
 
 def _lookup_site_links(language: str) -> dict:
-    from wagtail.models import Locale
-
-    from lessons import selectors
-
     locale = Locale.objects.filter(language_code=language).first()
     if locale is None:
         return {}

@@ -287,9 +287,9 @@ def test_the_resolver_knows_h5p_blocks_of_live_lessons(lesson, content):
     resolved = activity_resolve(activity)
     assert resolved.kind == "h5p"
     assert resolved.lesson_key == lesson.translation_key
-    assert resolved.h5p.completion == "passed"
-    assert resolved.h5p.min_score == 80
-    assert resolved.h5p.content_key == str(content.key)
+    assert resolved.facts.completion == "passed"
+    assert resolved.facts.min_score == 80
+    assert resolved.facts.content_key == str(content.key)
     assert activity_resolve(f"{lesson_activity_id(lesson)}/h5p/{uuid.uuid4()}") is None
 
 

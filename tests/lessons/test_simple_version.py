@@ -147,7 +147,7 @@ def test_a_question_of_the_easier_text_resolves_with_the_easier_exercise_count(l
     activity = lesson_activity_resolve(question_activity_id(lesson, block.id))
     assert activity is not None and activity.kind == "question"
     assert activity.lesson_key == lesson.translation_key
-    assert activity.question.correct_response == str(correct)
+    assert activity.facts.correct_response == str(correct)
     assert activity.lesson.exercise_count == exercises(lesson.simple_body)
 
     normal, _ = first_question(lesson.body)
@@ -204,5 +204,5 @@ def test_a_simulator_in_the_easier_text_resolves_and_counts_there(lesson):
 
     activity = lesson_activity_resolve(simulator_activity_id(lesson, block_id))
     assert activity is not None and activity.kind == "simulator"
-    assert activity.extra["scenario_key"] == str(scenario.translation_key)
+    assert activity.facts.scenario_key == str(scenario.translation_key)
     assert activity.lesson.exercise_count == exercises(lesson.simple_body) == 2

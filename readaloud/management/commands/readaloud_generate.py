@@ -10,7 +10,9 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from lessons.models import LessonPage
 from readaloud import selectors, services
+from sandboxes.models import Scenario
 
 
 class Command(BaseCommand):
@@ -23,9 +25,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, language=None, workers=None, **options):
-        from lessons.models import LessonPage
-        from sandboxes.models import Scenario
-
         started = time.monotonic()
         pages = LessonPage.objects.live().select_related("locale")
         scenarios = Scenario.objects.select_related("locale")

@@ -17,7 +17,6 @@
 (function () {
   "use strict";
   if (window.OefenpleinSim) return;
-  var EXT = "https://oefenplein.mechelen.be/xapi/ext/";
   var VERBS = "http://adlnet.gov/expapi/verbs/";
   var MODES = ["guided", "practice", "test"];
   var CHOICES = { list: 1, slots: 1, permission: 1, cookies: 1, request: 1 };
@@ -132,6 +131,10 @@
     var activity = root.getAttribute("data-activity") || "";
     var pid = root.getAttribute("data-player") || "sim";
     var staticBase = root.getAttribute("data-static") || "/static/";
+    /* Written once on the server and handed over by the page: the xAPI extension address (progress/xapi.py)
+     * and the score's numbers (sandboxes/replay.py). */
+    var EXT = root.getAttribute("data-xapi-ext");
+    var rule = JSON.parse(root.getAttribute("data-score-rule"));
     var lang = (root.closest("[lang]") || document.documentElement).getAttribute("lang") || "nl";
     var mode = MODES.indexOf(root.getAttribute("data-mode")) >= 0 ? root.getAttribute("data-mode") : firstTry() ? "guided" : "practice";
     var guard = window.OefenpleinGuard || function () { return null; };
@@ -454,9 +457,9 @@
       say(S.afterStop, "guard");
     }
 
-    /* The rule of FORMAT.md ("Modes"); the server's sandboxes/replay.py attempt_score is the one that counts. */
+    /* The rule of FORMAT.md ("Modes") with the server's numbers; sandboxes/replay.py attempt_score is the one that counts. */
     function score() {
-      return A.safety ? 0 : Math.max(0, 100 - 10 * A.wrong - 5 * A.hints);
+      return A.safety ? 0 : Math.max(0, rule.full - rule.wrong * A.wrong - rule.hint * A.hints);
     }
 
     function end(passed) {
