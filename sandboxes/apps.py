@@ -12,11 +12,16 @@ class SandboxesConfig(AppConfig):
         from progress.links import activity_link_provider_register
 
         from .activities import SIMULATOR_KIND, scenario_activity_resolve
-        from .selectors import scenario_links
+        from .selectors import scenario_links, scenario_tried_key
 
         activity_resolver_register(scenario_activity_resolve)
         activity_kind_register(SIMULATOR_KIND)
         activity_link_provider_register(scenario_links)
+
+        from learn.personal import personal_part_register
+
+        # The "tried" mark on the practice list is a personal part of a shared cached page.
+        personal_part_register("tried", lambda user, arg: scenario_tried_key(user=user, scenario_key=arg))
 
         # The practice list and simulator pages are cached (anonymous and signed-in): an edited
         # scenario retires them at once, like a published page.
