@@ -1,6 +1,7 @@
 """A real `celery worker` process for the tests that must prove work leaves through Redis.
 
-Shared by every worker test: the Redis probe (skip locally, fail in CI) and the process's life.
+Shared by every worker test: the Redis probe (skip locally, fail in CI), the test database the worker
+process must use, and the process's life.
 """
 
 import contextlib
@@ -10,6 +11,7 @@ import subprocess
 import sys
 import uuid
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 import redis
@@ -28,6 +30,27 @@ def redis_url_or_skip() -> str:
             pytest.fail(f"Redis is not reachable at {REDIS_URL}; CI must start it (see .ci/run).")
         pytest.skip(f"Redis is not reachable at {REDIS_URL}; start redis-server to run this test.")
     return REDIS_URL
+
+
+def postgres_or_skip() -> None:
+    """A worker process has its own database connection: it cannot share an in-memory SQLite test database."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        pytest.skip("Needs PostgreSQL (DATABASE_URL): a worker process cannot share an in-memory SQLite test database.")
+
+
+def worker_database_url() -> str:
+    """The DATABASE_URL of this test run's database, for the worker's environment (it reads committed rows)."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    credentials = quote(db["USER"] or "", safe="")
+    if db.get("PASSWORD"):
+        credentials += ":" + quote(db["PASSWORD"], safe="")
+    host = db.get("HOST") or "127.0.0.1"
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    return f"postgres://{credentials}@{host}{port}/{db['NAME']}"
 
 
 @contextlib.contextmanager

@@ -19,11 +19,11 @@ from pypdf import PdfReader
 from accounts.credentials import code_format
 from accounts.models import LearnerSignIn
 from accounts.services import learner_codes_ensure
-from tests.celery_worker import celery_worker
+from tests.celery_worker import celery_worker, worker_database_url
 from training import cards
 from training.models import CardSheetStatus, Department, StaffCardSheet, StaffMember, Team
 
-from .test_worker import _test_database_url, postgres_only, redis_url  # noqa: F401 — fixtures
+from .test_worker import postgres_only, redis_url  # noqa: F401 — fixtures
 
 pytestmark = pytest.mark.worker
 PEOPLE = 10
@@ -33,7 +33,7 @@ PEOPLE = 10
 def worker(postgres_only, redis_url, transactional_db, settings, tmp_path):  # noqa: F811
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     env = {
-        "DATABASE_URL": _test_database_url(),
+        "DATABASE_URL": worker_database_url(),
         "DATABASE_CONN_MAX_AGE": "0",
         "PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT),
         "OEFENPLEIN_VAR_DIR": str(tmp_path),
