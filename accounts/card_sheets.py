@@ -16,8 +16,11 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from learn.queueing import send_after_commit
+
 from . import cards
 from .models import CardSheetStatus
+from .privacy import DataSection, iso_or_none
 
 logger = logging.getLogger(__name__)
 
@@ -91,6 +94,15 @@ def card_sheet_not_queued(*, sheet) -> None:
     type(sheet).objects.filter(pk=sheet.pk, status=CardSheetStatus.WAITING).update(
         status=CardSheetStatus.FAILED, problem=problem[:300], finished_at=timezone.now()
     )
+
+
+def sheet_enqueue(*, sheet, task_name: str) -> None:
+    """Hand the new sheet to the app's Celery task (by its registered name) once the transaction commits.
+
+    Only the id goes to the broker; the task reads everything else from the database. Broker away: the
+    sheet says "not made, try again" at once (nobody got a new PIN: the task gives them).
+    """
+    send_after_commit(task_name, sheet.pk, on_failure=lambda: card_sheet_not_queued(sheet=sheet))
 
 
 def sheet_remove(*, person, sheet, folder: str) -> None:
