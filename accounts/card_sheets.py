@@ -131,6 +131,25 @@ def sheets_clean(*, model, folder: str, now: datetime) -> int:
     return removed
 
 
+def sheets_data_section(*, sheets, user, key: str, title: str, scope_label: str, on_it: bool = False) -> DataSection:
+    """The sheets a person asked for or is on, for their data download (`accounts.privacy`).
+
+    The column of the group or team is named after the model's SCOPE_FIELD and labelled `scope_label`. With
+    `on_it`, a last column says whether the person is on the sheet or asked for it.
+    """
+    scope = sheets.model.SCOPE_FIELD
+    labels = {scope: scope_label, "asked_on": _("Asked for on"), "status": _("Status")}
+    if on_it:
+        labels["on_it"] = _("You")
+    rows = []
+    for sheet in sheets.select_related(scope).distinct().order_by("created_at", "pk"):
+        row = {scope: sheet.scope.name, "asked_on": iso_or_none(sheet.created_at), "status": sheet.get_status_display()}
+        if on_it:
+            row["on_it"] = _("You are on it") if sheet.owner_id != user.pk else _("You asked for it")
+        rows.append(row)
+    return DataSection(key=key, title=title, labels=labels, rows=rows)
+
+
 def sheets_erase(*, sheets, folder: str) -> list[Callable[[], None]]:
     """A person is erased: every sheet that names them (or that they asked for) goes, with its PDF.
 
