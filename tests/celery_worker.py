@@ -62,8 +62,18 @@ def celery_worker_process(
     The process leads its own process group, so the test may kill it (`kill -9` included) and the end of
     the block stops whatever is left.
     """
+    from django.conf import settings
+
     queue = queue or f"{prefix}-{uuid.uuid4().hex[:8]}"
-    environment = {**os.environ, "REDIS_URL": redis_url, "DJANGO_SETTINGS_MODULE": "learn.settings", **(env or {})}
+    # The test's SECRET_KEY too: a worker with its own OEFENPLEIN_VAR_DIR would make a key of its own, and
+    # the PINs it stores (keyed with it, accounts/pin_hasher.py) would not check in the test process.
+    environment = {
+        **os.environ,
+        "REDIS_URL": redis_url,
+        "DJANGO_SETTINGS_MODULE": "learn.settings",
+        "DJANGO_SECRET_KEY": settings.SECRET_KEY,
+        **(env or {}),
+    }
     command = [sys.executable, "-m", "celery", "-A", "learn", "worker", "--pool=solo"]
     command += ["-Q", queue, "--loglevel=INFO", "-n", f"{queue}-{uuid.uuid4().hex[:4]}@%h"]
     with log_path.open("w") as log:
