@@ -33,6 +33,7 @@ from learn.page_cache import learning_generation_bump
 from learn.queueing import send_now
 
 from . import cards, selectors
+from .certificates import certificate_pdf
 from .deadlines import STAGE_DAYS, first_due, next_cycle, reminder_stage
 from .models import (
     Certificate,
@@ -639,8 +640,6 @@ def site_reminders_take(*, user) -> list[str]:
 
 def certificate_make(*, enrolment_id: int) -> Certificate | None:
     """The certificate of a completed enrolment, with its PDF; made once, whatever the number of calls."""
-    from .certificates import certificate_pdf
-
     with transaction.atomic():
         enrolment = (
             Enrolment.objects.select_for_update()
