@@ -16,8 +16,11 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from learn.queueing import send_after_commit
+
 from . import cards
 from .models import CardSheetStatus
+from .privacy import DataSection, iso_or_none
 
 logger = logging.getLogger(__name__)
 
@@ -93,6 +96,15 @@ def card_sheet_not_queued(*, sheet) -> None:
     )
 
 
+def sheet_enqueue(*, sheet, task_name: str) -> None:
+    """Hand the new sheet to the app's Celery task (by its registered name) once the transaction commits.
+
+    Only the id goes to the broker; the task reads everything else from the database. Broker away: the
+    sheet says "not made, try again" at once (nobody got a new PIN: the task gives them).
+    """
+    send_after_commit(task_name, sheet.pk, on_failure=lambda: card_sheet_not_queued(sheet=sheet))
+
+
 def sheet_remove(*, person, sheet, folder: str) -> None:
     """The person who asked printed the sheet: remove the file now instead of tomorrow."""
     if sheet.owner_id != person.pk:
@@ -117,6 +129,25 @@ def sheets_clean(*, model, folder: str, now: datetime) -> int:
         removed += 1
     sheets_stuck(model=model, now=now).update(status=CardSheetStatus.FAILED, finished_at=now)
     return removed
+
+
+def sheets_data_section(*, sheets, user, key: str, title: str, scope_label: str, on_it: bool = False) -> DataSection:
+    """The sheets a person asked for or is on, for their data download (`accounts.privacy`).
+
+    The column of the group or team is named after the model's SCOPE_FIELD and labelled `scope_label`. With
+    `on_it`, a last column says whether the person is on the sheet or asked for it.
+    """
+    scope = sheets.model.SCOPE_FIELD
+    labels = {scope: scope_label, "asked_on": _("Asked for on"), "status": _("Status")}
+    if on_it:
+        labels["on_it"] = _("You")
+    rows = []
+    for sheet in sheets.select_related(scope).distinct().order_by("created_at", "pk"):
+        row = {scope: sheet.scope.name, "asked_on": iso_or_none(sheet.created_at), "status": sheet.get_status_display()}
+        if on_it:
+            row["on_it"] = _("You are on it") if sheet.owner_id != user.pk else _("You asked for it")
+        rows.append(row)
+    return DataSection(key=key, title=title, labels=labels, rows=rows)
 
 
 def sheets_erase(*, sheets, folder: str) -> list[Callable[[], None]]:

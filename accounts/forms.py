@@ -14,7 +14,6 @@ from .credentials import (
     pictures_secret,
     pin_normalize,
 )
-from .models import SignInKind
 
 
 class FocusFirstErrorMixin:
@@ -24,6 +23,16 @@ class FocusFirstErrorMixin:
         super().add_error(field, error)
         if field in self.fields and not any(f.widget.attrs.get("autofocus") for f in self.fields.values()):
             self.fields[field].widget.attrs["autofocus"] = True
+
+
+def form_errors_add(form, error: ValidationError) -> None:
+    """A service's ValidationError on the form: each message at its field when the form has it, else on top."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            for item in errors:
+                form.add_error(field if field in form.fields else None, item)
+    else:
+        form.add_error(None, error)
 
 
 def locked_user_name_message(until=None) -> str:
@@ -229,39 +238,6 @@ def language_choices():
     return [(code, settings.LANGUAGE_SELF_NAMES.get(code, str(name))) for code, name in settings.LANGUAGES]
 
 
-class LearnerCreateForm(FocusFirstErrorMixin, forms.Form):
-    display_name = forms.CharField(
-        label=_("First name or nickname"),
-        max_length=80,
-        help_text=_("Only a first name or a nickname, no family name. The learner sees it on the site."),
-        error_messages={"required": _("Type a first name or a nickname.")},
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
-    )
-    preferred_language = forms.ChoiceField(label=_("Language"), choices=language_choices)
-    kind = forms.ChoiceField(
-        label=_("Sign in with"),
-        choices=SignInKind.choices,
-        initial=SignInKind.PIN,
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Choose a PIN or pictures.")},
-    )
-
-    def clean_display_name(self):
-        name = " ".join(self.cleaned_data["display_name"].split())
-        if not name:
-            raise ValidationError(_("Type a first name or a nickname."), code="required")
-        return name
-
-
-class LearnerResetForm(FocusFirstErrorMixin, forms.Form):
-    kind = forms.ChoiceField(
-        label=_("Sign in with"),
-        choices=SignInKind.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Choose a PIN or pictures.")},
-    )
-
-
 class AccountDeleteForm(FocusFirstErrorMixin, forms.Form):
     password = forms.CharField(
         label=_("Your password"),
@@ -296,11 +272,14 @@ class HandOverForm(FocusFirstErrorMixin, forms.Form):
 class CardSheetFormBase(FocusFirstErrorMixin, forms.Form):
     """Asking for a sheet of sign-in cards (coaching, training): who is on it, and a tick to confirm.
 
-    The subclass declares the field of who is on the sheet, names it in `people_field` (everyone there is
-    ticked at first) and words the tick in `confirm_label`: the people on a sheet always get a new secret.
+    The subclass names the field of who is on the sheet in `people_field` (with `people_label` and
+    `people_required`, the message when nobody is chosen; everyone there is ticked at first) and words the
+    tick in `confirm_label`: the people on a sheet always get a new secret.
     """
 
     people_field = ""
+    people_label = ""
+    people_required = ""
     confirm_label = ""
 
     confirm = forms.BooleanField(
@@ -309,7 +288,12 @@ class CardSheetFormBase(FocusFirstErrorMixin, forms.Form):
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields[self.people_field] = forms.ModelMultipleChoiceField(
+            label=self.people_label,
+            queryset=people,
+            widget=forms.CheckboxSelectMultiple,
+            error_messages={"required": self.people_required},
+            initial=list(people.values_list("pk", flat=True)),
+        )
         self.order_fields([self.people_field])  # as on the page, so the first error gets the focus
         self.fields["confirm"].label = self.confirm_label
-        self.fields[self.people_field].queryset = people
-        self.fields[self.people_field].initial = list(people.values_list("pk", flat=True))

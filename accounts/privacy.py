@@ -14,6 +14,11 @@ from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 
+def iso_or_none(value) -> str | None:
+    """A date or time in a download row: ISO text, or None when there is none."""
+    return value.isoformat() if value else None
+
+
 @dataclass(frozen=True)
 class DataFile:
     """A file in the download: `name` inside the zip (e.g. "certificates/first-aid-2026-03-01.pdf")."""

@@ -106,9 +106,7 @@ def _coach_mail(*, coach: User, count: int, deadline: datetime) -> bool:
             "records will be deleted on %(date)s, unless they sign in before then.",
             count,
         ) % {"count": count, "date": timezone.localdate(deadline).strftime("%d/%m/%Y")}
-        body += "\n\n" + _("See who it is: %(url)s") % {
-            "url": settings.SITE_ORIGIN + reverse("accounts:coach_learners")
-        }
+        body += "\n\n" + _("See who it is: %(url)s") % {"url": settings.SITE_ORIGIN + reverse("coach_learners:list")}
     try:
         send_mail(subject, body, None, [coach.email])
     except Exception:  # the notice on the coach's page stays; a mail server problem must not stop the run

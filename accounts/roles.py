@@ -16,3 +16,10 @@ ROLE_LABELS = {
     EDITORS: _("Editor"),
     PROGRAMME_COORDINATORS: _("Programme coordinator"),
 }
+
+
+def user_has_role(user, *names: str) -> bool:
+    """Signed in, active and in one of these roles: the one role check behind every role's pages and services."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return user.groups.filter(name__in=names).exists()

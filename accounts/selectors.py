@@ -21,7 +21,7 @@ from .privacy import DataSection, privacy_providers
 
 
 def user_is_coach(*, user) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.has_role(roles.COACHES))
+    return roles.user_has_role(user, roles.COACHES)
 
 
 def coach_learners(*, coach: User) -> QuerySet:

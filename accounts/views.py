@@ -1,21 +1,19 @@
-"""Sign-in (learner code or user name), coach pages for learner accounts, and a person's own account pages.
+"""Sign-in (learner code or user name) and a person's own account pages (a coach's learner accounts: coaching).
 
 Views stay thin: the rules are in accounts.services (writes) and accounts.selectors (reads).
 """
 
 import time
-from functools import wraps
 from urllib.parse import urlencode
 
-import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import LoginView, LogoutView, redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.auth.views import LoginView, LogoutView
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -27,13 +25,11 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import roles, selectors, services, throttle
-from .credentials import code_format, code_normalize, one_time_code_format, pictures_from_secret
+from .credentials import code_format, code_normalize
 from .forms import (
     AccountDeleteForm,
     HandOverForm,
     LearnerCodeForm,
-    LearnerCreateForm,
-    LearnerResetForm,
     OneTimeSignInForm,
     PicturesForm,
     PinForm,
@@ -42,13 +38,10 @@ from .forms import (
 from .middleware import idle_message
 from .models import SignInKind, User
 from .navigation import landing_url_get
-from .retention import inactive_deadline
 
 # Between step 1 (code) and step 2 (PIN or pictures) the session remembers whose code was typed.
 PENDING_KEY = "accounts_pending_learner"
 PENDING_SECONDS = 10 * 60
-# A new secret travels from the coach's POST to the card page in the session, and is removed there.
-NEW_SECRET_KEY = "accounts_new_secret"
 LEARNER_BACKEND = "accounts.backends.LearnerCodeBackend"
 
 
@@ -268,191 +261,6 @@ def keep_alive(request):
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
         next_url = "/"
     return redirect(next_url)
-
-
-# --- Coach pages ---------------------------------------------------------------------------------
-
-
-def coach_required(view):
-    """Anonymous people go to the sign-in page; signed-in people who are not coaches get 403."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not selectors.user_is_coach(user=request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return never_cache(wrapper)
-
-
-def _own_learner(request, pk: int):
-    """Another coach's learner (or no learner) answers 404: a coach cannot even tell it exists."""
-    return get_object_or_404(selectors.coach_learners(coach=request.user), pk=pk)
-
-
-def _new_secret_remember(request, new: services.NewSecret) -> None:
-    request.session[NEW_SECRET_KEY] = {"user": new.learner.pk, "kind": new.kind, "secret": new.secret}
-
-
-@coach_required
-def coach_learners(request):
-    learners = list(selectors.coach_learners(coach=request.user))
-    locked = selectors.learner_locked_codes(learners=learners)
-    rows = [
-        {
-            "learner": learner,
-            "code": code_format(code=learner.learner_sign_in.code),
-            "kind": learner.learner_sign_in.get_kind_display(),
-            "kind_value": learner.learner_sign_in.kind,
-            "locked": learner.learner_sign_in.code in locked,
-            "locked_until": locked.get(learner.learner_sign_in.code),
-            "deleted_on": inactive_deadline(notice_at=learner.inactivity_notice_at)
-            if learner.inactivity_notice_at
-            else None,
-        }
-        for learner in learners
-    ]
-    address = throttle.client_address(request=request)
-    address_locked = any(
-        throttle.throttle_locked(scope=scope, value=address) for scope in (throttle.ADDRESS, throttle.PASSWORD_ADDRESS)
-    )
-    context = {
-        "rows": rows,
-        "address_locked": address_locked,
-        "unused_count": sum(1 for row in rows if row["deleted_on"]),
-    }
-    return render(request, "accounts/coach/learners.html", context)
-
-
-@coach_required
-@require_http_methods(["GET", "POST"])
-def coach_learner_create(request):
-    form = LearnerCreateForm(request.POST or None, initial={"preferred_language": translation.get_language()})
-    if request.method == "POST" and form.is_valid():
-        new = services.learner_create(
-            coach=request.user,
-            display_name=form.cleaned_data["display_name"],
-            language=form.cleaned_data["preferred_language"],
-            kind=form.cleaned_data["kind"],
-        )
-        _new_secret_remember(request, new)
-        return redirect("accounts:coach_learner_card", pk=new.learner.pk)
-    return render(request, "accounts/coach/learner_create.html", {"form": form})
-
-
-@coach_required
-@require_http_methods(["GET", "POST"])
-def coach_learner_reset(request, pk: int):
-    learner = _own_learner(request, pk)
-    form = LearnerResetForm(request.POST or None, initial={"kind": learner.learner_sign_in.kind})
-    if request.method == "POST" and form.is_valid():
-        new = services.learner_secret_reset(learner=learner, kind=form.cleaned_data["kind"])
-        _new_secret_remember(request, new)
-        return redirect("accounts:coach_learner_card", pk=learner.pk)
-    return render(request, "accounts/coach/learner_reset.html", {"form": form, "learner": learner})
-
-
-@coach_required
-@require_POST
-def coach_learner_unlock(request, pk: int):
-    learner = _own_learner(request, pk)
-    services.learner_unlock(learner=learner)
-    messages.success(request, _("%(name)s can sign in again.") % {"name": learner})
-    if request.POST.get("back") == "one-time":
-        return redirect("accounts:coach_learner_one_time", pk=learner.pk)
-    return redirect("accounts:coach_learners")
-
-
-@coach_required
-@require_http_methods(["GET", "POST"])
-def coach_learner_one_time(request, pk: int):
-    """A one-time code for a learner who cannot sign in now (paused code, lost card): shown once, right here.
-
-    The answer to the POST shows it (no redirect), so it is never stored anywhere readable; the page is
-    never cached (coach_required).
-    """
-    learner = _own_learner(request, pk)
-    made = services.learner_one_time_code_create(learner=learner) if request.method == "POST" else None
-    context = {
-        "learner": learner,
-        "code": code_format(code=learner.learner_sign_in.code),
-        "locked_until": throttle.throttle_locked_until(scope=throttle.CODE, value=learner.learner_sign_in.code),
-        "one_time_code": one_time_code_format(code=made.code) if made else "",
-        "expires_at": made.expires_at if made else None,
-        "active": made is None and services.learner_one_time_code_active(learner=learner),
-    }
-    return render(request, "accounts/coach/learner_one_time.html", context)
-
-
-@coach_required
-@require_POST
-def coach_unlock_here(request):
-    services.sign_in_address_unlock(address=throttle.client_address(request=request))
-    messages.success(request, _("Signing in with a learner code works again on the computers of this place."))
-    return redirect("accounts:coach_learners")
-
-
-@coach_required
-@require_http_methods(["GET", "POST"])
-def coach_learner_delete(request, pk: int):
-    learner = _own_learner(request, pk)
-    if request.method == "POST":
-        name = str(learner)
-        try:
-            services.account_delete(user=learner)
-        except services.OrphansLeft:  # a learner who is also the only coach of others: an administrator decides
-            messages.error(
-                request,
-                _("%(name)s is also the only coach of other learners. Ask an administrator to delete this account.")
-                % {"name": name},
-            )
-            return redirect("accounts:coach_learners")
-        messages.success(
-            request, _("The account of %(name)s and all their learning records are deleted.") % {"name": name}
-        )
-        return redirect("accounts:coach_learners")
-    return render(request, "accounts/coach/learner_delete.html", {"learner": learner})
-
-
-def _qr_svg(url: str) -> str:
-    """The QR code as inline SVG markup (no script, no style attribute, so it passes the CSP)."""
-    qr = segno.make(url, error="m")
-    # omitsize: a viewBox instead of a fixed size, so the stylesheet decides how big it prints.
-    return qr.svg_inline(border=4, dark="#000", light="#fff", omitsize=True)
-
-
-@coach_required
-def coach_learner_card(request, pk: int):
-    """The sign-in card. Right after making a learner or a new secret, it shows the secret once."""
-    learner = _own_learner(request, pk)
-    sign_in = learner.learner_sign_in
-    new = request.session.get(NEW_SECRET_KEY)
-    if isinstance(new, dict) and new.get("user") == learner.pk:
-        del request.session[NEW_SECRET_KEY]
-    else:
-        new = None
-    languages = dict(settings.LANGUAGES)
-    card_language = learner.preferred_language if learner.preferred_language in languages else None
-    card_language = card_language or translation.get_language()
-    with translation.override(card_language):
-        sign_in_path = reverse("accounts:login")
-    sign_in_url = request.build_absolute_uri(sign_in_path)
-    context = {
-        "learner": learner,
-        "code": code_format(code=sign_in.code),
-        "kind": sign_in.kind,
-        "sign_in_url": sign_in_url,
-        "qr_svg": _qr_svg(f"{sign_in_url}?code={sign_in.code}"),
-        "card_language": card_language,
-        "card_direction": "rtl" if translation.get_language_info(card_language)["bidi"] else "ltr",
-        "new_secret": bool(new),
-        "locked_until": throttle.throttle_locked_until(scope=throttle.CODE, value=sign_in.code),
-        "pin": new["secret"] if new and new["kind"] == SignInKind.PIN else "",
-        "pictures": pictures_from_secret(secret=new["secret"]) if new and new["kind"] == SignInKind.PICTURES else [],
-    }
-    return render(request, "accounts/coach/learner_card.html", context)
 
 
 # --- A person's own account ----------------------------------------------------------------------

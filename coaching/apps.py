@@ -20,3 +20,6 @@ class CoachingConfig(AppConfig):
         from .privacy import CoachingProvider
 
         privacy_provider_register(CoachingProvider())
+
+        # Registers the Celery tasks, which the services send by name (learn.queueing.task_named).
+        from . import tasks  # noqa: F401

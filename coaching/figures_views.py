@@ -6,31 +6,18 @@ page for anonymous visitors). Everything on them is an aggregate with small coun
 """
 
 import csv
-from functools import wraps
 
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
-from django.views.decorators.cache import never_cache
 
 from accounts import roles
+from accounts.decorators import role_required
 from learn.spreadsheets import row_neutralise
 
 from . import figures
 
-
-def coordinator_required(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not (request.user.is_active and request.user.has_role(roles.PROGRAMME_COORDINATORS)):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return never_cache(wrapper)
+coordinator_required = role_required(roles.PROGRAMME_COORDINATORS)
 
 
 @coordinator_required

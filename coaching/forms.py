@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import CardSheetFormBase, FocusFirstErrorMixin, language_choices
+from accounts.models import SignInKind
 from learn.digits import DigitsDateField
 
 from .selectors import STATUSES, status_label
@@ -50,6 +51,39 @@ class LearnersAddForm(FocusFirstErrorMixin, forms.Form):
         self.fields["learners"].queryset = learners
 
 
+class LearnerCreateForm(FocusFirstErrorMixin, forms.Form):
+    display_name = forms.CharField(
+        label=_("First name or nickname"),
+        max_length=80,
+        help_text=_("Only a first name or a nickname, no family name. The learner sees it on the site."),
+        error_messages={"required": _("Type a first name or a nickname.")},
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    preferred_language = forms.ChoiceField(label=_("Language"), choices=language_choices)
+    kind = forms.ChoiceField(
+        label=_("Sign in with"),
+        choices=SignInKind.choices,
+        initial=SignInKind.PIN,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a PIN or pictures.")},
+    )
+
+    def clean_display_name(self):
+        name = " ".join(self.cleaned_data["display_name"].split())
+        if not name:
+            raise ValidationError(_("Type a first name or a nickname."), code="required")
+        return name
+
+
+class LearnerResetForm(FocusFirstErrorMixin, forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Sign in with"),
+        choices=SignInKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a PIN or pictures.")},
+    )
+
+
 class LearnersCreateForm(FocusFirstErrorMixin, forms.Form):
     names = forms.CharField(
         label=_("First names or nicknames, one on each line"),
@@ -71,14 +105,9 @@ class LearnersCreateForm(FocusFirstErrorMixin, forms.Form):
 
 class CardSheetForm(CardSheetFormBase):
     people_field = "learners"
+    people_label = _("Learners on the sheet")
+    people_required = _("Choose at least one learner.")
     confirm_label = _("Yes, give these learners a new PIN or new pictures. Their old PIN or pictures stop working.")
-
-    learners = forms.ModelMultipleChoiceField(
-        label=_("Learners on the sheet"),
-        queryset=None,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": _("Choose at least one learner.")},
-    )
 
 
 class AssignmentForm(FocusFirstErrorMixin, forms.Form):

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CardSheetBase, card_sheet_statuses
+from progress.item_kinds import item_kinds
 
 
 class CoachGroup(models.Model):
@@ -36,10 +37,7 @@ class CoachGroup(models.Model):
         return self.name
 
 
-class AssignmentKind(models.TextChoices):
-    MODULE = "module", _("Module")
-    LESSON = "lesson", _("Lesson")
-    SIMULATOR = "simulator", _("Simulator")
+AssignmentKind = item_kinds("AssignmentKind", module=__name__)
 
 
 class Assignment(models.Model):

@@ -4,14 +4,10 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from accounts import card_sheets
-from accounts.privacy import DataSection, ProviderBase
+from accounts.privacy import DataSection, ProviderBase, iso_or_none
 
 from . import cards
 from .models import Assignment, CardSheet, CoachGroup
-
-
-def _iso(value) -> str | None:
-    return value.isoformat() if value else None
 
 
 class CoachingProvider(ProviderBase):
@@ -23,7 +19,7 @@ class CoachingProvider(ProviderBase):
             {"group": group.name, "role": _("Learner"), "since": None}
             for group in CoachGroup.objects.filter(learners=user).order_by("name", "pk")
         ] + [
-            {"group": group.name, "role": _("Coach"), "since": _iso(group.created_at)}
+            {"group": group.name, "role": _("Coach"), "since": iso_or_none(group.created_at)}
             for group in CoachGroup.objects.filter(coaches=user).order_by("name", "pk")
         ]
         given_to_me = (
@@ -38,9 +34,9 @@ class CoachingProvider(ProviderBase):
                 "group": row.group.name,
                 "kind": row.get_kind_display(),
                 "target": str(row.target_key),
-                "due": _iso(row.due),
+                "due": iso_or_none(row.due),
                 "note": row.note,
-                "given_on": _iso(row.created_at),
+                "given_on": iso_or_none(row.created_at),
                 "for": _("You"),
             }
             for row in given_to_me
@@ -49,24 +45,12 @@ class CoachingProvider(ProviderBase):
                 "group": row.group.name,
                 "kind": row.get_kind_display(),
                 "target": str(row.target_key),
-                "due": _iso(row.due),
+                "due": iso_or_none(row.due),
                 "note": row.note,
-                "given_on": _iso(row.created_at),
+                "given_on": iso_or_none(row.created_at),
                 "for": _("Given by you"),
             }
             for row in Assignment.objects.filter(created_by=user).select_related("group").order_by("created_at", "pk")
-        ]
-        sheets = [
-            {
-                "group": sheet.group.name,
-                "asked_on": _iso(sheet.created_at),
-                "status": sheet.get_status_display(),
-                "on_it": _("You are on it") if sheet.coach_id != user.pk else _("You asked for it"),
-            }
-            for sheet in CardSheet.objects.filter(Q(learners=user) | Q(coach=user))
-            .select_related("group")
-            .distinct()
-            .order_by("created_at", "pk")
         ]
         return [
             DataSection(
@@ -88,11 +72,13 @@ class CoachingProvider(ProviderBase):
                 },
                 rows=assignments,
             ),
-            DataSection(
+            card_sheets.sheets_data_section(
+                sheets=CardSheet.objects.filter(Q(learners=user) | Q(coach=user)),
+                user=user,
                 key="card_sheets",
                 title=_("Sheets of sign-in cards"),
-                labels={"group": _("Group"), "asked_on": _("Asked for on"), "status": _("Status"), "on_it": _("You")},
-                rows=sheets,
+                scope_label=_("Group"),
+                on_it=True,
             ),
         ]
 

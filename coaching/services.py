@@ -14,10 +14,8 @@ from django.utils.translation import ngettext
 
 from accounts import card_sheets
 from accounts import services as account_services
-from accounts.card_sheets import card_sheet_not_queued
 from accounts.models import SignInKind, User
 from accounts.selectors import coach_learners, user_is_coach
-from learn.queueing import send_after_commit
 
 from . import cards
 from .models import Assignment, AssignmentKind, CardSheet, CardSheetSecrets, CardSheetStatus, CoachGroup
@@ -161,12 +159,7 @@ def assignment_delete(*, coach: User, assignment: Assignment) -> None:
 # --- Sign-in card sheets (see cards.py for where the secrets are) ------------------------------------
 
 
-def _card_sheet_enqueue(sheet: CardSheet) -> None:
-    from .tasks import card_sheet_render_task
-
-    # Only the id goes to the broker; the task reads everything else from the database. Broker away: the
-    # sheet says "not made, try again" at once (nobody got a new PIN: the task gives them).
-    send_after_commit(card_sheet_render_task, sheet.pk, on_failure=lambda: card_sheet_not_queued(sheet=sheet))
+RENDER_TASK = "coaching.card_sheet_render"  # coaching.tasks.card_sheet_render_task, sent by name
 
 
 def card_sheet_request(*, coach: User, group: CoachGroup, learners) -> CardSheet:
@@ -183,7 +176,7 @@ def card_sheet_request(*, coach: User, group: CoachGroup, learners) -> CardSheet
     with transaction.atomic():
         sheet = CardSheet.objects.create(group=group, coach=coach, secrets=CardSheetSecrets.NEW, card_count=len(ids))
         sheet.learners.add(*ids)
-        _card_sheet_enqueue(sheet)
+        card_sheets.sheet_enqueue(sheet=sheet, task_name=RENDER_TASK)
     return sheet
 
 
@@ -196,7 +189,7 @@ def card_sheet_for_new(*, coach: User, group: CoachGroup, made: list[account_ser
         )
         sheet.learners.add(*(new.learner for new in made))
         cards.secrets_keep(sheet_id=sheet.pk, secrets={new.learner.pk: (new.kind, new.secret) for new in made})
-        _card_sheet_enqueue(sheet)
+        card_sheets.sheet_enqueue(sheet=sheet, task_name=RENDER_TASK)
     return sheet
 
 

@@ -2,16 +2,14 @@
 
 from celery import shared_task
 
+from . import services
 
-@shared_task(name="coaching.card_sheet_render")
+
+@shared_task(name=services.RENDER_TASK)
 def card_sheet_render_task(sheet_id: int) -> str:
-    from .services import card_sheet_render
-
-    return card_sheet_render(sheet_id=sheet_id)
+    return services.card_sheet_render(sheet_id=sheet_id)
 
 
 @shared_task(name="coaching.card_sheets_clean")
 def card_sheets_clean_task() -> int:
-    from .services import card_sheets_clean
-
-    return card_sheets_clean()
+    return services.card_sheets_clean()

@@ -2,18 +2,14 @@
 
 Every view finds its group through `coach_groups(coach=request.user)`, so another coach's group (or
 assignment, or learner) answers 404. Non-coaches get 403 and anonymous visitors the sign-in page
-(`accounts.views.coach_required`). The rules live in services.py and selectors.py.
+(`accounts.decorators.coach_required`). The rules live in services.py and selectors.py.
 """
-
-import csv
-import tempfile
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -21,8 +17,9 @@ from accounts import card_sheet_views
 from accounts import selectors as account_selectors
 from accounts import services as account_services
 from accounts.credentials import code_format
-from accounts.views import coach_required
-from learn.spreadsheets import row_neutralise
+from accounts.decorators import coach_required
+from accounts.forms import form_errors_add
+from learn import spreadsheets
 
 from . import cards, selectors, services
 from .forms import (
@@ -38,15 +35,6 @@ from .forms import (
 
 def _own_group(request, pk: int):
     return get_object_or_404(selectors.coach_groups(coach=request.user), pk=pk)
-
-
-def _form_errors_from(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            for item in errors:
-                form.add_error(field if field in form.fields else None, item)
-    else:
-        form.add_error(None, error)
 
 
 @coach_required
@@ -66,7 +54,7 @@ def group_create(request):
                 coach=request.user, name=form.cleaned_data["name"], help_point=form.cleaned_data["help_point"]
             )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_errors_add(form, error)
         else:
             messages.success(request, _("The group is made. Now add learners."))
             return redirect("coaching:group_learners", pk=group.pk)
@@ -83,7 +71,7 @@ def group_learners(request, pk: int):
         try:
             services.group_learners_add(coach=request.user, group=group, learners=form.cleaned_data["learners"])
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_errors_add(form, error)
         else:
             messages.success(request, _("The learners are added to the group."))
             return redirect("coaching:group_learners", pk=group.pk)
@@ -105,7 +93,7 @@ def group_coaches(request, pk: int):
         try:
             fellow = services.group_coach_add(coach=request.user, group=group, username=form.cleaned_data["username"])
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_errors_add(form, error)
         else:
             messages.success(request, _("%(name)s is now also a coach of this group.") % {"name": fellow})
             return redirect("coaching:group_coaches", pk=group.pk)
@@ -151,7 +139,7 @@ def group_learners_create(request, pk: int):
                 language=form.cleaned_data["preferred_language"],
             )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_errors_add(form, error)
         else:
             rows = [
                 {"learner": new.learner, "code": code_format(code=new.learner.learner_sign_in.code), "pin": new.secret}
@@ -186,7 +174,7 @@ def assignment_create(request, pk: int):
                 learners=form.cleaned_data["learners"],
             )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_errors_add(form, error)
         else:
             messages.success(request, _("The learners see it now in “My learning”."))
             return redirect("coaching:group_dashboard", pk=group.pk)
@@ -247,53 +235,25 @@ def group_learner_unlock(request, pk: int, learner_pk: int):
     return redirect("coaching:group_dashboard", pk=group.pk)
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def _export_name(group, extension: str) -> str:
-    return f"oefenplein-{slugify(group.name) or 'group'}-{timezone.localdate():%Y-%m-%d}.{extension}"
+    return spreadsheets.export_file_name(prefix="oefenplein", name=group.name, fallback="group", extension=extension)
 
 
 @coach_required
 def group_export_csv(request, pk: int):
     group = _own_group(request, pk)
-    language = translation.get_language()
-
-    def lines():
-        writer = csv.writer(_Echo())
-        yield "\ufeff"  # so spreadsheet programs read the file as UTF-8
-        with translation.override(language):
-            yield writer.writerow(row_neutralise(row=selectors.export_header()))
-            for row in selectors.group_export_rows(group=group, language=language):
-                yield writer.writerow(row_neutralise(row=row))
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_export_name(group, "csv")}"'
-    return response
+    rows = selectors.group_export_rows(group=group, language=translation.get_language())
+    return spreadsheets.csv_download(header=selectors.export_header, rows=rows, file_name=_export_name(group, "csv"))
 
 
 @coach_required
 def group_export_xlsx(request, pk: int):
-    """Written row by row (openpyxl's write-only mode) to a temporary file that spills to disk when big."""
-    from openpyxl import Workbook
-
     group = _own_group(request, pk)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_("Progress")[:31])
-    sheet.append(row_neutralise(row=selectors.export_header()))
-    for row in selectors.group_export_rows(group=group, language=translation.get_language()):
-        sheet.append(row_neutralise(row=row))
-    # FileResponse closes the file when the download is sent.
-    output = tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024)  # noqa: SIM115
-    workbook.save(output)
-    output.seek(0)
-    return FileResponse(
-        output,
-        as_attachment=True,
-        filename=_export_name(group, "xlsx"),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return spreadsheets.xlsx_download(
+        sheet_title=_("Progress"),
+        header=selectors.export_header,
+        rows=selectors.group_export_rows(group=group, language=translation.get_language()),
+        file_name=_export_name(group, "xlsx"),
     )
 
 
@@ -303,7 +263,7 @@ def group_export_xlsx(request, pk: int):
 def _own_sheet(request, pk: int, sheet_pk: int):
     """The group must be the coach's and the sheet their own: anything else answers 404."""
     group = _own_group(request, pk)
-    return group, get_object_or_404(selectors.card_sheets(coach=request.user, group=group), pk=sheet_pk)
+    return group, card_sheet_views.own_sheet(selectors.card_sheets(coach=request.user, group=group), sheet_pk)
 
 
 @coach_required
@@ -311,32 +271,23 @@ def _own_sheet(request, pk: int, sheet_pk: int):
 def group_card_sheets(request, pk: int):
     """Ask for a sheet for existing learners (they get new secrets, so the coach confirms) and list sheets."""
     group = _own_group(request, pk)
-    choosable = selectors.card_sheet_learners(coach=request.user, group=group)
-    form = CardSheetForm(request.POST or None, people=choosable)
-    if request.method == "POST" and form.is_valid():
-        try:
-            sheet = services.card_sheet_request(coach=request.user, group=group, learners=form.cleaned_data["learners"])
-        except ValidationError as error:
-            _form_errors_from(form, error)
-        else:
-            return redirect("coaching:card_sheet", pk=group.pk, sheet_pk=sheet.pk)
-    context = {
-        "group": group,
-        "form": form,
-        "can_choose": choosable.exists(),
-        "sheets": selectors.card_sheets(coach=request.user, group=group)[:10],
-    }
-    return render(request, "coaching/card_sheets.html", context)
+    return card_sheet_views.sheets_page(
+        request,
+        app="coaching",
+        scope=group,
+        sheets=selectors.card_sheets(coach=request.user, group=group),
+        people=selectors.card_sheet_learners(coach=request.user, group=group),
+        form_class=CardSheetForm,
+        ask=lambda learners: services.card_sheet_request(coach=request.user, group=group, learners=learners),
+    )
 
 
 @coach_required
 def card_sheet(request, pk: int, sheet_pk: int):
     """The sheet's status. `?fragment=1` answers only the status box, for the page's refresh script."""
     group, sheet = _own_sheet(request, pk, sheet_pk)
-    context = {"group": group, "sheet": sheet}
-    if request.GET.get("fragment") == "1":
-        return render(request, "coaching/includes/card_sheet_status.html", context)
-    return render(request, "coaching/card_sheet.html", context)
+    fragment = "coaching/includes/card_sheet_status.html"
+    return card_sheet_views.sheet_page(request, app="coaching", scope=group, sheet=sheet, fragment_template=fragment)
 
 
 @coach_required
@@ -350,5 +301,4 @@ def card_sheet_download(request, pk: int, sheet_pk: int):
 def card_sheet_remove(request, pk: int, sheet_pk: int):
     group, sheet = _own_sheet(request, pk, sheet_pk)
     services.card_sheet_remove(coach=request.user, sheet=sheet)
-    messages.success(request, _("The sheet is removed."))
-    return redirect("coaching:group_card_sheets", pk=group.pk)
+    return card_sheet_views.sheet_removed(request, app="coaching", scope=group, sheet=sheet)

@@ -15,6 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lessons.choices import TargetGroup
+from progress.item_kinds import item_kinds
 
 
 class SessionKind(models.TextChoices):
@@ -30,10 +31,7 @@ class Recurrence(models.TextChoices):
     MONTHLY_WEEKDAY = "monthly_weekday", _("Every month on the same weekday (for example the first Tuesday)")
 
 
-class CoveredKind(models.TextChoices):
-    MODULE = "module", _("Module")
-    LESSON = "lesson", _("Lesson")
-    SIMULATOR = "simulator", _("Simulator")
+CoveredKind = item_kinds("CoveredKind", module=__name__)
 
 
 class GroupSession(models.Model):

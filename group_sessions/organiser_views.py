@@ -5,19 +5,17 @@ someone else organises answers 404 (permissions.managed_sessions), so nobody lea
 The organiser's run page of a date (attendance) is in run_views.py.
 """
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.decorators import access_required
+from accounts.forms import form_errors_add
 from accounts.selectors import coach_learners
 from coaching.models import CoachGroup
 from lessons.models import HelpPoint
@@ -26,26 +24,7 @@ from . import booking, permissions, selectors, services
 from .forms import CancelForm, CoachSignUpForm, SessionForm
 from .models import BookingStatus, SessionOccurrence
 
-
-def organiser_required(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not permissions.may_organise(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return never_cache(wrapper)
-
-
-def _form_errors_from(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            for item in errors:
-                form.add_error(name if name in form.fields else None, item)
-    else:
-        form.add_error(None, error)
+organiser_required = access_required(permissions.may_organise)
 
 
 def _own_session(request, pk: int):
@@ -100,7 +79,7 @@ def _save(request, form, session=None):
     try:
         saved = services.session_save(user=request.user, data=data, items=form.items(), session=session)
     except ValidationError as error:
-        _form_errors_from(form, error)
+        form_errors_add(form, error)
         return None
     kept = saved.sync.kept_with_bookings
     if kept:
@@ -219,7 +198,7 @@ def occurrence_cancel(request, pk: int):
                 user=request.user, occurrence_id=occurrence.pk, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_errors_add(form, error)
         else:
             messages.success(request, _told(run.claimed, series=False))
             return redirect("group_sessions:organise_occurrence", pk=occurrence.pk)
@@ -237,7 +216,7 @@ def occurrence_sign_up(request, pk: int):
         try:
             services.coach_sign_up(user=request.user, occurrence_id=occurrence.pk, learner=form.cleaned_data["learner"])
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_errors_add(form, error)
         else:
             messages.success(request, _("%(name)s is signed up.") % {"name": form.cleaned_data["learner"]})
             return redirect("group_sessions:organise_occurrence", pk=occurrence.pk)

@@ -10,13 +10,25 @@ completion checks) need no `on_failure`: the next scheduled run does the work.
 import logging
 from collections.abc import Callable
 
+from celery import current_app
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
 
+def task_named(task):
+    """The task itself, given the task or the name it is registered under.
+
+    A service names its task ("coaching.card_sheet_render") instead of importing the tasks module, which
+    imports the service: so no services <-> tasks import cycle. The app's `ready()` imports its tasks module,
+    which registers the names; the same task object answers, so tests that patch it still see the call.
+    """
+    return current_app.tasks[task] if isinstance(task, str) else task
+
+
 def send_now(task, *args, on_failure: Callable[[], None] | None = None, queue: str | None = None, **kwargs) -> bool:
-    """Send the task; answer whether the broker took it."""
+    """Send the task (the task or its registered name); answer whether the broker took it."""
+    task = task_named(task)
     try:
         task.apply_async(args=args, kwargs=kwargs, queue=queue)
     except Exception as error:  # noqa: BLE001 — any broker failure (connection refused, timeout): degrade
@@ -28,5 +40,5 @@ def send_now(task, *args, on_failure: Callable[[], None] | None = None, queue: s
 
 
 def send_after_commit(task, *args, on_failure: Callable[[], None] | None = None, queue: str | None = None, **kwargs):
-    """Send the task once the current transaction commits (at once outside one)."""
+    """Send the task (the task or its registered name) once the current transaction commits (at once outside one)."""
     transaction.on_commit(lambda: send_now(task, *args, on_failure=on_failure, queue=queue, **kwargs))

@@ -33,6 +33,7 @@ if settings.SERVE_MEDIA:
 urlpatterns += i18n_patterns(
     path("search/", lesson_views.search, name="search"),
     path("privacy/", account_views.privacy_page, name="privacy"),
+    path("account/coach/", include("coaching.learner_urls")),  # a coach's learner accounts, at their old paths
     path("account/", include("accounts.urls")),
     path("coach/groups/", include("coaching.urls")),
     path("coach/figures/", include("coaching.figures_urls")),

@@ -23,3 +23,6 @@ class TrainingConfig(AppConfig):
         from .privacy import TrainingProvider
 
         privacy_provider_register(TrainingProvider())
+
+        # Registers the Celery tasks, which the services send by name (learn.queueing.task_named).
+        from . import tasks  # noqa: F401

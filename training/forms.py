@@ -39,14 +39,9 @@ class StaffImportForm(FocusFirstErrorMixin, forms.Form):
 
 class CardSheetForm(CardSheetFormBase):
     people_field = "staff"
+    people_label = _("People on the sheet")
+    people_required = _("Choose at least one person.")
     confirm_label = _("Yes, give these people a new PIN. Their old PIN stops working.")
-
-    staff = forms.ModelMultipleChoiceField(
-        label=_("People on the sheet"),
-        queryset=None,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": _("Choose at least one person.")},
-    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -17,6 +17,7 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, PageChooserPanel
 from wagtail.models import Orderable
 
 from accounts.models import CardSheetBase, CardSheetStatus
+from progress.item_kinds import item_kinds
 
 from .storage import certificate_storage
 
@@ -114,12 +115,9 @@ class Programme(ClusterableModel):
         return self.title
 
 
-class ItemKind(models.TextChoices):
-    MODULE = "module", _("Module")
-    LESSON = "lesson", _("Lesson")
-    SIMULATOR = "simulator", _("Simulator")
-    # Being at a staff training moment (a group session of this programme), recorded by who ran it.
-    SESSION = "session", _("Training moment")
+# A module, lesson or simulator, or being at a staff training moment (a group session of this programme),
+# recorded by who ran it.
+ItemKind = item_kinds("ItemKind", module=__name__, extra=[("SESSION", ("session", _("Training moment")))])
 
 
 class ProgrammeItem(Orderable):

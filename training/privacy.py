@@ -11,15 +11,11 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts import card_sheets
-from accounts.privacy import DataFile, DataSection, ProviderBase
+from accounts.privacy import DataFile, DataSection, ProviderBase, iso_or_none
 
 from . import cards
 from .models import Certificate, Enrolment, ReminderDelivery, StaffCardSheet, StaffMember, Team
 from .storage import certificate_storage
-
-
-def _iso(value) -> str | None:
-    return value.isoformat() if value else None
 
 
 def certificate_files_erase(*, certificates) -> list:
@@ -40,12 +36,12 @@ class TrainingProvider(ProviderBase):
                 "employee_number": staff.employee_number,
                 "department": staff.department.name,
                 "team": staff.team.name,
-                "start_date": _iso(staff.start_date),
+                "start_date": iso_or_none(staff.start_date),
                 "email": staff.email,
                 "phone": staff.phone,
                 "works_here": staff.active,
-                "left_on": _iso(staff.left_at),
-                "updated_at": _iso(staff.updated_at),
+                "left_on": iso_or_none(staff.left_at),
+                "updated_at": iso_or_none(staff.updated_at),
             }
             sections.append(
                 DataSection(
@@ -69,9 +65,9 @@ class TrainingProvider(ProviderBase):
                 {
                     "programme": row.programme.title,
                     "cycle": row.cycle,
-                    "opened_on": _iso(row.opened_on),
-                    "due": _iso(row.due),
-                    "completed_at": _iso(row.completed_at),
+                    "opened_on": iso_or_none(row.opened_on),
+                    "due": iso_or_none(row.due),
+                    "completed_at": iso_or_none(row.completed_at),
                 }
                 for row in Enrolment.objects.filter(staff=staff).select_related("programme").order_by("due", "pk")
             ]
@@ -80,8 +76,8 @@ class TrainingProvider(ProviderBase):
                     "programme": row.enrolment.programme.title,
                     "stage": row.get_stage_display(),
                     "channel": row.get_channel_display(),
-                    "sent_at": _iso(row.sent_at or row.claimed_at),
-                    "seen_at": _iso(row.seen_at),
+                    "sent_at": iso_or_none(row.sent_at or row.claimed_at),
+                    "seen_at": iso_or_none(row.seen_at),
                 }
                 for row in ReminderDelivery.objects.filter(enrolment__staff=staff)
                 .select_related("enrolment__programme")
@@ -99,7 +95,7 @@ class TrainingProvider(ProviderBase):
                     {
                         "programme": row.programme_title,
                         "holder_name": row.holder_name,
-                        "completed_on": _iso(row.completed_on),
+                        "completed_on": iso_or_none(row.completed_on),
                         "file": name,
                     }
                 )
@@ -145,22 +141,15 @@ class TrainingProvider(ProviderBase):
             sections.append(
                 DataSection(key="managed_teams", title=_("Teams you manage"), labels={"team": _("Team")}, rows=teams)
             )
-        sheets = [
-            {"team": sheet.team.name, "asked_on": _iso(sheet.created_at), "status": sheet.get_status_display()}
-            for sheet in StaffCardSheet.objects.filter(Q(staff__user=user) | Q(manager=user))
-            .select_related("team")
-            .distinct()
-            .order_by("created_at", "pk")
-        ]
-        if sheets:
-            sections.append(
-                DataSection(
-                    key="staff_card_sheets",
-                    title=_("Sheets of sign-in cards for staff"),
-                    labels={"team": _("Team"), "asked_on": _("Asked for on"), "status": _("Status")},
-                    rows=sheets,
-                )
-            )
+        sheets = card_sheets.sheets_data_section(
+            sheets=StaffCardSheet.objects.filter(Q(staff__user=user) | Q(manager=user)),
+            user=user,
+            key="staff_card_sheets",
+            title=_("Sheets of sign-in cards for staff"),
+            scope_label=_("Team"),
+        )
+        if sheets.rows:
+            sections.append(sheets)
         return sections
 
     def erase(self, *, user) -> list:

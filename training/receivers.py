@@ -6,6 +6,8 @@ from django.db import transaction
 from django.dispatch import receiver
 
 from .models import Enrolment, StaffMember
+from .services import site_reminders_take
+from .tasks import completion_check
 
 
 def on_learning_completed(sender, *, user, lesson_keys=(), module_keys=(), **kwargs):
@@ -17,8 +19,6 @@ def on_learning_completed(sender, *, user, lesson_keys=(), module_keys=(), **kwa
     )
     if staff_id is None or not Enrolment.objects.filter(staff_id=staff_id, completed_at__isnull=True).exists():
         return
-    from .tasks import completion_check
-
     # robust: with the broker away the learner's statements are stored all the same; the hourly
     # training.completions_check is the safety net for a check that could not be queued.
     transaction.on_commit(lambda: completion_check.delay(staff_id), robust=True)
@@ -31,8 +31,6 @@ STAFF_SESSION_KEY = "training_staff"
 @receiver(user_logged_in, dispatch_uid="training.site_reminders_on_sign_in")
 def site_reminders_on_sign_in(sender, request, user, **kwargs):
     """Staff with required training get the menu link; without e-mail or phone, their reminders too."""
-    from .services import site_reminders_take
-
     if request is None:
         return
     if hasattr(request, "session"):

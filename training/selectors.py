@@ -52,7 +52,7 @@ def status_label(status: str) -> str:
 
 
 def user_is_training_manager(*, user) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.has_role(roles.TRAINING_MANAGERS))
+    return roles.user_has_role(user, roles.TRAINING_MANAGERS)
 
 
 def manager_teams(*, manager) -> QuerySet:

@@ -27,13 +27,13 @@ from django.utils.translation import ngettext
 from accounts import card_sheets, roles
 from accounts import cards as account_cards
 from accounts import services as account_services
-from accounts.card_sheets import card_sheet_not_queued
 from accounts.models import User
 from learn.digits import digits_normalise
 from learn.page_cache import learning_generation_bump
-from learn.queueing import send_after_commit, send_now
+from learn.queueing import send_now
 
 from . import cards, selectors
+from .certificates import certificate_pdf
 from .deadlines import STAGE_DAYS, first_due, next_cycle, reminder_stage
 from .models import (
     Certificate,
@@ -49,6 +49,10 @@ from .models import (
 from .sms import SmsMessage, sms_backend
 
 logger = logging.getLogger(__name__)
+
+# The tasks of training.tasks these services send, by name: the tasks module imports this one, not the reverse.
+CERTIFICATE_TASK = "training.certificate_make"
+RENDER_TASK = "training.card_sheet_render"
 
 # --- Staff import ---------------------------------------------------------------------------------------
 
@@ -444,11 +448,9 @@ def completions_update(*, now: datetime | None = None, staff_ids=None, chunk: in
 
 
 def _certificates_enqueue(enrolment_ids: list[int]) -> None:
-    from .tasks import certificate_make_task
-
     # Broker away: the hourly training.completions_check makes the missing certificates.
     for enrolment_id in enrolment_ids:
-        send_now(certificate_make_task, enrolment_id)
+        send_now(CERTIFICATE_TASK, enrolment_id)
 
 
 # --- Reminders --------------------------------------------------------------------------------------------
@@ -638,8 +640,6 @@ def site_reminders_take(*, user) -> list[str]:
 
 def certificate_make(*, enrolment_id: int) -> Certificate | None:
     """The certificate of a completed enrolment, with its PDF; made once, whatever the number of calls."""
-    from .certificates import certificate_pdf
-
     with transaction.atomic():
         enrolment = (
             Enrolment.objects.select_for_update()
@@ -699,9 +699,7 @@ def card_sheet_request(*, manager, team: Team, staff) -> StaffCardSheet:
     with transaction.atomic():
         sheet = StaffCardSheet.objects.create(team=team, manager=manager, card_count=len(ids))
         sheet.staff.add(*ids)
-        from .tasks import card_sheet_render_task
-
-        send_after_commit(card_sheet_render_task, sheet.pk, on_failure=lambda: card_sheet_not_queued(sheet=sheet))
+        card_sheets.sheet_enqueue(sheet=sheet, task_name=RENDER_TASK)
     return sheet
 
 

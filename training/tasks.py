@@ -4,6 +4,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from . import services
+from .retention import staff_leavers_remove
 
 
 @shared_task(name="training.reminders_run")
@@ -32,7 +33,7 @@ def completions_check() -> int:
     return len(done) + len(missing)
 
 
-@shared_task(name="training.certificate_make", acks_late=True, ignore_result=True)
+@shared_task(name=services.CERTIFICATE_TASK, acks_late=True, ignore_result=True)
 def certificate_make_task(enrolment_id: int) -> str | None:
     certificate = services.certificate_make(enrolment_id=enrolment_id)
     return str(certificate.uuid) if certificate else None
@@ -44,7 +45,7 @@ def enrolments_sync() -> int:
     return services.enrolments_sync(today=timezone.localdate())
 
 
-@shared_task(name="training.card_sheet_render")
+@shared_task(name=services.RENDER_TASK)
 def card_sheet_render_task(sheet_id: int) -> str:
     """The sheet's id only: the new PINs are made here, in the worker, never in the broker message."""
     return services.card_sheet_render(sheet_id=sheet_id)
@@ -58,7 +59,5 @@ def card_sheets_clean_task() -> int:
 
 @shared_task(name="training.staff_leavers_remove")
 def staff_leavers_remove_task() -> dict:
-    from .retention import staff_leavers_remove
-
     run = staff_leavers_remove()
     return {"erased": len(run.erased), "records_removed": len(run.records_removed)}

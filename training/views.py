@@ -6,40 +6,25 @@ the sign-in page (like coaching). The public check page of a certificate needs n
 only name, programme and date.
 """
 
-import csv
-import tempfile
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone, translation
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts import card_sheet_views
-from learn.spreadsheets import row_neutralise
+from accounts import card_sheet_views, roles
+from accounts.decorators import role_required
+from learn import spreadsheets
 
 from . import cards, selectors, services
 from .forms import CardSheetForm, StaffImportForm
 
-
-def manager_required(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not selectors.user_is_training_manager(user=request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return never_cache(wrapper)
+manager_required = role_required(roles.TRAINING_MANAGERS)
 
 
 def _own_team(request, pk: int):
@@ -80,48 +65,21 @@ def department_compliance(request, pk: int):
     return render(request, "training/department_compliance.html", {"department": department, "teams": teams})
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def _export_name(name: str, extension: str) -> str:
-    return f"oefenplein-training-{slugify(name) or 'team'}-{timezone.localdate():%Y-%m-%d}.{extension}"
+    return spreadsheets.export_file_name(prefix="oefenplein-training", name=name, fallback="team", extension=extension)
 
 
 def _csv_response(rows, name: str):
-    language = translation.get_language()
-
-    def lines():
-        writer = csv.writer(_Echo())
-        yield "\ufeff"  # so spreadsheet programs read the file as UTF-8
-        with translation.override(language):
-            yield writer.writerow(row_neutralise(row=selectors.export_header()))
-            for row in selectors.export_rows(rows=rows):
-                yield writer.writerow(row_neutralise(row=row))
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_export_name(name, "csv")}"'
-    return response
+    rows = selectors.export_rows(rows=rows)
+    return spreadsheets.csv_download(header=selectors.export_header, rows=rows, file_name=_export_name(name, "csv"))
 
 
 def _xlsx_response(rows, name: str):
-    """Written row by row (openpyxl's write-only mode) to a temporary file that spills to disk when big."""
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_("Training")[:31])
-    sheet.append(row_neutralise(row=selectors.export_header()))
-    for row in selectors.export_rows(rows=rows):
-        sheet.append(row_neutralise(row=row))
-    output = tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024)  # noqa: SIM115 — FileResponse closes it
-    workbook.save(output)
-    output.seek(0)
-    return FileResponse(
-        output,
-        as_attachment=True,
-        filename=_export_name(name, "xlsx"),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return spreadsheets.xlsx_download(
+        sheet_title=_("Training"),
+        header=selectors.export_header,
+        rows=selectors.export_rows(rows=rows),
+        file_name=_export_name(name, "xlsx"),
     )
 
 
@@ -243,7 +201,7 @@ def certificate_verify(request, token: str):
 def _own_sheet(request, pk: int, sheet_pk: int):
     """The team must be the manager's and the sheet their own: anything else answers 404."""
     team = _own_team(request, pk)
-    return team, get_object_or_404(selectors.card_sheets(manager=request.user, team=team), pk=sheet_pk)
+    return team, card_sheet_views.own_sheet(selectors.card_sheets(manager=request.user, team=team), sheet_pk)
 
 
 @manager_required
@@ -251,29 +209,22 @@ def _own_sheet(request, pk: int, sheet_pk: int):
 def team_card_sheets(request, pk: int):
     """Ask for a sheet (everyone on it gets a new PIN, so the manager confirms) and list earlier sheets."""
     team = _own_team(request, pk)
-    choosable = selectors.card_sheet_staff(team=team)
-    form = CardSheetForm(request.POST or None, people=choosable)
-    if request.method == "POST" and form.is_valid():
-        try:
-            sheet = services.card_sheet_request(manager=request.user, team=team, staff=form.cleaned_data["staff"])
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            return redirect("training:card_sheet", pk=team.pk, sheet_pk=sheet.pk)
-    context = {
-        "team": team,
-        "form": form,
-        "can_choose": choosable.exists(),
-        "sheets": selectors.card_sheets(manager=request.user, team=team)[:10],
-    }
-    return render(request, "training/card_sheets.html", context)
+    return card_sheet_views.sheets_page(
+        request,
+        app="training",
+        scope=team,
+        sheets=selectors.card_sheets(manager=request.user, team=team),
+        people=selectors.card_sheet_staff(team=team),
+        form_class=CardSheetForm,
+        ask=lambda staff: services.card_sheet_request(manager=request.user, team=team, staff=staff),
+    )
 
 
 @manager_required
 @require_safe
 def card_sheet(request, pk: int, sheet_pk: int):
     team, sheet = _own_sheet(request, pk, sheet_pk)
-    return render(request, "training/card_sheet.html", {"team": team, "sheet": sheet})
+    return card_sheet_views.sheet_page(request, app="training", scope=team, sheet=sheet)
 
 
 @manager_required
@@ -288,5 +239,4 @@ def card_sheet_download(request, pk: int, sheet_pk: int):
 def card_sheet_remove(request, pk: int, sheet_pk: int):
     team, sheet = _own_sheet(request, pk, sheet_pk)
     services.card_sheet_remove(manager=request.user, sheet=sheet)
-    messages.success(request, _("The sheet is removed."))
-    return redirect("training:team_card_sheets", pk=team.pk)
+    return card_sheet_views.sheet_removed(request, app="training", scope=team, sheet=sheet)

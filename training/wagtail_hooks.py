@@ -12,6 +12,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from learn.queueing import send_after_commit
 
 from .models import Department, Programme, Team
+from .tasks import enrolments_sync
 
 
 class ProgrammeViewSet(SnippetViewSet):
@@ -51,8 +52,6 @@ register_snippet(TrainingViewSetGroup)
 
 def _enrol_after_save(request, instance):
     if isinstance(instance, Programme):
-        from .tasks import enrolments_sync
-
         # Broker away: the daily reminder run enrols new staff first (training.reminders_run).
         send_after_commit(enrolments_sync)
 

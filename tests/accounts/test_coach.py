@@ -8,10 +8,11 @@ from django.conf import settings as django_settings
 from django.contrib.auth.hashers import check_password
 from django.test import Client
 
-from accounts import services, views
+from accounts import services
 from accounts.credentials import PICTURES_BY_KEY, code_format
 from accounts.demo import demo_users_ensure
 from accounts.models import LearnerSignIn, SignInKind
+from coaching import learner_views
 
 from .support import code_of, sign_in_with_code, wrong_pin
 
@@ -80,7 +81,7 @@ def test_card_has_the_code_and_a_qr_code_of_the_sign_in_address(coach_client, pi
     assert code_format(code=code) in html
     assert "<svg" in html
     # The QR code holds the absolute sign-in address, in the learner's language, with the code filled in.
-    assert views._qr_svg(f"http://testserver/fr/account/login/?code={code}") in html
+    assert learner_views._qr_svg(f"http://testserver/fr/account/login/?code={code}") in html
     assert "http://testserver/fr/account/login/" in html
     assert "@media print" in (Path(django_settings.BASE_DIR) / "learn/static/learn/css/site.css").read_text()
 

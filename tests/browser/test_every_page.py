@@ -317,7 +317,7 @@ def _with_locked_code(code: str, path_of):
 
 def _one_time_made(learner_pk: int):
     def open_page(page, site, language):
-        page.goto(site.absolute(_url(language, "accounts:coach_learner_one_time", pk=learner_pk)))
+        page.goto(site.absolute(_url(language, "coach_learners:one_time", pk=learner_pk)))
         form = page.locator('main form[action$="/one-time-code/"]')
         with page.expect_navigation() as navigation:
             form.locator("button[type=submit]").click()
@@ -413,15 +413,15 @@ def coach_pages(site, world: World, language: str) -> list[Visit]:
     group, learner = world.ids["group"], world.ids["pin_learner"]
     return [
         Visit("account", _url(language, "accounts:account")),
-        Visit("coach-learners", _url(language, "accounts:coach_learners")),
-        Visit("coach-learner-new", _url(language, "accounts:coach_learner_create")),
-        Visit("coach-learner-card", _url(language, "accounts:coach_learner_card", pk=learner)),
-        Visit("coach-learner-reset", _url(language, "accounts:coach_learner_reset", pk=learner)),
-        Visit("coach-learner-delete", _url(language, "accounts:coach_learner_delete", pk=learner)),
+        Visit("coach-learners", _url(language, "coach_learners:list")),
+        Visit("coach-learner-new", _url(language, "coach_learners:create")),
+        Visit("coach-learner-card", _url(language, "coach_learners:card", pk=learner)),
+        Visit("coach-learner-reset", _url(language, "coach_learners:reset", pk=learner)),
+        Visit("coach-learner-delete", _url(language, "coach_learners:delete", pk=learner)),
         Visit(
             "coach-learner-one-time-locked",
             action=_with_locked_code(
-                world.pin_code, lambda language: _url(language, "accounts:coach_learner_one_time", pk=learner)
+                world.pin_code, lambda language: _url(language, "coach_learners:one_time", pk=learner)
             ),
         ),
         Visit("coach-learner-one-time-made", action=_one_time_made(learner)),

@@ -7,7 +7,6 @@ URL and this test's private folder. For learners made a moment ago the PINs trav
 """
 
 import io
-from urllib.parse import quote
 
 import pytest
 from celery import Celery
@@ -19,29 +18,14 @@ from accounts.credentials import code_format
 from accounts.models import SignInKind
 from coaching import cards, services
 from coaching.models import CardSheet, CardSheetStatus
-from tests.celery_worker import celery_worker, redis_url_or_skip
+from tests.celery_worker import celery_worker, postgres_or_skip, redis_url_or_skip, worker_database_url
 
 from .conftest import make_learner
 
 
-def _test_database_url() -> str:
-    from django.db import connection
-
-    db = connection.settings_dict
-    credentials = quote(db["USER"] or "", safe="")
-    if db.get("PASSWORD"):
-        credentials += ":" + quote(db["PASSWORD"], safe="")
-    host = db.get("HOST") or "127.0.0.1"
-    port = f":{db['PORT']}" if db.get("PORT") else ""
-    return f"postgres://{credentials}@{host}{port}/{db['NAME']}"
-
-
 @pytest.fixture
 def postgres_only():
-    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
-        pytest.skip(
-            "Needs PostgreSQL (DATABASE_URL): the worker process cannot share an in-memory SQLite test database."
-        )
+    postgres_or_skip()
 
 
 @pytest.fixture
@@ -62,7 +46,7 @@ def private_root(settings, tmp_path):
 def worker(postgres_only, redis_url, transactional_db, private_root, tmp_path):
     log_path = tmp_path / "worker.log"
     env = {
-        "DATABASE_URL": _test_database_url(),
+        "DATABASE_URL": worker_database_url(),
         "DATABASE_CONN_MAX_AGE": "0",
         "PRIVATE_MEDIA_ROOT": str(private_root),
         "OEFENPLEIN_VAR_DIR": str(tmp_path),

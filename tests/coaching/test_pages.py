@@ -19,7 +19,7 @@ def test_make_a_group_at_a_help_point(coach_client, coach, demo_site):
     assert group.help_point == point and list(group.coaches.all()) == [coach]
     html = coach_client.get(reverse("coaching:group_list")).content.decode()
     assert "Bib, woensdag" in html and point.name in html
-    assert reverse("accounts:coach_learners") in html
+    assert reverse("coach_learners:list") in html
 
 
 def test_a_group_without_a_name_is_refused(coach_client, demo_site):
@@ -49,7 +49,7 @@ def test_make_learners_in_bulk_shows_codes_and_pins_once(coach_client, group):
     for learner in made:
         code = learner.learner_sign_in.code
         assert f"{code[:3]}-{code[3:]}" in html
-        assert reverse("accounts:coach_learner_card", kwargs={"pk": learner.pk}) in html
+        assert reverse("coach_learners:card", kwargs={"pk": learner.pk}) in html
     assert html.count('<td class="code-text">') == 4  # code and PIN for each
 
 

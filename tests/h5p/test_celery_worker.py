@@ -6,14 +6,11 @@ hence `transactional_db`. pytest-django runs transactional tests after all `db` 
 database after this one. The worker gets the test database's URL, this test's MEDIA_ROOT and H5P_ROOT.
 """
 
-from urllib.parse import quote
-
 import pytest
 from celery import Celery
-from django.conf import settings
 
 from h5p.models import H5PContent, ImportStatus
-from tests.celery_worker import celery_worker, redis_url_or_skip
+from tests.celery_worker import celery_worker, postgres_or_skip, redis_url_or_skip, worker_database_url
 
 from . import builders
 from .conftest import stored_files, upload_file
@@ -21,10 +18,7 @@ from .conftest import stored_files, upload_file
 
 @pytest.fixture
 def postgres_only():
-    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
-        pytest.skip(
-            "Needs PostgreSQL (DATABASE_URL): the worker process cannot share an in-memory SQLite test database."
-        )
+    postgres_or_skip()
 
 
 @pytest.fixture
@@ -32,23 +26,11 @@ def redis_url():
     return redis_url_or_skip()
 
 
-def _test_database_url() -> str:
-    from django.db import connection
-
-    db = connection.settings_dict
-    credentials = quote(db["USER"] or "", safe="")
-    if db.get("PASSWORD"):
-        credentials += ":" + quote(db["PASSWORD"], safe="")
-    host = db.get("HOST") or "127.0.0.1"
-    port = f":{db['PORT']}" if db.get("PORT") else ""
-    return f"postgres://{credentials}@{host}{port}/{db['NAME']}"
-
-
 @pytest.fixture
 def worker(postgres_only, redis_url, transactional_db, media_root, h5p_root, tmp_path):
     log_path = tmp_path / "worker.log"
     env = {
-        "DATABASE_URL": _test_database_url(),
+        "DATABASE_URL": worker_database_url(),
         "DATABASE_CONN_MAX_AGE": "0",
         "MEDIA_ROOT": str(media_root),
         "H5P_ROOT": str(h5p_root),

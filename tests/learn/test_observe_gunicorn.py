@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.coaching.test_card_sheets_worker import _test_database_url
+from tests.celery_worker import worker_database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 REQUESTS = 40
@@ -59,7 +59,7 @@ def gunicorn(db, tmp_path):
     port = free_port()
     env = {
         **os.environ,
-        "DATABASE_URL": _test_database_url(),
+        "DATABASE_URL": worker_database_url(),
         "DJANGO_SETTINGS_MODULE": "learn.settings",
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "GUNICORN_WORKERS": "2",

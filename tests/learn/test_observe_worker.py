@@ -18,9 +18,8 @@ from prometheus_client.parser import text_string_to_metric_families
 from coaching import services as coaching_services
 from coaching.models import CardSheet, CardSheetStatus
 from learn.celery import app
-from tests.celery_worker import celery_worker, redis_url_or_skip
+from tests.celery_worker import celery_worker, redis_url_or_skip, worker_database_url
 from tests.coaching.conftest import make_coach, make_learner
-from tests.coaching.test_card_sheets_worker import _test_database_url
 
 REQUEST_ID = "fedcba9876543210fedcba9876543210"
 
@@ -73,7 +72,7 @@ def test_a_task_sent_during_a_request_logs_the_request_s_id_in_the_worker(
     coaching_services.group_learners_add(coach=coach, group=group, learners=learners)
     log_path = tmp_path / "worker.log"
     env = {
-        "DATABASE_URL": _test_database_url(),
+        "DATABASE_URL": worker_database_url(),
         "DATABASE_CONN_MAX_AGE": "0",
         "PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT),
         "OEFENPLEIN_VAR_DIR": str(tmp_path),

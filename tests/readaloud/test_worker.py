@@ -7,40 +7,26 @@ session's MEDIA_ROOT; the test process publishes, and its signal sends the task 
 
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
 
 from readaloud import selectors
 from readaloud.models import SpeechClip
-from tests.celery_worker import celery_worker, redis_url_or_skip
+from tests.celery_worker import celery_worker, postgres_or_skip, redis_url_or_skip, worker_database_url
 
 from .test_speech import ogg_opus_duration
 
 
-def _test_database_url() -> str:
-    from django.db import connection
-
-    db = connection.settings_dict
-    credentials = quote(db["USER"] or "", safe="")
-    if db.get("PASSWORD"):
-        credentials += ":" + quote(db["PASSWORD"], safe="")
-    host = db.get("HOST") or "127.0.0.1"
-    port = f":{db['PORT']}" if db.get("PORT") else ""
-    return f"postgres://{credentials}@{host}{port}/{db['NAME']}"
-
-
 @pytest.fixture
 def worker(transactional_db, tmp_path, settings):
-    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
-        pytest.skip("Needs PostgreSQL (DATABASE_URL): a worker process cannot share an in-memory SQLite database.")
+    postgres_or_skip()
     redis_url = redis_url_or_skip()
     if not settings.REDIS_URL:
         pytest.skip("Needs REDIS_URL in this process too: publishing sends the task through it.")
     log_path = tmp_path / "worker.log"
     env = {
-        "DATABASE_URL": _test_database_url(),
+        "DATABASE_URL": worker_database_url(),
         "DATABASE_CONN_MAX_AGE": "0",
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "OEFENPLEIN_VAR_DIR": str(tmp_path),

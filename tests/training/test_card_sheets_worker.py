@@ -11,7 +11,6 @@ from datetime import timedelta
 
 import pytest
 from celery import Celery
-from django.conf import global_settings
 from django.contrib.auth.hashers import check_password
 from django.utils import timezone
 from pypdf import PdfReader
@@ -19,11 +18,12 @@ from pypdf import PdfReader
 from accounts.credentials import code_format
 from accounts.models import LearnerSignIn
 from accounts.services import learner_codes_ensure
-from tests.celery_worker import celery_worker
+from learn import settings as project_settings
+from tests.celery_worker import celery_worker, worker_database_url
 from training import cards
 from training.models import CardSheetStatus, Department, StaffCardSheet, StaffMember, Team
 
-from .test_worker import _test_database_url, postgres_only, redis_url  # noqa: F401 — fixtures
+from .test_worker import postgres_only, redis_url  # noqa: F401 — fixtures
 
 pytestmark = pytest.mark.worker
 PEOPLE = 10
@@ -33,7 +33,7 @@ PEOPLE = 10
 def worker(postgres_only, redis_url, transactional_db, settings, tmp_path):  # noqa: F811
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     env = {
-        "DATABASE_URL": _test_database_url(),
+        "DATABASE_URL": worker_database_url(),
         "DATABASE_CONN_MAX_AGE": "0",
         "PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT),
         "OEFENPLEIN_VAR_DIR": str(tmp_path),
@@ -78,8 +78,8 @@ def test_a_real_worker_makes_the_teams_sheet(worker, redis_url, django_user_mode
     reader = PdfReader(io.BytesIO(cards.sheet_path(sheet.file_name).read_bytes()))
     text = "\n".join(page.extract_text() for page in reader.pages)
     pins = re.findall(r"(?<!\d)\d{4}(?!\d)", text)
-    # The worker hashed with the real hashers, not the fast one of the test process.
-    settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
+    # The worker hashed with the project's hashers (PINs: accounts.pin_hasher), not the fast one of the test process.
+    settings.PASSWORD_HASHERS = project_settings.PASSWORD_HASHERS
     for member in staff:
         sign_in = LearnerSignIn.objects.get(user_id=member.user_id)
         assert member.user.display_name in text and code_format(code=sign_in.code) in text

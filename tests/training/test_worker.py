@@ -19,10 +19,9 @@ from pathlib import Path
 
 import pytest
 from celery import Celery
-from django.conf import settings
 from django.utils import timezone
 
-from tests.celery_worker import ROOT, redis_url_or_skip
+from tests.celery_worker import ROOT, postgres_or_skip, redis_url_or_skip, worker_database_url
 from training.models import (
     Department,
     ItemKind,
@@ -41,27 +40,12 @@ PEOPLE = 30
 
 @pytest.fixture
 def postgres_only():
-    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
-        pytest.skip("Needs PostgreSQL (DATABASE_URL): a worker process cannot share an in-memory SQLite test database.")
+    postgres_or_skip()
 
 
 @pytest.fixture
 def redis_url():
     return redis_url_or_skip()
-
-
-def _test_database_url() -> str:
-    from urllib.parse import quote
-
-    from django.db import connection
-
-    db = connection.settings_dict
-    credentials = quote(db["USER"] or "", safe="")
-    if db.get("PASSWORD"):
-        credentials += ":" + quote(db["PASSWORD"], safe="")
-    host = db.get("HOST") or "127.0.0.1"
-    port = f":{db['PORT']}" if db.get("PORT") else ""
-    return f"postgres://{credentials}@{host}{port}/{db['NAME']}"
 
 
 @contextlib.contextmanager
@@ -72,7 +56,7 @@ def worker_process(*, redis_url: str, tmp_path: Path, mail_dir: Path, delay: flo
         **os.environ,
         "REDIS_URL": redis_url,
         "DJANGO_SETTINGS_MODULE": "learn.settings",
-        "DATABASE_URL": _test_database_url(),
+        "DATABASE_URL": worker_database_url(),
         "DATABASE_CONN_MAX_AGE": "0",
         "OEFENPLEIN_VAR_DIR": str(tmp_path),
         "EMAIL_BACKEND": "tests.training.mail_backends.FileMailBackend",
