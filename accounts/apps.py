@@ -12,6 +12,10 @@ class AccountsConfig(AppConfig):
 
         privacy_provider_register(AccountsProvider())
 
+        from .personal_parts import personal_parts_register
+
+        personal_parts_register()
+
         from django.contrib.auth.signals import user_logged_in
 
         from .middleware import idle_clock_start

@@ -20,7 +20,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import ngettext
 
-from .throttle import has_proxy_header
+from learn.client_address import has_proxy_header
 
 logger = logging.getLogger(__name__)
 

@@ -48,6 +48,8 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from redis.exceptions import RedisError
 
+from learn.client_address import client_ip
+
 from .throttle_store import DATABASE
 
 logger = logging.getLogger(__name__)
@@ -63,8 +65,6 @@ _LIMIT_SETTINGS = {
     PASSWORD_ADDRESS: "SIGN_IN_ADDRESS_LIMIT",
     USERNAME: "SIGN_IN_USERNAME_LIMIT",
 }
-# Headers a reverse proxy sets; a request with none of them reached gunicorn directly.
-PROXY_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_FORWARDED", "HTTP_X_REAL_IP")
 DAY_SECONDS = 24 * 60 * 60
 
 
@@ -215,28 +215,6 @@ def address_bucket(address: str) -> str:
             return str(parsed.ipv4_mapped)
         return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
     return str(parsed)
-
-
-def has_proxy_header(*, request) -> bool:
-    return any(request.META.get(header) for header in PROXY_HEADERS)
-
-
-def client_ip(*, request) -> str:
-    """The client's own address as sent, before any bucketing (also used by /metrics' address check).
-
-    Behind `TRUSTED_PROXY_COUNT` reverse proxies (each appending to X-Forwarded-For), the client is the
-    entry that many places from the end; anything before it was written by the client and is ignored.
-    Without a proxy the setting must stay 0, or a client would choose its own address through that header
-    (accounts.middleware.ProxyHeaderCheckMiddleware warns about it).
-    """
-    remote = request.META.get("REMOTE_ADDR", "") or "unknown"
-    proxies = settings.TRUSTED_PROXY_COUNT
-    if proxies <= 0:
-        return remote
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-    if len(forwarded) < proxies:
-        return remote
-    return forwarded[-proxies]
 
 
 def client_address(*, request) -> str:

@@ -1,22 +1,9 @@
-"""What the base template needs on every page: the language switcher, the main navigation and the role links."""
+"""What the base template needs on every page: the language switcher and the main navigation (the person's
+role links come from accounts.context_processors)."""
 
 from django.conf import settings
-from django.db import DatabaseError
 from django.urls import translate_url
-from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language, get_language_bidi
-
-
-def _role_links(request) -> list:
-    from accounts.navigation import role_links_list
-
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return []
-    try:
-        return role_links_list(user=user)
-    except DatabaseError:  # error pages must render when the database is down
-        return []
 
 
 def site_chrome(request):
@@ -29,8 +16,6 @@ def site_chrome(request):
         shared["csrf_token"] = marker("csrf")
     return {
         **shared,
-        # The header's links to the pages of the person's roles; read (one query) only when a page shows them.
-        "role_links": SimpleLazyObject(lambda: _role_links(request)),
         "LANGUAGE_SELF_NAMES": settings.LANGUAGE_SELF_NAMES,
         "current_language": language,
         "text_direction": "rtl" if get_language_bidi() else "ltr",

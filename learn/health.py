@@ -26,7 +26,7 @@ from django.utils.crypto import constant_time_compare
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from accounts.throttle import has_proxy_header
+from .client_address import has_proxy_header
 
 
 class Missing(Exception):

@@ -2,7 +2,7 @@
 
 Everyone else gets exactly what an address that does not exist gets (the language redirect, then the
 site's 404), so the page does not even show that it exists. The client's
-address is worked out as for sign-in throttling (accounts.throttle.client_ip, TRUSTED_PROXY_COUNT): behind
+address is worked out as for sign-in throttling (learn.client_address.client_ip, TRUSTED_PROXY_COUNT): behind
 nginx that is the address nginx saw. A request that came through a proxy while TRUSTED_PROXY_COUNT is 0 is
 refused: its REMOTE_ADDR is the proxy's (loopback), which says nothing about the real client.
 """
@@ -14,8 +14,9 @@ from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.views.decorators.cache import never_cache
 from prometheus_client import CONTENT_TYPE_LATEST
 
-from accounts.throttle import client_ip, has_proxy_header
 from learn import metrics
+
+from .client_address import client_ip, has_proxy_header
 
 
 def allowed_networks() -> list:

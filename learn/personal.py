@@ -15,9 +15,7 @@ import re
 from collections.abc import Callable
 
 from django.conf import settings
-from django.contrib.messages import get_messages
 from django.middleware.csrf import get_token
-from django.template.loader import render_to_string
 from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import SafeString, mark_safe
 
@@ -51,30 +49,6 @@ def _user(request):
     return getattr(request, "user", None) or AnonymousUser()
 
 
-def _context(request) -> dict:
-    from accounts.navigation import role_links_list
-
-    user = _user(request)
-    return {
-        "request": request,
-        "user": user,
-        # Lazy: asking for the token sets the CSRF cookie, which only pages that use it should do.
-        "csrf_token": SimpleLazyObject(lambda: get_token(request)),
-        "messages": get_messages(request),
-        "role_links": SimpleLazyObject(lambda: role_links_list(user=user)),
-    }
-
-
-def _template(name: str) -> Callable:
-    return lambda request, _arg: render_to_string(f"accounts/personal/{name}.html", _context(request))
-
-
-def _html_class(request, _arg) -> str:
-    from accounts.templatetags.display_tags import display_class_attribute
-
-    return display_class_attribute(_user(request))
-
-
 def _learner(request, _arg) -> str:
     user = _user(request)
     return str(user.public_id) if user.is_authenticated else ""
@@ -84,23 +58,23 @@ def _csrf(request, _arg) -> str:
     return get_token(request)
 
 
-# name -> function(request, arg) returning HTML that is safe as it is.
+# name -> function(request, arg) returning HTML that is safe as it is. The parts of the apps above this one
+# (the person's header, messages and display classes from accounts, the simulators' "tried" marks) are
+# registered by those apps, so this module imports none of them.
 PARTS: dict[str, Callable] = {
-    "html_class": _html_class,
     "learner": _learner,
     "csrf": _csrf,
-    "nav": _template("nav"),
-    "account": _template("account"),
-    "messages": _template("messages"),
-    # The idle warning counts down from the time this request found in the session.
-    "idle": _template("idle"),
 }
 
 
 def personal_part_register(name: str, function: Callable) -> None:
-    """A part owned by a higher app (e.g. sandboxes' "tried" mark), registered from its AppConfig.ready(),
-    so this module never imports the apps that use it: function(user, arg) -> safe HTML."""
-    PARTS[name] = lambda request, arg: function(_user(request), arg)
+    """Register a part from an app's AppConfig.ready(): function(request, arg) -> safe HTML."""
+    PARTS[name] = function
+
+
+def personal_user(request):
+    """The request's user, also on error pages rendered before the authentication middleware ran."""
+    return _user(request)
 
 
 def part(request, name: str, arg: str = "") -> SafeString:

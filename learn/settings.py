@@ -132,6 +132,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "learn.context_processors.site_chrome",
+                "accounts.context_processors.role_links",
             ],
         },
     },

@@ -18,10 +18,12 @@ class SandboxesConfig(AppConfig):
         activity_kind_register(SIMULATOR_KIND)
         activity_link_provider_register(scenario_links)
 
-        from learn.personal import personal_part_register
+        from learn.personal import personal_part_register, personal_user
 
         # The "tried" mark on the practice list is a personal part of a shared cached page.
-        personal_part_register("tried", lambda user, arg: scenario_tried_key(user=user, scenario_key=arg))
+        personal_part_register(
+            "tried", lambda request, arg: scenario_tried_key(user=personal_user(request), scenario_key=arg)
+        )
 
         # The practice list and simulator pages are cached (anonymous and signed-in): an edited
         # scenario retires them at once, like a published page.

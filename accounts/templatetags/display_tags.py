@@ -1,6 +1,8 @@
 from django import template
 from django.utils.html import format_html
 
+from learn.personal import part
+
 from ..display import display_classes
 
 register = template.Library()
@@ -17,8 +19,6 @@ def display_attributes(context):
     request = context.get("request")
     if request is not None:
         # Through learn/personal.py: a page shared by all signed-in learners gets each one's own classes.
-        from learn.personal import part
-
         return part(request, "html_class")
     return display_class_attribute(context.get("user"))
 
