@@ -32,7 +32,7 @@
   function sharedActivity() {
     try {
       return Number(window.localStorage.getItem(STORAGE_KEY)) || 0;
-    } catch (error) {
+    } catch {
       return 0;
     }
   }
@@ -40,7 +40,7 @@
   function shareActivity(time) {
     try {
       window.localStorage.setItem(STORAGE_KEY, String(time));
-    } catch (error) {
+    } catch {
       /* private mode or storage switched off: each tab keeps its own clock */
     }
   }

@@ -30,7 +30,7 @@
         dateStyle: "short",
         timeStyle: "short",
       }).format(new Date(last));
-    } catch (error) {
+    } catch {
       return new Date(last).toLocaleString();
     }
   }

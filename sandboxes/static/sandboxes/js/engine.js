@@ -152,7 +152,7 @@
     function triedHere() {
       try {
         return JSON.parse(localStorage.getItem(TRIED)) || [];
-      } catch (error) {
+      } catch {
         return [];
       }
     }
@@ -162,7 +162,7 @@
       if (list.indexOf(sc.slug) >= 0) return;
       try {
         localStorage.setItem(TRIED, JSON.stringify(list.concat([sc.slug]).slice(-100)));
-      } catch (error) { /* storage off: every visit is a first try */ }
+      } catch { /* storage off: every visit is a first try */ }
     }
 
     function nid(part) {
@@ -327,7 +327,7 @@
     function money(amount) {
       try {
         return new Intl.NumberFormat(lang, { style: "currency", currency: sc.fares.currency || "EUR" }).format(amount);
-      } catch (error) {
+      } catch {
         return amount.toFixed(2) + " " + (sc.fares.currency || "EUR");
       }
     }
@@ -347,21 +347,21 @@
     /* ---- actions ---- */
     function checkFields(ids) {
       for (var i = 0; i < ids.length; i++) {
-        var field = fields[ids[i]];
-        if (field && field.pin) {
-          if (!A.state["pin:" + ids[i]]) return field.c.feedback || S.tryAgain;
+        var entry = fields[ids[i]];
+        if (entry && entry.pin) {
+          if (!A.state["pin:" + ids[i]]) return entry.c.feedback || S.tryAgain;
           continue;
         }
-        if (!field) continue;
-        if (field.guarded && !field.input.value) {
-          say(field.guarded, "guard");
+        if (!entry) continue;
+        if (entry.guarded && !entry.input.value) {
+          say(entry.guarded, "guard");
           return true;
         }
-        if (screenGuard(field.input, ids[i])) return true;
-        var ok = fieldOk(field.c, field.input.value);
-        field.input.setAttribute("aria-invalid", ok ? "false" : "true");
-        field.error.textContent = ok ? "" : mode === "test" ? S.notRight : field.c.feedback;
-        if (!ok) return field.c.feedback || S.tryAgain;
+        if (screenGuard(entry.input, ids[i])) return true;
+        var ok = fieldOk(entry.c, entry.input.value);
+        entry.input.setAttribute("aria-invalid", ok ? "false" : "true");
+        entry.error.textContent = ok ? "" : mode === "test" ? S.notRight : entry.c.feedback;
+        if (!ok) return entry.c.feedback || S.tryAgain;
       }
       return "";
     }
@@ -372,7 +372,7 @@
       if (c.pattern) {
         try {
           return new RegExp("^(?:" + c.pattern + ")$").test(v);
-        } catch (error) {
+        } catch {
           return !!v;
         }
       }
@@ -386,8 +386,8 @@
       input.value = "";
       begin();
       recordAttemptEvent({ type: "action", element: element, outcome: "guarded" });
-      var field = fields[element];
-      if (field) field.guarded = S["guard_" + kind];
+      var entry = fields[element];
+      if (entry) entry.guarded = S["guard_" + kind];
       say(S["guard_" + kind], "guard");
       return true;
     }
@@ -734,9 +734,9 @@
 
     /* Done already, on this visit of the screen: a valid field, a full PIN pad, a choice that is set. */
     function ready(screen, id) {
-      var field = fields[id], action = actionOf(screen, id);
-      if (field && field.pin) return !!A.state["pin:" + id];
-      if (field) return !field.guarded && fieldOk(field.c, field.input.value);
+      var entry = fields[id], action = actionOf(screen, id);
+      if (entry && entry.pin) return !!A.state["pin:" + id];
+      if (entry) return !entry.guarded && fieldOk(entry.c, entry.input.value);
       if (!action || action.goto || action.goal) return false;
       if (action.set && Object.keys(action.set).length) return matches(action.set);
       return !!A.doneHere[id];
