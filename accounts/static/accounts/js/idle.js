@@ -83,7 +83,7 @@
     }
     signingOut = true;
     outForm.querySelector("input[name=reason]").value = "idle";
-    // requestSubmit() fires "submit", so the sign-out hook of learn/js/progress.js can send
+    // requestSubmit() fires "submit", so the sign-out hook of progress/js/progress.js can send
     // unsent learning records first, exactly as when the header's "Sign out" is pressed.
     if (typeof outForm.requestSubmit === "function") {
       outForm.requestSubmit();

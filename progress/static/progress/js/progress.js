@@ -7,7 +7,7 @@
  *   Oefenplein.guestPractice() -> entries  practice done on this browser before signing in
  *   Oefenplein.claimGuestPractice(ids), Oefenplein.dropGuestPractice(ids) -> Promise
  *                                          the learner's answer to "Did you just practise this?"
- *                                          (learn/js/guest-practice.js asks it)
+ *                                          (progress/js/guest-practice.js asks it)
  *
  * Why: on public computers with flaky connections an answer must never be lost nor count twice,
  * also with several tabs open. So:
