@@ -50,6 +50,7 @@ test: $(VENV)/.dev node_modules/.installed compile-messages check-chromium
 	$(VENV)/bin/ruff format --check .
 	$(MANAGE) makemigrations --check --dry-run
 	npx --no-install eslint .
+	node --test tests/js/
 	$(VENV)/bin/pytest
 
 lint: $(VENV)/.dev node_modules/.installed
