@@ -254,7 +254,7 @@ def test_lesson_pages_name_their_activities(client, lesson):
     assert f'data-lesson-activity="{lesson_activity_id(lesson)}"' in html
     for block_id, _correct in questions(lesson):
         assert f'data-question-activity="{question_activity_id(lesson, block_id)}"' in html
-    assert "learn/js/lesson" in html
+    assert "lessons/js/lesson" in html
 
 
 def test_the_last_lesson_completes_towards_the_module(client, lesson):

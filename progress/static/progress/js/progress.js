@@ -1,6 +1,6 @@
 /* Oefenplein learning-record queue.
  *
- * API (stable; lesson.js, h5p-bridge.js and sandboxes/engine.js use `record`):
+ * API (stable; lessons/js/lesson.js, h5p/js/h5p-bridge.js and sandboxes/js/engine.js use `record`):
  *   Oefenplein.record(statement) -> id     keep a statement until the server has stored it
  *   Oefenplein.flush() -> Promise          send this learner's statements now
  *   Oefenplein.ready -> Promise            settles when storage from older versions is read in
