@@ -2,7 +2,7 @@
  * guide's next step, prices, and the learning-record statement of an attempt event.
  *
  * Why a module of its own: these are the rules sandboxes/replay.py repeats on the server (the server's
- * score is the one that counts) and the ones Node's test runner checks (tests/js/engine-rules.test.mjs).
+ * score is the one that counts) and the ones Node's test runner checks (tests/js/engine.test.mjs).
  * Every function takes what it works on (the scenario, the attempt) as an argument: nothing here is
  * shared between the players on one page.
  */
