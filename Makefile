@@ -49,11 +49,14 @@ test: $(VENV)/.dev node_modules/.installed compile-messages check-chromium
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(MANAGE) makemigrations --check --dry-run
+	npx --no-install eslint .
+	node --test tests/js/
 	$(VENV)/bin/pytest
 
-lint: $(VENV)/.dev
+lint: $(VENV)/.dev node_modules/.installed
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+	npx --no-install eslint --fix .
 
 messages: $(VENV)/.runtime
 	$(MANAGE) makemessages $(addprefix -l ,$(LANGS)) --ignore=.venv --ignore=node_modules --ignore=var --no-obsolete

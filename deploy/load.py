@@ -1,6 +1,6 @@
 """A small, bounded load of signed-in learners through nginx, for `make deploy-check` (deploy/check.py).
 
-Each learner is a thread that behaves like one browser tab of learn/static/learn/js/progress.js: it opens
+Each learner is a thread that behaves like one browser tab of progress/static/progress/js/progress.js: it opens
 a lesson (signed in, its own session cookie), then sends that lesson's learning records as one batch with
 ids chosen once (so a batch sent again is stored once), and sends the same batch again after a failure,
 waiting 0.25 s doubling to 4 s (progress.js waits 1 s doubling to 60 s; shorter here so a run ends in

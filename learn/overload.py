@@ -6,7 +6,7 @@ they only make the queue longer: the person has long given up, or the browser qu
 sends the same statements again. So a request that has already waited longer than
 OVERLOAD_MAX_WAIT_SECONDS is answered at once with 503 and Retry-After, which costs almost nothing, and
 the workers spend their time on requests somebody still waits for. The browser's statement queue
-(learn/static/learn/js/progress.js) keeps the statements and sends them again after Retry-After, once.
+(progress/static/progress/js/progress.js) keeps the statements and sends them again after Retry-After, once.
 
 How long a request waited: nginx stamps `X-Request-Start: t=<seconds since the epoch, with ms>` when it
 passes the request on (deploy/nginx); the gap to now is the time in the queues behind it. A client can

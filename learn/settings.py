@@ -444,7 +444,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "learn.static_storage.CompressedManifestModulesStorage"
             if env_bool("STATIC_MANIFEST", default=PRODUCTION)
             else "whitenoise.storage.CompressedStaticFilesStorage"
         )

@@ -7,7 +7,7 @@ room for that and stop a script that floods the store in somebody's name.
 Counters live in the Django cache (Redis in production, whose INCR is atomic) in fixed windows of
 `PROGRESS_RATE_WINDOW_SECONDS`: the key holds the window's number, so a counter simply expires and
 the next window starts at zero. The answer to a learner over a limit is how many seconds until the
-window ends, which the endpoint sends as `Retry-After` (learn/static/learn/js/progress.js waits that
+window ends, which the endpoint sends as `Retry-After` (progress/static/progress/js/progress.js waits that
 long before it tries again). A limit of 0 switches that limit off.
 
 Without Redis (killed, restarted, stalled) the limit steps aside and statements are stored: the sender is a

@@ -1,6 +1,6 @@
 """The learning-record endpoint (POST a JSON statement or a list of them) and the learner's own pages.
 
-The endpoint's answers, which learn/static/learn/js/progress.js acts on: 200 {stored, duplicates};
+The endpoint's answers, which progress/static/progress/js/progress.js acts on: 200 {stored, duplicates};
 401 not signed in; 415 not application/json; 429 too much at once (Retry-After: seconds; progress/throttle.py);
 413 too big; 400 a bad statement ({error, index}: the whole batch is refused); 409 a statement id already
 stored with other content (or for somebody else). Every refusal stores nothing.

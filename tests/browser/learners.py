@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.db import connections
 
-QUEUE_PREFIX = "oefenplein.queue.v2."  # one localStorage entry per statement (learn/js/progress.js)
+QUEUE_PREFIX = "oefenplein.queue.v2."  # one localStorage entry per statement (progress/js/progress.js)
 LESSON_VERB = "http://adlnet.gov/expapi/verbs/"
 # The queued entries {owner, statement, ...} of every tab of this browser, oldest first.
 QUEUE_JS = f"""() => Object.keys(localStorage)

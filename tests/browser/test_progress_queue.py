@@ -1,4 +1,4 @@
-"""The browser's learning-record queue (learn/static/learn/js/progress.js) in real Chromium.
+"""The browser's learning-record queue (progress/static/progress/js/progress.js) in real Chromium.
 
 What a learner relies on: answers given while the server cannot be reached are kept and stored once
 when it can again; practice done before signing in is added to the account; a response lost on the

@@ -96,7 +96,7 @@ def test_the_site_pages_are_not_served_on_the_player_host(client, lesson):
     assert player_get(client, lesson.url).status_code == 404
     assert player_get(client, "/admin/").status_code == 404
     assert player_get(client, "/api/progress/statements").status_code == 404
-    assert player_get(client, "/static/learn/js/lesson.js").status_code == 404
+    assert player_get(client, "/static/lessons/js/lesson.js").status_code == 404
     assert client.get(lesson.url).status_code == 200
 
 

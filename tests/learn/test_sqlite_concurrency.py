@@ -164,7 +164,7 @@ def _statements(site: dict) -> list[dict]:
 
 
 def _learner(site: dict, key: str) -> dict:
-    """Posts batches like learn/static/learn/js/progress.js: JSON, X-CSRFToken, and on 429/503 waits for
+    """Posts batches like progress/static/progress/js/progress.js: JSON, X-CSRFToken, and on 429/503 waits for
     Retry-After, then sends the same batch (same ids) again. Returns what the server acknowledged."""
     browser = _session(site, key)
     acknowledged, statuses = [], []

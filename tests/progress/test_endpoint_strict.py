@@ -2,8 +2,8 @@
 
 Refused: another content type (415), a stored id with other content (409), an actor or authority that is
 somebody else, a score outside its range, a time before the account or in the future, big extensions
-(400), and too much at once (429 with Retry-After). What the site's own senders send (learn/static/learn/js
-lesson.js and progress.js) still goes through.
+(400), and too much at once (429 with Retry-After). What the site's own senders send (lessons/static/lessons/js
+/lesson.js and progress/static/progress/js/progress.js) still goes through.
 """
 
 import json

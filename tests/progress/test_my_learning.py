@@ -240,7 +240,7 @@ def test_signed_in_pages_carry_the_learner_and_a_token_and_anonymous_pages_do_no
     anonymous = client.get(lesson.url).content.decode()
     assert "csrf-token" not in anonymous and "data-learner" not in anonymous
     assert 'href="/nl/my-learning/"' not in anonymous
-    assert "learn/js/progress" in anonymous  # guests queue their practice too
+    assert "progress/js/progress" in anonymous  # guests queue their practice too
 
     client.force_login(learner)
     html = client.get(lesson.url).content.decode()
@@ -254,7 +254,7 @@ def test_lesson_pages_name_their_activities(client, lesson):
     assert f'data-lesson-activity="{lesson_activity_id(lesson)}"' in html
     for block_id, _correct in questions(lesson):
         assert f'data-question-activity="{question_activity_id(lesson, block_id)}"' in html
-    assert "learn/js/lesson" in html
+    assert "lessons/js/lesson" in html
 
 
 def test_the_last_lesson_completes_towards_the_module(client, lesson):

@@ -32,7 +32,7 @@
   function sharedActivity() {
     try {
       return Number(window.localStorage.getItem(STORAGE_KEY)) || 0;
-    } catch (error) {
+    } catch {
       return 0;
     }
   }
@@ -40,7 +40,7 @@
   function shareActivity(time) {
     try {
       window.localStorage.setItem(STORAGE_KEY, String(time));
-    } catch (error) {
+    } catch {
       /* private mode or storage switched off: each tab keeps its own clock */
     }
   }
@@ -83,7 +83,7 @@
     }
     signingOut = true;
     outForm.querySelector("input[name=reason]").value = "idle";
-    // requestSubmit() fires "submit", so the sign-out hook of learn/js/progress.js can send
+    // requestSubmit() fires "submit", so the sign-out hook of progress/js/progress.js can send
     // unsent learning records first, exactly as when the header's "Sign out" is pressed.
     if (typeof outForm.requestSubmit === "function") {
       outForm.requestSubmit();

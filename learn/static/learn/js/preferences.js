@@ -29,7 +29,7 @@
   function stored() {
     try {
       return clean(JSON.parse(localStorage.getItem(KEY) || "{}"));
-    } catch (error) {
+    } catch {
       return clean({});
     }
   }
@@ -96,7 +96,7 @@
       try {
         if (reset) localStorage.removeItem(KEY);
         else localStorage.setItem(KEY, JSON.stringify(prefs));
-      } catch (error) {
+      } catch {
         /* No storage (private window): the choices last for this page only. */
       }
       toForm(form, prefs);

@@ -66,17 +66,17 @@
 
   /* Rules 3 and 4: sentences with their place in the segment (without the spaces around them). */
   function sentencesOf(segment, into) {
-    var start = 0;
+    var from = 0;
     var match;
     function add(end) {
-      var raw = segment.text.slice(start, end);
+      var raw = segment.text.slice(from, end);
       var text = normalise(raw);
       if (WORD.test(text)) {
         var lead = raw.length - raw.replace(/^\s+/, "").length;
         var trail = raw.length - raw.replace(/\s+$/, "").length;
-        into.push({ text: text, segment: segment, start: start + lead, end: end - trail, spans: [] });
+        into.push({ text: text, segment: segment, start: from + lead, end: end - trail, spans: [] });
       }
-      start = end;
+      from = end;
     }
     SENTENCE_END.lastIndex = 0;
     while ((match = SENTENCE_END.exec(segment.text))) add(match.index + match[0].length);

@@ -15,14 +15,14 @@
   function store(value) {
     try {
       window.localStorage.setItem(KEY, value);
-    } catch (error) {
+    } catch {
       /* private mode or storage switched off: the links keep working */
     }
   }
   function stored() {
     try {
       return window.localStorage.getItem(KEY);
-    } catch (error) {
+    } catch {
       return null;
     }
   }

@@ -1,13 +1,13 @@
 /* Oefenplein learning-record queue.
  *
- * API (stable; lesson.js, h5p-bridge.js and sandboxes/engine.js use `record`):
+ * API (stable; lessons/js/lesson.js, h5p/js/h5p-bridge.js and sandboxes/js/engine.js use `record`):
  *   Oefenplein.record(statement) -> id     keep a statement until the server has stored it
  *   Oefenplein.flush() -> Promise          send this learner's statements now
  *   Oefenplein.ready -> Promise            settles when storage from older versions is read in
  *   Oefenplein.guestPractice() -> entries  practice done on this browser before signing in
  *   Oefenplein.claimGuestPractice(ids), Oefenplein.dropGuestPractice(ids) -> Promise
  *                                          the learner's answer to "Did you just practise this?"
- *                                          (learn/js/guest-practice.js asks it)
+ *                                          (progress/js/guest-practice.js asks it)
  *
  * Why: on public computers with flaky connections an answer must never be lost nor count twice,
  * also with several tabs open. So:
@@ -62,7 +62,7 @@
   function storage() {
     try {
       return window.localStorage;
-    } catch (error) {
+    } catch {
       return null;
     }
   }
@@ -72,7 +72,7 @@
     try {
       var text = storage().getItem(key);
       return text === null ? null : JSON.parse(text);
-    } catch (error) {
+    } catch {
       return null;
     }
   }
@@ -81,7 +81,7 @@
     try {
       storage().setItem(key, JSON.stringify(value));
       delete memory[key];
-    } catch (error) {
+    } catch {
       memory[key] = value;
     }
   }
@@ -90,7 +90,7 @@
     delete memory[key];
     try {
       storage().removeItem(key);
-    } catch (error) {
+    } catch {
       /* nothing stored there */
     }
   }
@@ -100,10 +100,10 @@
     var store = storage();
     try {
       for (var i = 0; store && i < store.length; i++) {
-        var key = store.key(i);
-        if (key && key.indexOf(prefix) === 0) found[key] = true;
+        var stored = store.key(i);
+        if (stored && stored.indexOf(prefix) === 0) found[stored] = true;
       }
-    } catch (error) {
+    } catch {
       /* storage switched off: only memory */
     }
     Object.keys(memory).forEach(function (key) {

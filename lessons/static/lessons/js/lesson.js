@@ -22,7 +22,7 @@
   try {
     started = (answering && Number(sessionStorage.getItem(key))) || started;
     sessionStorage.setItem(key, String(started));
-  } catch (error) {
+  } catch {
     /* No sessionStorage: the time counts from this page load. */
   }
 
@@ -58,7 +58,7 @@
     send("completed", id, { completion: true, duration: "PT" + seconds + "S" });
     try {
       sessionStorage.removeItem(key);
-    } catch (error) {
+    } catch {
       /* nothing to clean up */
     }
   });

@@ -1,5 +1,5 @@
 /* "Did you just practise this?": asked on a signed-in page when this browser holds practice done
- * without signing in (learn/js/progress.js keeps it as "guest" entries).
+ * without signing in (progress/js/progress.js keeps it as "guest" entries).
  *
  * Why: on a surf-point computer the practice before signing in is often someone else's. So it never
  * joins an account silently: "Yes, that was me" adds it to this learner's records and sends it;
@@ -30,7 +30,7 @@
         dateStyle: "short",
         timeStyle: "short",
       }).format(new Date(last));
-    } catch (error) {
+    } catch {
       return new Date(last).toLocaleString();
     }
   }
