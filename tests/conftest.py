@@ -141,7 +141,7 @@ def _course_build(tree):
         [
             make.text("<p>Een smartphone is een kleine computer. Je bedient hem met je vingers.</p>"),
             make.tip("Neem je tijd. Je kunt niets kapotmaken."),
-            make.question("Waarmee bedien je een smartphone?", ("Met je vingers", "Met een muis")),
+            make.question("Je hebt een nieuwe smartphone. Waarmee bedien je hem?", ("Met je vingers", "Met een muis")),
         ],
         [make.text(), make.question(right=1), make.question("Is dit veilig?", ("Ja", "Nee"))],
         [make.warning()],

@@ -172,7 +172,9 @@ def test_the_cells_count_safety_errors_apart_and_name_the_screens(coach_client, 
     assert "Safety error on: Ticket type" in cell
 
 
-def test_the_mistakes_table_covers_every_simulator_played_with_safety_apart(coach_client, coach, group, train):
+def test_the_mistakes_table_covers_every_simulator_played_with_safety_apart(
+    coach_client, coach, group, train, more_scenarios
+):
     doctor = Scenario.objects.get(slug="doctor", locale__language_code="nl")
     services.assignment_create(
         coach=coach, group=group, kind=AssignmentKind.SIMULATOR, target_key=doctor.translation_key

@@ -50,7 +50,7 @@ def make_help_point(name: str, **fields):
 @pytest.fixture
 def library(site_pages):
     return make_help_point(
-        "Bibliotheek Predikheren",
+        "Bibliotheek Het Predikheren",
         kind=HelpPointKind.LIBRARY,
         street="Goswin de Stassartstraat 6",
         district=District.CENTRE,

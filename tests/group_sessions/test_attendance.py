@@ -158,7 +158,7 @@ def test_giving_before_saving_who_came_changes_nothing(coach_client, session, oc
     assert session.coach_group is None
 
 
-def test_a_training_manager_runs_a_staff_moment_of_their_teams_only(client, django_user_model):
+def test_a_training_manager_runs_a_staff_moment_of_their_teams_only(client, django_user_model, course, library):
     from .test_staff_training import staff_setup
 
     setup = staff_setup(django_user_model)
@@ -172,7 +172,7 @@ def test_a_training_manager_runs_a_staff_moment_of_their_teams_only(client, djan
     assert client.get(_url("run_occurrence", workshop)).status_code == 404
 
 
-def test_a_staff_moment_offers_no_walk_ins_or_tasks_and_says_why(client, django_user_model):
+def test_a_staff_moment_offers_no_walk_ins_or_tasks_and_says_why(client, django_user_model, course, library):
     from .test_staff_training import staff_setup
 
     setup = staff_setup(django_user_model)
