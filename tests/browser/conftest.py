@@ -71,7 +71,7 @@ def _database_restore(snapshot: str) -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
+    call_command("flush", verbosity=0, interactive=False, reset_sequences=False, inhibit_post_migrate=True)
     connection.creation.deserialize_db_from_string(snapshot)
 
 
