@@ -13,6 +13,7 @@ from accounts.credentials import PICTURES_BY_KEY, code_format
 from accounts.demo import demo_users_ensure
 from accounts.models import LearnerSignIn, SignInKind
 from coaching import learner_views
+from tests.factories import CoordinatorFactory, EditorFactory, ManagerFactory
 
 from .support import code_of, sign_in_with_code, wrong_pin
 
@@ -118,10 +119,7 @@ def test_another_coachs_learner_answers_404_everywhere(coach_client, other_coach
 
 
 def test_a_coachs_own_account_or_a_staff_member_is_not_a_learner_here(coach_client, coach, db):
-    demo_users_ensure()
-    from accounts.models import User
-
-    manager = User.objects.get(username="manager")
+    manager = ManagerFactory(username="manager")
     for pk in (coach.pk, manager.pk):
         assert coach_client.get(f"{COACH}learners/{pk}/card/").status_code == 404
 
@@ -136,8 +134,10 @@ def test_anonymous_people_are_sent_to_sign_in(client, pin_learner):
 
 @pytest.mark.parametrize("who", ["learner", "manager", "redacteur", "coordinator"])
 def test_people_who_are_not_coaches_get_403(client, pin_learner, who):
-    """The learner themself, a training manager, an editor and the programme coordinator (demo users)."""
-    demo_users_ensure()
+    """The learner themself, a training manager, an editor and the programme coordinator."""
+    make = {"manager": ManagerFactory, "redacteur": EditorFactory, "coordinator": CoordinatorFactory}
+    if who in make:
+        make[who](username=who, password=f"oefen-{who}-2026")
     if who == "learner":
         client.force_login(pin_learner.learner)
     else:

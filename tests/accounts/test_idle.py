@@ -14,7 +14,7 @@ def rewind(client, seconds: int) -> None:
     session.save()
 
 
-def test_a_quiet_session_is_signed_out_with_a_message(client, pin_learner, demo_site):
+def test_a_quiet_session_is_signed_out_with_a_message(client, pin_learner, site_pages):
     client.force_login(pin_learner.learner)
     assert client.get("/nl/account/").status_code == 200
     rewind(client, 15 * 60 + 5)
@@ -77,7 +77,7 @@ def test_keep_alive_without_javascript_goes_back_to_the_page(client, pin_learner
     assert client.post("/en/account/keep-alive/", {"next": "https://evil.example/"})["Location"] == "/"
 
 
-def test_the_warning_is_on_pages_for_signed_in_people_only(client, pin_learner, demo_site, settings):
+def test_the_warning_is_on_pages_for_signed_in_people_only(client, pin_learner, site_pages, settings):
     anonymous = client.get("/nl/").content.decode()
     assert "idle.js" not in anonymous and "alertdialog" not in anonymous
 
@@ -117,7 +117,7 @@ def test_a_plain_page_view_does_not_write_the_session(client, pin_learner):
     assert client.session[LAST_ACTIVITY_KEY] >= int(time.time()) - 1
 
 
-def test_the_warning_counts_down_to_the_servers_own_deadline(client, pin_learner, demo_site, settings):
+def test_the_warning_counts_down_to_the_servers_own_deadline(client, pin_learner, site_pages, settings):
     """The stored time is kept to the minute, so the page tells the browser how long the server still waits."""
     settings.SESSION_IDLE_SECONDS = 600
     client.force_login(pin_learner.learner)

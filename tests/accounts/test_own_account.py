@@ -123,9 +123,16 @@ def test_nobody_else_gets_a_learners_data_whatever_their_role(client, pin_learne
     manager, an editor or the coordinator get their own (empty) data, never the learner's."""
     from django.urls import reverse
 
-    from accounts.demo import demo_users_ensure
+    from tests.factories import CoachFactory, CoordinatorFactory, EditorFactory, ManagerFactory, UserFactory
 
-    demo_users_ensure()
+    for username, factory in (
+        ("coach", CoachFactory),
+        ("manager", ManagerFactory),
+        ("redacteur", EditorFactory),
+        ("coordinator", CoordinatorFactory),
+        ("leerling", UserFactory),
+    ):
+        factory(username=username, password=f"oefen-{username}-2026")
     ids = learn_something(pin_learner.learner, lesson, count=2)
     for username in ("coach", "manager", "redacteur", "coordinator", "leerling"):
         assert client.login(username=username, password=f"oefen-{username}-2026"), username

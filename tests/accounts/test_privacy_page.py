@@ -5,7 +5,7 @@ import pytest
 
 
 @pytest.mark.parametrize("language", ["nl", "fr", "en", "ar"])
-def test_the_privacy_page_is_in_every_language_and_in_every_footer(client, demo_site, language):
+def test_the_privacy_page_is_in_every_language_and_in_every_footer(client, site_pages, language):
     page = client.get(f"/{language}/privacy/")
     assert page.status_code == 200
     html = page.content.decode()

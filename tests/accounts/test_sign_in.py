@@ -1,6 +1,7 @@
 from django.utils import translation
 
 from accounts.demo import DEMO_USERS, demo_users_ensure
+from tests.factories import CoachFactory, UserFactory
 
 
 def test_every_demo_role_can_sign_in(client, db):
@@ -12,7 +13,7 @@ def test_every_demo_role_can_sign_in(client, db):
 
 
 def test_wrong_password_gets_a_plain_message_and_no_session(client, db):
-    demo_users_ensure()
+    UserFactory(username="leerling", password="oefen-leerling-2026")
     response = client.post("/fr/account/login/", {"username": "leerling", "password": "fout"})
     assert response.status_code == 200
     with translation.override("fr"):
@@ -28,8 +29,8 @@ def test_demo_users_are_created_once(db):
     assert not any(created for *_rest, created in second)
 
 
-def test_sign_out_is_a_post_and_shown_when_signed_in(client, db, demo_site):
-    demo_users_ensure()
+def test_sign_out_is_a_post_and_shown_when_signed_in(client, db, site_pages):
+    CoachFactory(username="coach", password="oefen-coach-2026")
     client.post("/nl/account/login/", {"username": "coach", "password": "oefen-coach-2026"})
     html = client.get("/nl/").content.decode()
     assert 'action="/nl/account/logout/"' in html

@@ -8,8 +8,8 @@ from django.core.cache import cache
 from django.utils import translation
 
 from accounts import throttle
-from accounts.demo import demo_users_ensure
 from accounts.middleware import ProxyHeaderCheckMiddleware
+from tests.factories import CoachFactory, ManagerFactory
 
 from .support import SIGN_IN, STEP_TWO, code_of, sign_in_with_code, wrong_pin
 
@@ -125,7 +125,8 @@ def test_the_address_behind_a_trusted_proxy_is_the_forwarded_one(rf, settings):
 
 def test_wrong_passwords_pause_the_user_name(client, db, settings):
     settings.SIGN_IN_USERNAME_LIMIT = 3
-    demo_users_ensure()
+    CoachFactory(username="coach", password="oefen-coach-2026")
+    ManagerFactory(username="manager", password="oefen-manager-2026")
     for _try in range(2):
         response = client.post(SIGN_IN, {"username": "coach", "password": "fout"})
         assert "The user name or the password is not right." in response.content.decode()
@@ -230,7 +231,7 @@ def test_wrong_tries_from_one_ipv6_network_pause_all_its_addresses(client, pin_l
 
 def test_wrong_passwords_pause_password_sign_in_from_that_address(client, db, settings):
     settings.SIGN_IN_ADDRESS_LIMIT = 3
-    demo_users_ensure()
+    CoachFactory(username="coach", password="oefen-coach-2026")
     for username in ("aaa", "bbb", "ccc"):  # a different user name each time: only the address adds up
         client.post(SIGN_IN, {"username": username, "password": "fout"}, REMOTE_ADDR="10.1.2.3")
     refused = client.post(SIGN_IN, {"username": "coach", "password": "oefen-coach-2026"}, REMOTE_ADDR="10.1.2.3")

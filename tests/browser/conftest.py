@@ -7,9 +7,11 @@ Loading the demo site takes seconds, so it is loaded once and shared by every br
   `django_db_setup` would then load the demo into the development database), and the demo site that
   `django_db_setup` loaded stays in place: `db` rolls back, while `transactional_db` (and with it
   pytest-django's `live_server` fixture) would flush everything after each test.
-* The package-scoped `site` fixture loads the demo content again if a flush removed it, reads every
-  URL and answer the tests need from the database, and starts pytest-django's `LiveServer`. On SQLite
-  the server shares the test's in-memory connection; on PostgreSQL it sees the committed demo site.
+* The package-scoped `site` fixture loads the demo content (committed: the live server must see it), reads
+  every URL and answer the tests need from the database, and starts pytest-django's `LiveServer`. On
+  SQLite the server shares the test's in-memory connection; on PostgreSQL it sees the committed demo
+  site. When the browser tests are done it puts the database back as it was before (the other tests
+  build their own data and must not find the demo there).
 * The browser tests only read (quiz answers are GET requests), so they cannot disturb one another.
 
 The sync Playwright API keeps an asyncio loop running in this thread. Django then refuses database
@@ -55,6 +57,22 @@ def _ensure_demo_content() -> None:
         locale, _ = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
         Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
     demo_content_load()
+
+
+def _database_snapshot() -> str:
+    """The test database's rows, serialized as Django's `serialized_rollback` does."""
+    from django.db import connection
+
+    return connection.creation.serialize_db_to_string()
+
+
+def _database_restore(snapshot: str) -> None:
+    """Empty the test database and load the snapshot again (what `serialized_rollback` does after a test)."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("flush", verbosity=0, interactive=False, reset_sequences=False, inhibit_post_migrate=True)
+    connection.creation.deserialize_db_from_string(snapshot)
 
 
 def _search_word(lesson, locale) -> str:
@@ -145,6 +163,7 @@ def site(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         _assert_test_database()
+        before = _database_snapshot()
         _ensure_demo_content()
         languages, lessons = {}, {}
         for language in LANGUAGES:
@@ -164,6 +183,7 @@ def site(django_db_setup, django_db_blocker):
                 )
             finally:
                 server.stop()
+                _database_restore(before)
 
 
 @pytest.fixture(scope="package")

@@ -5,7 +5,6 @@ from django.utils import translation
 from accounts import roles, services
 from accounts.models import SignInKind
 from coaching import services as coaching_services
-from lessons.models import LessonPage, ModulePage
 
 
 @pytest.fixture(autouse=True)
@@ -41,13 +40,14 @@ def learners(coach):
 
 
 @pytest.fixture
-def module(demo_site):
-    return ModulePage.objects.live().filter(locale__language_code="nl").order_by("path").first()
+def module(course):
+    """A Dutch module of three lessons, translated into French, English and Arabic (tests/conftest.py)."""
+    return course.module
 
 
 @pytest.fixture
-def lessons(module):
-    return list(LessonPage.objects.live().child_of(module).order_by("path"))
+def lessons(course):
+    return course.lessons
 
 
 @pytest.fixture

@@ -109,7 +109,7 @@ def test_the_fragment_is_only_the_live_part(coach_client, group, assigned):
 
 
 def test_the_number_of_queries_does_not_grow_with_learners_or_tasks(
-    coach_client, coach, django_assert_max_num_queries, demo_site
+    coach_client, coach, django_assert_max_num_queries, course
 ):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

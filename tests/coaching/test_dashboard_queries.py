@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -11,10 +12,17 @@ from coaching.models import AssignmentKind
 from lessons.models import LessonPage, ModulePage
 from progress.models import LessonStatus, ModuleProgress
 from sandboxes.models import Scenario
+from tests.factories import scenario
 
 from .conftest import make_learner
 from .test_dashboard import progress, url_of
 from .test_simulators import attempt
+
+
+@pytest.fixture
+def simulators(db):
+    """The built-in train and doctor scenarios."""
+    return scenario("train"), scenario("doctor")
 
 
 def _group(coach, name: str, learner_count: int, item_count: int):
@@ -50,7 +58,7 @@ def _queries(client, url) -> int:
     )
 
 
-def test_the_dashboard_needs_the_same_queries_for_a_small_and_a_large_group(coach_client, coach, demo_site):
+def test_the_dashboard_needs_the_same_queries_for_a_small_and_a_large_group(coach_client, coach, course):
     # Each kind of task costs its own query once (lessons, modules), so the small group has one of each.
     small = _group(coach, "klein", 2, 2)
     large = _group(coach, "groot", 60, 5)  # more learners than fit on a page, and more tasks
@@ -61,7 +69,7 @@ def test_the_dashboard_needs_the_same_queries_for_a_small_and_a_large_group(coac
         assert _queries(coach_client, urls[0]) == _queries(coach_client, urls[1]), query
 
 
-def test_the_dashboard_shows_one_page_of_learners_at_a_time(coach_client, coach, demo_site):
+def test_the_dashboard_shows_one_page_of_learners_at_a_time(coach_client, coach, course):
     large = _group(coach, "groot", 60, 2)
     size = selectors.DASHBOARD_PAGE_SIZE
     assert size < 60
@@ -80,7 +88,7 @@ def test_the_dashboard_shows_one_page_of_learners_at_a_time(coach_client, coach,
     assert coach_client.get(url_of(large, page=99)).context["dashboard"].page == last_page
 
 
-def test_the_export_holds_every_learner_of_a_large_group(coach, demo_site, settings):
+def test_the_export_holds_every_learner_of_a_large_group(coach, course, settings):
     large = _group(coach, "groot", 60, 2)
     settings.DEBUG = False
     original = selectors.EXPORT_CHUNK
@@ -95,7 +103,7 @@ def test_the_export_holds_every_learner_of_a_large_group(coach, demo_site, setti
     assert len({row[0] for row in rows}) == 60
 
 
-def test_the_status_filter_looks_at_every_learner_and_agrees_with_the_cells(coach_client, coach, demo_site):
+def test_the_status_filter_looks_at_every_learner_and_agrees_with_the_cells(coach_client, coach, course, simulators):
     """The filter reads statuses only (not the cells); for every status it must pick exactly the learners
     whose row shows that status, across pages, for lessons, modules, simulators, due dates and tasks
     given to some learners only."""
@@ -154,7 +162,7 @@ def test_the_status_filter_looks_at_every_learner_and_agrees_with_the_cells(coac
         assert seen == expected, status
 
 
-def test_simulators_cost_the_same_queries_for_a_small_and_a_large_group(coach_client, coach, demo_site):
+def test_simulators_cost_the_same_queries_for_a_small_and_a_large_group(coach_client, coach, course, simulators):
     """A simulator task, attempts with mistakes on screens, safety stops and a simulator nobody gave:
     the screens named in cells, in "needs help now" and in the mistakes tables come in a fixed number of
     queries, whatever the number of learners or attempts."""

@@ -16,6 +16,7 @@ from coaching import services as coaching_services
 from lessons.models import HelpPoint
 from progress import figures as progress_figures
 from progress.models import LessonProgress, LessonStatus, ModuleProgress, SimulatorAttempt
+from tests.factories import HelpPointFactory
 from tests.formula_cases import FORMULA_CASES, FORMULA_IDS
 
 from .conftest import make_learner
@@ -72,6 +73,8 @@ def programme(coach, module, lessons):
     This month: 12 learners start; last month: 3. 12 learners try a simulator, 6 pass; another scenario
     only 2 try. A coach (not a learner) also has records: never counted.
     """
+    HelpPointFactory(name="Digibankpunt Nekkerspoel", sort_order=1)
+    HelpPointFactory(name="Bibliotheek Predikheren", sort_order=2)
     points = list(HelpPoint.objects.filter(locale__language_code="nl").order_by("sort_order", "name")[:2])
     assert len(points) == 2
     now = timezone.now()

@@ -7,11 +7,13 @@ from django.utils import timezone
 
 from coaching.models import Assignment, CoachGroup
 from lessons.models import HelpPoint
+from tests.factories import HelpPointFactory
 
 from .conftest import make_learner
 
 
-def test_make_a_group_at_a_help_point(coach_client, coach, demo_site):
+def test_make_a_group_at_a_help_point(coach_client, coach, site_pages):
+    HelpPointFactory(name="Bibliotheek Predikheren")
     point = HelpPoint.objects.filter(locale__language_code="nl").first()
     response = coach_client.post(reverse("coaching:group_create"), {"name": "Bib, woensdag", "help_point": point.pk})
     group = CoachGroup.objects.get(name="Bib, woensdag")
@@ -22,7 +24,7 @@ def test_make_a_group_at_a_help_point(coach_client, coach, demo_site):
     assert reverse("coach_learners:list") in html
 
 
-def test_a_group_without_a_name_is_refused(coach_client, demo_site):
+def test_a_group_without_a_name_is_refused(coach_client, site_pages):
     response = coach_client.post(reverse("coaching:group_create"), {"name": ""})
     assert response.status_code == 200 and "field-error" in response.content.decode()
     assert not CoachGroup.objects.exists()

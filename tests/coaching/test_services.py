@@ -14,13 +14,13 @@ from lessons.models import LessonPage
 from .conftest import make_learner
 
 
-def test_a_group_belongs_to_the_coach_who_made_it(coach, demo_site):
+def test_a_group_belongs_to_the_coach_who_made_it(coach, db):
     group = services.group_create(coach=coach, name="  Bib Mechelen  ")
     assert group.name == "Bib Mechelen"
     assert list(group.coaches.all()) == [coach]
 
 
-def test_a_group_needs_a_name(coach, demo_site):
+def test_a_group_needs_a_name(coach, db):
     with pytest.raises(ValidationError):
         services.group_create(coach=coach, name="   ")
     assert not CoachGroup.objects.exists()

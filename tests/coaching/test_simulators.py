@@ -11,14 +11,15 @@ from django.utils import timezone
 from coaching import services
 from coaching.models import Assignment, AssignmentKind
 from progress.models import SimulatorAttempt
-from sandboxes.models import Scenario
+from tests.factories import scenario
 
 from .test_dashboard import cells_of, url_of
 
 
 @pytest.fixture
-def train(demo_site):
-    return Scenario.objects.get(slug="train", locale__language_code="nl")
+def train(site_pages):
+    """The built-in train-ticket scenario, on a site without modules."""
+    return scenario("train")
 
 
 def attempt(user, scenario, *, minutes_ago=2, completed=False, passed=None, score=None, wrong=0, safety=0, **more):

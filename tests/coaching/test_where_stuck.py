@@ -15,6 +15,7 @@ from progress.models import SimulatorAttempt
 from progress.selectors import HELP_IDLE, HELP_SAFETY, HELP_WRONG, learners_needing_help
 from sandboxes.activities import scenario_activity_id
 from sandboxes.models import Scenario
+from tests.factories import scenario as built_in_scenario
 from tests.sandboxes.test_attempts import URL, Attempt
 
 from .test_dashboard import cells_of, url_of
@@ -22,8 +23,15 @@ from .test_simulators import attempt
 
 
 @pytest.fixture
-def train(demo_site):
-    return Scenario.objects.get(slug="train", locale__language_code="nl")
+def train(site_pages):
+    """The built-in train-ticket scenario (in every language), on a site without modules."""
+    return built_in_scenario("train")
+
+
+@pytest.fixture
+def more_scenarios(train):
+    """The built-in doctor and itsme scenarios too."""
+    return built_in_scenario("doctor"), built_in_scenario("itsme")
 
 
 def screen_title(language: str, screen: str) -> str:
@@ -57,7 +65,7 @@ def test_the_server_keeps_safety_errors_per_screen_and_the_last_action(client, g
     assert (row.wrong_actions, row.safety_errors) == (1, 1)
 
 
-def test_help_signals_for_simulators_name_the_screen_and_tell_a_safety_stop_from_stuck(group, train, demo_site):
+def test_help_signals_for_simulators_name_the_screen_and_tell_a_safety_stop_from_stuck(group, train, more_scenarios):
     marie, yusuf = group.learners.get(display_name="Marie"), group.learners.get(display_name="Yusuf")
     doctor = Scenario.objects.get(slug="doctor", locale__language_code="nl")
     itsme = Scenario.objects.get(slug="itsme", locale__language_code="nl")
@@ -164,7 +172,9 @@ def test_the_cells_count_safety_errors_apart_and_name_the_screens(coach_client, 
     assert "Safety error on: Ticket type" in cell
 
 
-def test_the_mistakes_table_covers_every_simulator_played_with_safety_apart(coach_client, coach, group, train):
+def test_the_mistakes_table_covers_every_simulator_played_with_safety_apart(
+    coach_client, coach, group, train, more_scenarios
+):
     doctor = Scenario.objects.get(slug="doctor", locale__language_code="nl")
     services.assignment_create(
         coach=coach, group=group, kind=AssignmentKind.SIMULATOR, target_key=doctor.translation_key

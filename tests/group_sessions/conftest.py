@@ -8,7 +8,8 @@ from accounts import roles, services
 from accounts.models import SignInKind
 from coaching.models import CoachGroup
 from group_sessions import services as session_services
-from lessons.models import HelpPoint
+from lessons.choices import District, HelpPointKind
+from tests.factories import LANGUAGES, HelpPointFactory, help_point_translation
 
 
 @pytest.fixture(autouse=True)
@@ -38,14 +39,30 @@ def make_user(django_user_model, username: str, name: str, role: str | None = No
     return user
 
 
-@pytest.fixture
-def library(demo_site):
-    return HelpPoint.objects.get(locale__language_code="nl", name__icontains="Predikheren")
+def make_help_point(name: str, **fields):
+    """A Dutch help point with its translations (same key, the name marked with the language)."""
+    point = HelpPointFactory(name=name, **fields)
+    for language in LANGUAGES[1:]:
+        help_point_translation(point, language, name=f"{name} ({language})")
+    return point
 
 
 @pytest.fixture
-def nekkerspoel(demo_site):
-    return HelpPoint.objects.get(locale__language_code="nl", name="Digibankpunt Nekkerspoel")
+def library(site_pages):
+    return make_help_point(
+        "Bibliotheek Het Predikheren",
+        kind=HelpPointKind.LIBRARY,
+        street="Goswin de Stassartstraat 6",
+        district=District.CENTRE,
+        sort_order=1,
+    )
+
+
+@pytest.fixture
+def nekkerspoel(site_pages):
+    return make_help_point(
+        "Digibankpunt Nekkerspoel", street="Kruisbaan 27", district=District.NEKKERSPOEL, sort_order=2
+    )
 
 
 @pytest.fixture

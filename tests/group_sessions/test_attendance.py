@@ -120,7 +120,7 @@ def test_walk_ins_without_a_name_change_nothing(coach_client, occurrence):
 
 
 def test_giving_what_we_practised_reaches_everyone_present_and_the_group_dashboard(
-    coach_client, coach, session, occurrence, bookings, learners
+    coach_client, coach, session, occurrence, bookings, learners, course
 ):
     lessons = list(LessonPage.objects.live().filter(locale__language_code="nl").order_by("path")[:2])
     for order, lesson in enumerate(lessons):
@@ -149,7 +149,7 @@ def test_giving_what_we_practised_reaches_everyone_present_and_the_group_dashboa
     assert Assignment.objects.filter(group=group).count() == 2
 
 
-def test_giving_before_saving_who_came_changes_nothing(coach_client, session, occurrence, bookings):
+def test_giving_before_saving_who_came_changes_nothing(coach_client, session, occurrence, bookings, course):
     cover(session, LessonPage.objects.live().filter(locale__language_code="nl").first())
     response = coach_client.post(_url("run_give", occurrence), follow=True)
     assert "Sla eerst op wie er kwam" in response.content.decode()
@@ -158,7 +158,7 @@ def test_giving_before_saving_who_came_changes_nothing(coach_client, session, oc
     assert session.coach_group is None
 
 
-def test_a_training_manager_runs_a_staff_moment_of_their_teams_only(client, django_user_model):
+def test_a_training_manager_runs_a_staff_moment_of_their_teams_only(client, django_user_model, course, library):
     from .test_staff_training import staff_setup
 
     setup = staff_setup(django_user_model)
@@ -172,7 +172,7 @@ def test_a_training_manager_runs_a_staff_moment_of_their_teams_only(client, djan
     assert client.get(_url("run_occurrence", workshop)).status_code == 404
 
 
-def test_a_staff_moment_offers_no_walk_ins_or_tasks_and_says_why(client, django_user_model):
+def test_a_staff_moment_offers_no_walk_ins_or_tasks_and_says_why(client, django_user_model, course, library):
     from .test_staff_training import staff_setup
 
     setup = staff_setup(django_user_model)
@@ -198,7 +198,7 @@ def test_a_staff_moment_offers_no_walk_ins_or_tasks_and_says_why(client, django_
 
 
 def test_a_coach_who_is_not_in_the_sessions_group_cannot_give_tasks_to_it(
-    coach_client, coach, other_coach, session, occurrence, bookings
+    coach_client, coach, other_coach, session, occurrence, bookings, course
 ):
     from coaching import services
 

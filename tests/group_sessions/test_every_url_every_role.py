@@ -38,7 +38,7 @@ def people(django_user_model, coach, learners):
 
 
 @pytest.fixture
-def world(session, occurrence, learners):
+def world(session, occurrence, learners, course):
     from lessons.models import LessonPage
 
     cover(session, LessonPage.objects.live().filter(locale__language_code="nl").first())

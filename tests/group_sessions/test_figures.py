@@ -40,7 +40,7 @@ def _practise(user, lesson, when):
 
 
 @pytest.fixture
-def city(coach):
+def city(coach, nekkerspoel, course):
     """Library: 12 seats taken, 7 came, 5 practised within 14 days (one more only after 20 days).
     Digibank: 3 seats, 2 came. Online webinar for young people: 6 seats, 6 came. Plus dates that do not count."""
     points = list(HelpPoint.objects.filter(locale__language_code="nl").order_by("pk")[:2])

@@ -13,7 +13,7 @@ from .factories import book, cover, make_occurrence, make_session
 pytestmark = pytest.mark.django_db
 
 
-def test_my_learning_shows_the_next_session_and_its_open_before_items(client, coach, learners):
+def test_my_learning_shows_the_next_session_and_its_open_before_items(client, coach, learners, course):
     marie = learners[0]
     first, second, third = LessonPage.objects.live().filter(locale__language_code="nl").order_by("path")[:3]
     session = make_session(organiser=coach, title="Werken met itsme")

@@ -1,20 +1,15 @@
 """A learner's seats in their data download and erased with them; guests' phone numbers kept only briefly;
-the demo sessions made once."""
+the demo sessions made once (test_demo.py)."""
 
 import io
 import json
 import zipfile
 from datetime import timedelta
 
-from django.core.management import call_command
-from django.utils import timezone
-
 from accounts import services as account_services
-from accounts.demo import demo_users_ensure
 from accounts.privacy import privacy_models_covered
 from group_sessions import booking
-from group_sessions.demo import DIGIDOKTER
-from group_sessions.models import GroupSession, SeatBooking, SessionKind
+from group_sessions.models import GroupSession, SeatBooking
 from group_sessions.retention import guest_phones_erase
 
 
@@ -58,24 +53,3 @@ def test_a_guests_phone_number_is_erased_the_day_after_the_date(date_of):
     guest.refresh_from_db()
     assert (guest.guest_first_name, guest.guest_phone) == ("Fatima", "")
     assert guest_phones_erase(now=date_of.ends + timedelta(days=2)) == 0
-
-
-def test_the_demo_sessions_come_from_the_citys_offer_once(demo_site):
-    call_command("load_demo_sessions", stdout=io.StringIO())
-    assert not GroupSession.objects.exists()  # no demo users yet: nothing made
-    demo_users_ensure()
-    call_command("load_demo_coaching", stdout=io.StringIO())
-    call_command("load_demo_training", stdout=io.StringIO())
-    call_command("load_demo_sessions", stdout=io.StringIO())
-    kinds = sorted(GroupSession.objects.values_list("kind", flat=True))
-    assert kinds == sorted(
-        [SessionKind.DIGIDOKTER, SessionKind.WORKSHOP, SessionKind.WEBINAR, SessionKind.STAFF_TRAINING]
-    )
-    digidokter = GroupSession.objects.get(title=DIGIDOKTER)
-    starts = [timezone.localtime(row.starts) for row in digidokter.occurrences.all()]
-    assert starts and all(start.weekday() == 1 and start.day <= 7 for start in starts)
-    assert "Predikheren" in digidokter.help_point.name
-    assert SeatBooking.objects.get().learner.username == "leerling"
-    counts = (GroupSession.objects.count(), SeatBooking.objects.count())
-    call_command("load_demo_sessions", stdout=io.StringIO())
-    assert (GroupSession.objects.count(), SeatBooking.objects.count()) == counts

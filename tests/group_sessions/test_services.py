@@ -171,7 +171,7 @@ def test_reminders_the_day_before_go_once_per_person_on_their_channel(date_of, l
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_people_asking_for_the_last_seat_at_once_get_one_seat(demo_site, coach, library, learner, other_learner):
+def test_two_people_asking_for_the_last_seat_at_once_get_one_seat(coach, library, learner, other_learner):
     if connection.vendor != "postgresql":
         pytest.skip("Needs PostgreSQL's row locks.")
     session = services.session_save(user=coach, data=session_data(help_point=library, seats=1), items=[]).session

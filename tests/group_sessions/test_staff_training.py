@@ -70,6 +70,11 @@ def staff_setup(django_user_model) -> StaffSetup:
 
 
 @pytest.fixture(autouse=True)
+def _course_and_library(course, library):
+    """`staff_setup` takes the course's first lesson; its training moment is at the library."""
+
+
+@pytest.fixture(autouse=True)
 def _tasks_in_process(settings):
     from learn.celery import app
 

@@ -39,7 +39,7 @@ def test_the_list_shows_dates_with_seats_left_and_filters_them(client, workshop,
     assert "Werken met je smartphone" not in youth
 
 
-def test_the_list_filters_by_the_topic_of_what_is_practised(client, coach, library):
+def test_the_list_filters_by_the_topic_of_what_is_practised(client, coach, library, course):
     module = ModulePage.objects.live().filter(locale__language_code="nl").order_by("path").first()
     items = [("module", module.translation_key, SessionItem.When.AFTER)]
     services.session_save(user=coach, data=session_data(help_point=library, title="Met oefening"), items=items)
@@ -114,7 +114,7 @@ def test_a_full_date_refuses_with_a_message_and_changes_nothing(
     assert not SeatBooking.objects.filter(learner=late).exists()
 
 
-def test_the_date_page_shows_what_to_practise_and_what_the_learner_finished(client, coach, library, learner):
+def test_the_date_page_shows_what_to_practise_and_what_the_learner_finished(client, coach, library, learner, course):
     module = ModulePage.objects.live().filter(locale__language_code="nl").order_by("path").first()
     items = [("module", module.translation_key, SessionItem.When.BEFORE)]
     session = services.session_save(user=coach, data=session_data(help_point=library), items=items).session

@@ -74,7 +74,7 @@ def test_the_player_page_has_its_own_content_security_policy(client, h5p_lesson,
     assert "X-Frame-Options" not in response
 
 
-def test_the_player_page_sets_no_cookie_and_holds_no_csrf_token_even_with_a_session(client, django_user_model):
+def test_the_player_page_sets_no_cookie_and_holds_no_csrf_token_even_with_a_session(client, django_user_model, course):
     learner = django_user_model.objects.create_user("amina", password="een-goed-wachtwoord")
     client.force_login(learner)
     client.cookies[settings.CSRF_COOKIE_NAME] = "x" * 32

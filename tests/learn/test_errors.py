@@ -9,7 +9,7 @@ def _lang_dir(response):
 
 
 @pytest.mark.parametrize("language,direction", [("nl", "ltr"), ("ar", "rtl"), ("fr", "ltr"), ("en", "ltr")])
-def test_unknown_page_is_a_translated_404_in_the_site_style(client, demo_site, language, direction):
+def test_unknown_page_is_a_translated_404_in_the_site_style(client, course, language, direction):
     response = client.get(f"/{language}/deze-pagina-bestaat-niet/")
     assert response.status_code == 404
     with translation.override(language):
@@ -18,13 +18,13 @@ def test_unknown_page_is_a_translated_404_in_the_site_style(client, demo_site, l
     assert 'class="skip-link"' in response.content.decode()
 
 
-def test_unknown_language_ends_in_a_404_not_an_error(client, demo_site):
+def test_unknown_language_ends_in_a_404_not_an_error(client, course):
     response = client.get("/xx/modules/", follow=True)
     assert response.status_code == 404
 
 
 @pytest.mark.parametrize("query", ["q=%ff%fe", "q=abc%00def", "%ff=1", "topic=%c0"])
-def test_malformed_query_string_is_a_400(client, demo_site, query):
+def test_malformed_query_string_is_a_400(client, course, query):
     response = client.get(f"/nl/search/?{query}")
     assert response.status_code == 400
     with translation.override("nl"):

@@ -80,7 +80,7 @@ def test_a_request_logs_one_line_with_the_id_from_nginx_and_answers_with_it(clie
     assert "Amina" not in text and "amina" not in text and "192.0.2.44" not in text
 
 
-def test_an_unsafe_incoming_id_is_replaced_by_a_new_one(client, demo_site, log_lines):
+def test_an_unsafe_incoming_id_is_replaced_by_a_new_one(client, course, log_lines):
     forged = 'x" \n{"level": "CRITICAL", "message": "forged"}'
     response = client.get("/nl/", HTTP_X_REQUEST_ID=forged)
 
@@ -92,7 +92,7 @@ def test_an_unsafe_incoming_id_is_replaced_by_a_new_one(client, demo_site, log_l
     assert client.get("/nl/", HTTP_X_REQUEST_ID="short")["X-Request-ID"] != "short"
 
 
-def test_django_s_own_error_line_after_the_response_carries_the_same_id(client, demo_site, log_lines):
+def test_django_s_own_error_line_after_the_response_carries_the_same_id(client, course, log_lines):
     response = client.get("/nl/this-page-does-not-exist/?q=private+words", HTTP_X_REQUEST_ID=NGINX_ID)
 
     assert response.status_code == 404
@@ -102,7 +102,7 @@ def test_django_s_own_error_line_after_the_response_carries_the_same_id(client, 
     assert "private" not in json.dumps(lines)  # the query string is never logged
 
 
-def test_a_certificate_token_in_the_url_is_not_logged(client, demo_site, log_lines):
+def test_a_certificate_token_in_the_url_is_not_logged(client, course, log_lines):
     client.get("/nl/certificates/secret-signed-token-123/", HTTP_X_REQUEST_ID=NGINX_ID)
 
     [line] = request_lines(log_lines(), NGINX_ID)
@@ -150,7 +150,7 @@ def refused(client, method="get", **extra) -> bool:
     ]
 
 
-def test_metrics_are_404_for_every_other_address(client, settings, demo_site):
+def test_metrics_are_404_for_every_other_address(client, settings, course):
     assert refused(client, REMOTE_ADDR="203.0.113.5")
     assert client.get("/metrics", REMOTE_ADDR="::1").status_code == 200
     # Through a proxy nobody declared: the proxy's loopback address says nothing about the client.

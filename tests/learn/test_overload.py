@@ -50,7 +50,7 @@ def test_a_page_that_waited_too_long_gets_a_quick_translated_busy_page(client, l
     assert f'href="{lesson.url}"' in html  # "Try again" reloads the same page
 
 
-def test_the_busy_page_is_in_arabic_and_right_to_left_on_an_arabic_address(client, demo_site, settings):
+def test_the_busy_page_is_in_arabic_and_right_to_left_on_an_arabic_address(client, course, settings):
     settings.OVERLOAD_MAX_WAIT_SECONDS = 5
     response = client.get("/ar/", HTTP_X_REQUEST_START=stamp(30))
     assert response.status_code == 503

@@ -35,7 +35,7 @@ def test_answers_to_questions_are_not_mixed_up_by_the_cache(client, lesson):
         assert all(other["feedback"] not in html for other in options if other is not option)
 
 
-def test_error_pages_are_not_cached(client, demo_site):
-    LessonPage.objects.all()  # noqa: B018 — keep the demo site loaded
+def test_error_pages_are_not_cached(client, course):
+    LessonPage.objects.all()  # noqa: B018 — the course is there (a site with pages)
     assert client.get("/nl/bestaat-niet/").status_code == 404
     assert client.get("/nl/bestaat-niet/").status_code == 404

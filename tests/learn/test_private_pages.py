@@ -35,7 +35,7 @@ def assert_private(response, url):
 
 
 @pytest.fixture
-def learner(django_user_model, demo_site):
+def learner(django_user_model, course):
     return django_user_model.objects.create_user("lotte", password="lotte-wachtwoord", display_name="Lotte")
 
 
@@ -81,7 +81,7 @@ def test_a_view_that_allows_caching_is_overruled_for_signed_in_people(rf, learne
     assert_private(response, "/")
 
 
-def test_a_code_and_pin_session_ends_when_the_browser_closes(client, demo_site, django_user_model):
+def test_a_code_and_pin_session_ends_when_the_browser_closes(client, course, django_user_model):
     coach = django_user_model.objects.create_user("coach-an", password="x")
     new = services.learner_create(coach=coach, display_name="Marie", language="nl", kind=SignInKind.PIN)
     response = sign_in_with_code(client, code_of(new), {"pin": new.secret})
@@ -91,7 +91,7 @@ def test_a_code_and_pin_session_ends_when_the_browser_closes(client, demo_site, 
     assert not cookie["expires"] and not cookie["max-age"]  # a browser-session cookie, nothing on disk
 
 
-def test_a_pictures_session_ends_when_the_browser_closes_too(client, demo_site, django_user_model):
+def test_a_pictures_session_ends_when_the_browser_closes_too(client, course, django_user_model):
     coach = django_user_model.objects.create_user("coach-an", password="x")
     new = services.learner_create(coach=coach, display_name="Yusuf", language="ar", kind=SignInKind.PICTURES)
     assert sign_in_with_code(client, code_of(new), pictures_data(new.secret)).status_code == 302

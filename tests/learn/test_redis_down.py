@@ -45,7 +45,15 @@ def send(client, statements):
     return client.post("/api/progress/statements", data=json.dumps(statements), content_type="application/json")
 
 
-def test_lessons_practice_list_and_simulators_are_served_with_redis_killed(client, lesson, own_redis):
+@pytest.fixture
+def train(db):
+    """A built-in scenario, so the practice list has a simulator to open."""
+    from tests.factories import scenario
+
+    return scenario("train")
+
+
+def test_lessons_practice_list_and_simulators_are_served_with_redis_killed(client, lesson, train, own_redis):
     assert client.get(lesson.url).status_code == 200  # cached while Redis runs
     own_redis.kill()
 

@@ -15,7 +15,7 @@ def test_learner_pages_forbid_third_party_resources(client, lesson):
 
 
 @pytest.mark.parametrize("language", ["nl", "ar"])
-def test_pages_reference_no_other_site(client, demo_site, language):
+def test_pages_reference_no_other_site(client, course, language):
     urls = [f"/{language}/", ModuleIndexPage.objects.get(locale__language_code=language).url]
     urls += [page.url for page in LessonPage.objects.live().filter(locale__language_code=language)[:3]]
     for url in urls:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from lessons.models import ModulePage
 from progress.models import LessonProgress, LessonStatus, SimulatorAttempt, Statement
 from sandboxes.models import Scenario
+from tests.factories import scenario as built_in_scenario
 from tests.progress.evidence import lesson_done
 
 STATEMENTS_URL = "/api/progress/statements"
@@ -85,7 +86,8 @@ def test_two_learners_share_the_lesson_body_but_each_sees_their_own_name_token_a
     assert "private" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
 
 
-def test_each_learner_sees_whether_they_tried_a_simulator(demo_site, anna, karim):
+def test_each_learner_sees_whether_they_tried_a_simulator(site_pages, anna, karim):
+    built_in_scenario("train")
     scenario = Scenario.objects.filter(locale__language_code="nl").order_by("pk").first()
     now = timezone.now()
     SimulatorAttempt.objects.create(

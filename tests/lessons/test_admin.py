@@ -2,14 +2,36 @@
 
 import pytest
 
-from accounts.demo import demo_users_ensure
 from lessons.models import HelpPoint, HomePage, LessonPage, ModuleIndexPage, ModulePage
+from tests.factories import (
+    PASSWORD,
+    EditorFactory,
+    HelpPointFactory,
+    fresh,
+    image,
+    learner_with_pin,
+    module_with_lessons,
+    site_tree,
+)
+
+
+@pytest.fixture(scope="module")
+def _site_for_module(module_data):
+    """Home, catalogue, a module with a cover image and one lesson, and a help point, in Dutch."""
+    tree = site_tree("nl")
+    module_with_lessons(tree.catalogue["nl"], cover_image=image(), cover_alt="Een smartphone op een tafel")
+    HelpPointFactory(opening_times=[(1, "09:00", "12:00")])
 
 
 @pytest.fixture
-def editor_client(client, demo_site):
-    demo_users_ensure()
-    assert client.login(username="redacteur", password="oefen-redacteur-2026")
+def site(_site_for_module, db):
+    return fresh(_site_for_module)
+
+
+@pytest.fixture
+def editor_client(client, site):
+    editor = EditorFactory()
+    assert client.login(username=editor.username, password=PASSWORD)
     return client
 
 
@@ -26,7 +48,7 @@ def test_editor_can_manage_help_points(editor_client):
     assert editor_client.get(f"/admin/snippets/lessons/helppoint/edit/{point.pk}/").status_code == 200
 
 
-def test_module_cover_needs_alt_text_unless_decorative(demo_site):
+def test_module_cover_needs_alt_text_unless_decorative(site):
     from django.core.exceptions import ValidationError
 
     module = ModulePage.objects.filter(locale__language_code="nl").first()
@@ -38,9 +60,11 @@ def test_module_cover_needs_alt_text_unless_decorative(demo_site):
     module.full_clean()
 
 
-def test_learners_cannot_open_the_admin(client, demo_site):
-    demo_users_ensure()
-    client.login(username="leerling", password="oefen-leerling-2026")
+def test_learners_cannot_open_the_admin(client, site):
+    learner, pin = learner_with_pin()
+    learner.set_password("oefen-leerling-2026")
+    learner.save()
+    client.login(username=learner.username, password="oefen-leerling-2026")
     response = client.get("/admin/")
     assert response.status_code in (302, 403)
     assert "/admin/login/" in response.get("Location", "/admin/login/")

@@ -1,14 +1,14 @@
 import pytest
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.documents.models import Document
-from wagtail.images.models import Image
 
 from lessons.blocks import FigureBlock, QuestionBlock, StepsBlock, VideoBlock
+from tests import factories
 
 
 @pytest.fixture
 def image(db):
-    return Image.objects.first()
+    return factories.image("Schermafbeelding")
 
 
 def _value(block, data):

@@ -10,10 +10,10 @@ import pytest
 from wagtail.admin.userbar import ContentCheckerItem
 from wagtail.test.utils.form_data import rich_text
 
-from accounts.demo import demo_users_ensure
 from lessons import checks
 from lessons.models import LessonPage
 from lessons.wagtail_hooks import AXE_RULES, LessonContentCheckerItem, use_lesson_content_checker
+from tests.factories import editor_with_admin_language, image
 from tests.sandboxes.formdata import stream_form_data
 
 
@@ -240,7 +240,7 @@ def test_link_texts_that_name_the_page_are_fine():
     assert checks.link_issues(body, "Lesson content") == []
 
 
-def test_the_report_of_a_demo_lesson_covers_both_versions(lesson):
+def test_the_report_of_a_lesson_covers_both_versions(lesson):
     report = checks.lesson_report(lesson)
     assert [field.label for field in report.fields] == ["Lesson content", "Easier version (A2)"]
     assert report.formula == "Flesch–Douma"
@@ -261,16 +261,9 @@ def test_the_report_of_an_arabic_lesson_says_no_formula_is_used(lesson):
 
 
 @pytest.fixture
-def editor_client(client, demo_site):
-    """The demo editor, with English as admin language so messages and labels read as in the code."""
-    from django.contrib.auth import get_user_model
-    from wagtail.users.models import UserProfile
-
-    demo_users_ensure()
-    profile = UserProfile.get_for_user(get_user_model().objects.get(username="redacteur"))
-    profile.preferred_language = "en"
-    profile.save()
-    assert client.login(username="redacteur", password="oefen-redacteur-2026")
+def editor_client(client, db):
+    """An editor, with English as admin language so messages and labels read as in the code."""
+    client.force_login(editor_with_admin_language("en"))
     return client
 
 
@@ -298,13 +291,11 @@ def edit_form_data(page, body) -> dict:
 
 
 def test_saving_a_lesson_warns_about_alt_text_captions_and_vague_links(editor_client, lesson):
-    from wagtail.images import get_image_model
-
-    image = get_image_model().objects.first()
+    picture = image("Foto van een telefoon")
     body = body_value(
         [
             {"type": "text", "value": '<p>Het formulier staat <a href="https://example.org/form">klik hier</a>.</p>'},
-            {"type": "image", "value": {"image": image.pk, "alt_text": "foto", "decorative": False, "caption": ""}},
+            {"type": "image", "value": {"image": picture.pk, "alt_text": "foto", "decorative": False, "caption": ""}},
             {"type": "video", "value": {"video": None, "captions": None, "title": "Uitleg", "transcript": ""}},
         ]
     )

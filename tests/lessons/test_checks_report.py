@@ -16,9 +16,9 @@ from django.utils import translation
 from openpyxl import load_workbook
 from wagtail.admin.menu import reports_menu
 
-from accounts.demo import demo_users_ensure
 from lessons import checks
 from lessons.models import LessonPage
+from tests.factories import CoachFactory, ManagerFactory, editor_with_admin_language, learner_with_pin
 from tests.formula_cases import FORMULA_CASES, FORMULA_IDS
 
 REPORT = "/admin/reports/easy-language/"
@@ -37,18 +37,19 @@ def english():
 
 
 @pytest.fixture
-def users(demo_site):
-    demo_users_ensure()
-    return {user.username: user for user in get_user_model().objects.all()}
+def users(course):
+    """One person per role, by the names the tests use; the editor's admin speaks English."""
+    coach = CoachFactory(username="coach")
+    return {
+        "redacteur": editor_with_admin_language("en"),
+        "coach": coach,
+        "leerling": learner_with_pin(coach=coach)[0],
+        "manager": ManagerFactory(username="manager"),
+    }
 
 
 @pytest.fixture
 def editor_client(client, users):
-    from wagtail.users.models import UserProfile
-
-    profile = UserProfile.get_for_user(users["redacteur"])
-    profile.preferred_language = "en"
-    profile.save()
     client.force_login(users["redacteur"])
     return client
 
@@ -63,7 +64,7 @@ def text_block(text: str) -> list[dict]:
 
 
 @pytest.fixture
-def french_draft_with_long_sentence(demo_site):
+def french_draft_with_long_sentence(course):
     """A French lesson whose latest (unpublished) revision has one 30-word sentence."""
     french = LessonPage.objects.filter(locale__language_code="fr").order_by("path").first()
     assert len(checks.words_of(LONG_FRENCH_SENTENCE)) == 30
@@ -122,7 +123,7 @@ def test_the_language_filter_shows_one_language(editor_client):
     assert len(rows) == LessonPage.objects.filter(locale__language_code="ar").count()
 
 
-def test_the_filters_refresh_the_results_without_reloading_the_page(editor_client):
+def test_the_filters_refresh_the_results_without_reloading_the_page(editor_client, french_draft_with_long_sentence):
     html = editor_client.get(REPORT).content.decode()
     assert "Only lessons with problems" in html
     response = editor_client.get(f"{REPORT}results/", {"locale": "fr", "problems": "yes"})
@@ -203,7 +204,7 @@ def test_admin_access_without_page_permissions_is_not_enough(client, users):
     assert "easy-language-checks" not in menu_names(staff)
 
 
-def test_an_anonymous_visitor_is_sent_to_sign_in(client, demo_site):
+def test_an_anonymous_visitor_is_sent_to_sign_in(client, db):
     response = client.get(REPORT)
     assert response.status_code == 302
     assert "/login/" in response["Location"]

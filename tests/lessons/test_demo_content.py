@@ -54,3 +54,12 @@ def test_changed_data_updates_only_that_page(demo_site, tmp_path):
 
     assert len(report.updated) == 1 and "LessonPage" in report.updated[0]
     assert LessonPage.objects.filter(title="Een nieuwe titel", live=True).exists()
+
+
+def test_every_demo_help_point_has_opening_times_and_a_district_in_every_language(demo_site):
+    points = HelpPoint.objects.all()
+    assert points.count() == 7 * 4
+    for point in points:
+        assert point.opening_times.exists(), point
+        assert point.district
+    assert demo_content_load().changed is False  # loading again changes nothing

@@ -3,7 +3,59 @@ import re
 import pytest
 from django.utils import translation
 
+from lessons.choices import Level, TargetGroup, Topic
 from lessons.models import LessonPage, ModuleIndexPage, ModulePage
+from tests.factories import (
+    HelpPointFactory,
+    fresh,
+    help_point_translation,
+    image,
+    module_with_lessons,
+    question,
+    site_tree,
+    text,
+    tip,
+    translated_module,
+)
+
+LANGUAGES = ("nl", "fr", "en", "ar")
+
+
+@pytest.fixture(scope="module")
+def _site_for_module(module_data):
+    """The site in four languages: a smartphone module (three lessons, a cover image, translated) and a
+    safety module (Dutch only), and two help points in Dutch and Arabic."""
+    catalogue = site_tree(*LANGUAGES).catalogue["nl"]
+    phone, lessons = module_with_lessons(
+        catalogue,
+        [text(), question()],
+        [text(), question(right=1)],
+        [tip()],
+        topic=Topic.SMARTPHONE,
+        level=Level.STARTER,
+        target_groups=[TargetGroup.SENIORS, TargetGroup.YOUTH],
+        cover_image=image(),
+        cover_alt="Een smartphone op een tafel",
+    )
+    alt = {"fr": "Un smartphone sur une table", "en": "A smartphone on a table", "ar": "هاتف ذكي على طاولة"}
+    translated_module(phone, lessons, LANGUAGES[1:], **{code: {"cover_alt": words} for code, words in alt.items()})
+    module_with_lessons(
+        catalogue, [text(), question()], topic=Topic.SAFETY, level=Level.BASIC, target_groups=[TargetGroup.NEWCOMERS]
+    )
+    for name, street in (("Bibliotheek Predikheren", "Goswin de Stassartstraat 6"), ("Digibankpunt", "Kerkstraat 1")):
+        help_point_translation(HelpPointFactory(name=name, street=street), "ar", name=f"{name} (ar)")
+    return lessons
+
+
+@pytest.fixture
+def site(_site_for_module, db):
+    return fresh(_site_for_module)
+
+
+@pytest.fixture
+def lesson(site):
+    """The first Dutch lesson (of three, with a question)."""
+    return site[0]
 
 
 def _html_attrs(response):
@@ -12,7 +64,7 @@ def _html_attrs(response):
 
 
 @pytest.mark.parametrize("language,direction", [("nl", "ltr"), ("fr", "ltr"), ("en", "ltr"), ("ar", "rtl")])
-def test_every_page_type_carries_lang_and_dir(client, demo_site, language, direction):
+def test_every_page_type_carries_lang_and_dir(client, site, language, direction):
     lesson = LessonPage.objects.live().filter(locale__language_code=language).first()
     module = ModulePage.objects.live().filter(locale__language_code=language).first()
     catalogue = ModuleIndexPage.objects.live().get(locale__language_code=language)
@@ -22,13 +74,13 @@ def test_every_page_type_carries_lang_and_dir(client, demo_site, language, direc
         assert _html_attrs(response) == (language, direction), url
 
 
-def test_root_redirects_to_the_language_of_the_browser(client, demo_site):
+def test_root_redirects_to_the_language_of_the_browser(client, site):
     response = client.get("/", HTTP_ACCEPT_LANGUAGE="ar")
     assert response.status_code == 302
     assert response["Location"] == "/ar/"
 
 
-def test_catalogue_filters_by_topic_level_and_target_group(client, demo_site):
+def test_catalogue_filters_by_topic_level_and_target_group(client, site):
     catalogue = ModuleIndexPage.objects.get(locale__language_code="nl")
     safety = client.get(catalogue.url, {"topic": "safety"})
     assert [m.topic for m in safety.context["modules"]] == ["safety"]
@@ -44,7 +96,7 @@ def test_catalogue_filters_by_topic_level_and_target_group(client, demo_site):
     assert len(everything.context["modules"]) == ModulePage.objects.live().filter(locale__language_code="nl").count()
 
 
-def test_unknown_filter_value_is_a_translated_400(client, demo_site):
+def test_unknown_filter_value_is_a_translated_400(client, site):
     catalogue = ModuleIndexPage.objects.get(locale__language_code="fr")
     response = client.get(catalogue.url, {"topic": "<script>"})
     assert response.status_code == 400
@@ -66,7 +118,7 @@ def test_lesson_shows_position_and_links_to_neighbours(client, lesson):
     assert f'href="{siblings[2].url}" rel="next"' in html
 
 
-def test_lesson_ends_with_help_points_in_the_same_language(client, demo_site):
+def test_lesson_ends_with_help_points_in_the_same_language(client, site):
     lesson = LessonPage.objects.live().filter(locale__language_code="ar").first()
     response = client.get(lesson.url)
     points = list(response.context["help_points"])
@@ -113,7 +165,7 @@ def test_bad_answers_get_400_and_change_nothing(client, lesson, params):
     assert "feedback" not in response.content.decode()
 
 
-def test_help_page_lists_every_help_point_with_what_is_offered(client, demo_site):
+def test_help_page_lists_every_help_point_with_what_is_offered(client, site):
     from lessons.models import HelpPoint, HelpPointsPage
 
     page = HelpPointsPage.objects.get(locale__language_code="nl")
@@ -131,7 +183,7 @@ def test_language_switcher_keeps_the_learner_on_the_same_lesson(client, lesson):
     assert ">العربية</a>" in html and ">Français</a>" in html and ">Nederlands</a>" in html
 
 
-def test_cover_images_have_alt_text(client, demo_site):
+def test_cover_images_have_alt_text(client, site):
     module = ModulePage.objects.live().filter(locale__language_code="en").first()
     html = client.get(module.url).content.decode()
     assert f'alt="{module.cover_alt}"' in html

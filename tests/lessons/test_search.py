@@ -1,9 +1,31 @@
 import pytest
 
 from lessons.models import LessonPage
+from tests.factories import LessonPageFactory, fresh, module_with_lessons, site_tree, text, translation
 
 
-def test_search_finds_lessons_in_the_learners_language_only(client, demo_site):
+@pytest.fixture(scope="module")
+def _site_for_module(module_data):
+    """A lesson on wifi in Dutch, English and Arabic, next to a lesson on something else."""
+    catalogue = site_tree("nl", "en", "ar").catalogue["nl"]
+    module, _ = module_with_lessons(catalogue, [text("<p>Bellen en berichten sturen.</p>")])
+    wifi = LessonPageFactory(
+        parent=module,
+        title="Verbinden met wifi",
+        slug="verbinden-met-wifi",
+        body=[text("<p>Kies een wifi-netwerk.</p>")],
+    )
+    for language, title in (("en", "Connecting to wifi"), ("ar", "الاتصال بشبكة wifi")):
+        translation(module, language)
+        translation(wifi, language, title=title)
+
+
+@pytest.fixture
+def site(_site_for_module, db):
+    return fresh(_site_for_module)
+
+
+def test_search_finds_lessons_in_the_learners_language_only(client, site):
     dutch = client.get("/nl/search/", {"q": "wifi"})
     results = list(dutch.context["results"])
     assert results
@@ -17,7 +39,7 @@ def test_search_finds_lessons_in_the_learners_language_only(client, demo_site):
     assert all(page.locale.language_code == "ar" for page in found)
 
 
-def test_empty_search_shows_the_form(client, demo_site):
+def test_empty_search_shows_the_form(client, site):
     response = client.get("/en/search/")
     assert response.status_code == 200
     assert response.context["results"] is None
@@ -25,5 +47,5 @@ def test_empty_search_shows_the_form(client, demo_site):
 
 
 @pytest.mark.parametrize("params", [{"q": "x" * 201}, {"q": "wifi", "page": "abc"}, {"q": "wifi", "page": "50"}])
-def test_bad_search_input_is_a_400(client, demo_site, params):
+def test_bad_search_input_is_a_400(client, site, params):
     assert client.get("/nl/search/", params).status_code == 400

@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from lessons.activities import lesson_activity_id, lesson_activity_resolve, question_activity_id
 from lessons.models import LessonPage
 from progress.models import LessonProgress, LessonStatus
+from tests.factories import scenario as built_in_scenario
 
 VERB = "http://adlnet.gov/expapi/verbs/"
 
@@ -35,7 +36,7 @@ def single_version_lesson():
 
 @pytest.fixture
 def easy_question(lesson):
-    assert lesson.has_simple_version, "The first demo lesson has an easier version"
+    assert lesson.has_simple_version, "The first lesson of `course` has an easier version"
     return first_question(lesson.simple_body)
 
 
@@ -78,7 +79,7 @@ def test_an_unknown_version_is_a_400(client, lesson):
     assert response.status_code == 400
 
 
-def test_a_lesson_without_an_easier_version_has_no_switch_and_ignores_the_parameter(client, demo_site):
+def test_a_lesson_without_an_easier_version_has_no_switch_and_ignores_the_parameter(client, course):
     lesson = single_version_lesson()
     normal = client.get(lesson.url).content.decode()
     easy = client.get(lesson.url, {"version": "easy"})
@@ -156,7 +157,7 @@ def test_a_question_of_the_easier_text_resolves_with_the_easier_exercise_count(l
     )
 
 
-def test_the_lesson_statement_leaves_the_count_to_the_exercises_when_there_are_two_versions(lesson, demo_site):
+def test_the_lesson_statement_leaves_the_count_to_the_exercises_when_there_are_two_versions(lesson, course):
     assert lesson_activity_resolve(lesson_activity_id(lesson)).lesson.exercise_count is None
     single = single_version_lesson()
     assert lesson_activity_resolve(lesson_activity_id(single)).lesson.exercise_count == exercises(single.body)
@@ -190,6 +191,7 @@ def test_answers_in_the_easier_text_count_for_the_same_lesson(client, lesson, ea
 
 
 def test_a_simulator_in_the_easier_text_resolves_and_counts_there(lesson):
+    built_in_scenario("train")
     from lessons.activities import simulator_activity_id
     from sandboxes.models import Scenario
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from lessons.activities import h5p_activity_id, lesson_activity_id, lesson_activity_resolve, question_activity_id
 from lessons.models import LessonPage, ModulePage
 from progress.models import LessonProgress, LessonStatus, ModuleProgress, Statement
+from tests.factories import fresh, module_with_lessons, question, site_tree, text, tip
 from tests.h5p.player_support import h5p_block_add, ready_content
 
 from .evidence import answer, forged_completed, lesson_done, questions, statement
@@ -21,6 +22,31 @@ def post(client, payload):
     response = client.post(URL, data=json.dumps(payload), content_type="application/json")
     assert response.status_code == 200, response.content
     return response.json()
+
+
+@pytest.fixture(scope="module")
+def _course_for_module(module_data):
+    """Two Dutch modules. The second has three lessons: a text and one question; a text and two
+    questions; a tip and a question."""
+    catalogue = site_tree("nl").catalogue["nl"]
+    module_with_lessons(catalogue, [text(), question()])
+    module_with_lessons(
+        catalogue,
+        [text(), question()],
+        [text(), question(right=1), text("<p>Nog een vraag.</p>"), question("Is dit veilig?", ("Ja", "Nee"))],
+        [tip(), question()],
+    )
+
+
+@pytest.fixture
+def course(_course_for_module, db):
+    return fresh(_course_for_module)
+
+
+@pytest.fixture
+def lesson(course):
+    """The first lesson of the first module."""
+    return lessons_of(modules()[0])[0]
 
 
 def modules():
@@ -61,8 +87,8 @@ def opened_long_ago(learner, lesson, seconds):
 # --- Forged claims ---------------------------------------------------------------------------------
 
 
-def test_forged_completed_statements_are_kept_and_finish_nothing(signed_in, learner, demo_site):
-    """The path of issue 12: "completed" for the four lessons of the demo staff programme, no answer."""
+def test_forged_completed_statements_are_kept_and_finish_nothing(signed_in, learner, course):
+    """The path of issue 12: "completed" for four lessons of a staff programme, no answer."""
     first, second = modules()[:2]
     programme_lessons = [lessons_of(first)[0], *lessons_of(second)]
     assert post(signed_in, [forged_completed(lesson) for lesson in programme_lessons]) == {
@@ -85,7 +111,7 @@ def test_a_lesson_score_claim_counts_for_nothing(signed_in, learner, lesson):
 # --- Lessons with questions ------------------------------------------------------------------------
 
 
-def test_answering_every_question_finishes_the_lesson_wrong_answers_included(signed_in, learner, demo_site):
+def test_answering_every_question_finishes_the_lesson_wrong_answers_included(signed_in, learner, course):
     lesson = lessons_of(modules()[1])[1]
     (first_id, first_right), (last_id, last_right) = questions(lesson)
     post(signed_in, [statement(lesson_activity_id(lesson)), answer(lesson, first_id, first_right)])
@@ -101,7 +127,7 @@ def test_answering_every_question_finishes_the_lesson_wrong_answers_included(sig
     assert module.lessons_completed == 1
 
 
-def test_a_lesson_that_asks_for_right_answers_waits_for_them(signed_in, learner, demo_site):
+def test_a_lesson_that_asks_for_right_answers_waits_for_them(signed_in, learner, course):
     lesson = republished(lessons_of(modules()[1])[1], answers_must_be_right=True)
     wrong = [answer(lesson, block_id, (right + 1) % 2) for block_id, right in questions(lesson)]
     post(signed_in, [statement(lesson_activity_id(lesson)), *wrong, forged_completed(lesson)])
@@ -113,7 +139,7 @@ def test_a_lesson_that_asks_for_right_answers_waits_for_them(signed_in, learner,
     assert progress.first_score == 0.0 and progress.last_score == 1.0
 
 
-def test_an_easier_text_without_questions_never_stands_in_for_the_questions(signed_in, learner, demo_site):
+def test_an_easier_text_without_questions_never_stands_in_for_the_questions(signed_in, learner, course):
     lesson = lessons_of(modules()[1])[0]
     text = [block for block in lesson.body.raw_data if block["type"] == "text"]
     lesson = republished(lesson, simple_body=text)
@@ -128,7 +154,7 @@ def test_an_easier_text_without_questions_never_stands_in_for_the_questions(sign
 # --- Lessons without questions ---------------------------------------------------------------------
 
 
-def test_a_lesson_without_questions_completes_after_it_was_open_long_enough(signed_in, learner, demo_site):
+def test_a_lesson_without_questions_completes_after_it_was_open_long_enough(signed_in, learner, course):
     lesson = without_exercises(lessons_of(modules()[1])[0])
     needed = lesson_activity_resolve(lesson_activity_id(lesson)).lesson.min_open_seconds
     assert 10 <= needed <= 120
@@ -150,14 +176,14 @@ def test_a_lesson_without_questions_completes_after_it_was_open_long_enough(sign
     assert progress.checked_completed_at is not None
 
 
-def test_a_lesson_never_opened_is_not_completed_by_a_claim(signed_in, learner, demo_site):
+def test_a_lesson_never_opened_is_not_completed_by_a_claim(signed_in, learner, course):
     lesson = without_exercises(lessons_of(modules()[1])[0])
     post(signed_in, [forged_completed(lesson)])
     progress = progress_of(learner, lesson)
     assert progress.status == LessonStatus.IN_PROGRESS and progress.opened_at is None
 
 
-def test_opening_again_in_the_same_visit_keeps_the_first_opening(signed_in, learner, demo_site):
+def test_opening_again_in_the_same_visit_keeps_the_first_opening(signed_in, learner, course):
     lesson = without_exercises(lessons_of(modules()[1])[0])
     post(signed_in, [statement(lesson_activity_id(lesson))])
     opened_long_ago(learner, lesson, 600)
@@ -179,7 +205,7 @@ def body_with_right_option(lesson, block_id: str, right: int) -> list:
     return body
 
 
-def test_an_answer_is_scored_against_the_revision_the_learner_saw(signed_in, learner, demo_site):
+def test_an_answer_is_scored_against_the_revision_the_learner_saw(signed_in, learner, course):
     lesson = lessons_of(modules()[1])[0]
     old_revision = lesson.live_revision_id
     ((block_id, old_right),) = questions(lesson)
@@ -216,7 +242,7 @@ def test_the_lesson_page_names_the_revision_it_shows(client, lesson):
 # --- H5P: reported by the player ---------------------------------------------------------------------
 
 
-def test_an_h5p_result_counts_for_the_lesson_as_reported_not_as_checked(signed_in, learner, demo_site):
+def test_an_h5p_result_counts_for_the_lesson_as_reported_not_as_checked(signed_in, learner, course):
     lesson = without_exercises(lessons_of(modules()[1])[0])
     block_id = h5p_block_add(lesson, ready_content(), completion="answered")
     lesson = LessonPage.objects.get(pk=lesson.pk)
@@ -239,7 +265,7 @@ def test_an_h5p_result_counts_for_the_lesson_as_reported_not_as_checked(signed_i
     assert progress_of(learner, lesson).checked_completed_at is not None
 
 
-def test_a_score_above_the_minimum_is_right_without_a_success_flag(signed_in, learner, demo_site):
+def test_a_score_above_the_minimum_is_right_without_a_success_flag(signed_in, learner, course):
     lesson = without_exercises(lessons_of(modules()[1])[0])
     block_id = h5p_block_add(lesson, ready_content(), completion="passed", min_score=60)
     lesson = LessonPage.objects.get(pk=lesson.pk)

@@ -6,6 +6,7 @@ import pytest
 from lessons.activities import lesson_activity_id, question_activity_id
 from lessons.models import LessonPage, ModulePage
 from progress.models import AppendOnlyError, LessonProgress, LessonStatus, ModuleProgress, Statement
+from tests.factories import fresh, module_with_lessons, question, site_tree, text, tip, translated_module
 
 from .evidence import lesson_done
 
@@ -16,6 +17,28 @@ URL = "/api/progress/statements"
 @pytest.fixture
 def learner(django_user_model):
     return django_user_model.objects.create_user("amina", password="een-goed-wachtwoord", display_name="Amina")
+
+
+@pytest.fixture(scope="module")
+def _pages_for_module(module_data):
+    """A Dutch lesson with two questions and its Arabic translation; a second module of three lessons."""
+    tree = site_tree("nl", "ar")
+    module, (lesson,) = module_with_lessons(tree.catalogue["nl"], [text(), question(), question(right=1)])
+    translated_module(module, [lesson], ["ar"])
+    _other, three = module_with_lessons(
+        tree.catalogue["nl"], [text(), question()], [question(), question(right=1)], [tip(), question()]
+    )
+    return {"lesson": lesson, "three_lessons": three}
+
+
+@pytest.fixture
+def lesson(_pages_for_module, db):
+    return fresh(_pages_for_module["lesson"])
+
+
+@pytest.fixture
+def three_lessons(_pages_for_module, db):
+    return fresh(_pages_for_module["three_lessons"])
 
 
 def statement(object_id, verb="experienced", **extra):
@@ -99,10 +122,11 @@ def test_actor_always_comes_from_the_session(signed_in, learner, lesson, django_
     assert stored.data["actor"]["account"]["name"] == str(learner.public_id)
 
 
-def test_completing_every_lesson_completes_the_module(signed_in, learner, demo_site):
-    # The second demo module: its lessons have questions only (no simulator), answered for real.
+def test_completing_every_lesson_completes_the_module(signed_in, learner, three_lessons):
+    # Lessons with questions only (no simulator), answered for real.
     module = ModulePage.objects.live().filter(locale__language_code="nl").order_by("path")[1]
     lessons = list(LessonPage.objects.live().child_of(module).order_by("path"))
+    assert lessons == three_lessons
     post(signed_in, [record for page in lessons[:-1] for record in lesson_done(page)])
     module = ModuleProgress.objects.get(user=learner)
     assert (module.lessons_completed, module.lessons_total, module.completed_at) == (

@@ -16,6 +16,7 @@ from lessons.models import LessonPage, ModulePage
 from progress.models import LessonProgress, LessonStatus, ModuleProgress
 from progress.services import statements_ingest
 from progress.views import my_learning
+from tests.factories import fresh, module_with_lessons, question, site_tree, text, tip, translated_module
 
 from .evidence import lesson_done
 
@@ -23,6 +24,33 @@ VERB = "http://adlnet.gov/expapi/verbs/"
 URL = "/nl/my-learning/"
 # Text is checked in English, where msgid and text are the same; Dutch gets its own test.
 EN_URL = "/en/my-learning/"
+
+
+LANGUAGES = ("nl", "fr", "en", "ar")
+
+
+@pytest.fixture(scope="module")
+def _course_for_module(module_data):
+    """The site in four languages. The first module (translated) has three lessons, the first with two
+    questions; the second (Dutch only) has two lessons with questions only."""
+    catalogue = site_tree(*LANGUAGES).catalogue["nl"]
+    module, lessons = module_with_lessons(
+        catalogue, [text(), question(), question(right=1)], [text(), question()], [tip(), question()]
+    )
+    translated_module(module, lessons, LANGUAGES[1:])
+    module_with_lessons(catalogue, [question()], [question(right=1)])
+    return lessons
+
+
+@pytest.fixture
+def course(_course_for_module, db):
+    return fresh(_course_for_module)
+
+
+@pytest.fixture
+def lesson(course):
+    """The first lesson of the first module."""
+    return course[0]
 
 
 def statement(object_id, verb="experienced", **extra):
@@ -68,7 +96,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
     assert response["Location"] == "/nl/account/login/?next=/nl/my-learning/"
 
 
-def test_a_new_learner_is_pointed_to_the_modules(signed_in, demo_site):
+def test_a_new_learner_is_pointed_to_the_modules(signed_in, course):
     response = signed_in.get(EN_URL)
     html = response.content.decode()
     assert response.status_code == 200
@@ -104,8 +132,8 @@ def test_the_page_shows_where_to_go_on_and_what_is_done(signed_in, first_lesson_
     assert "simulators-title" not in html
 
 
-def test_a_finished_module_says_so_in_words(signed_in, learner, demo_site):
-    # The second demo module has questions only: answering them all finishes it.
+def test_a_finished_module_says_so_in_words(signed_in, learner, course):
+    # The second module has questions only: answering them all finishes it.
     module = ModulePage.objects.live().filter(locale__language_code="nl").order_by("path")[1]
     lessons = list(LessonPage.objects.live().child_of(module).order_by("path"))
     statements_ingest(user=learner, statements=[record for page in lessons for record in lesson_done(page)])
@@ -213,7 +241,7 @@ def _render_my_learning(rf, user) -> str:
 
 
 def test_the_number_of_queries_does_not_grow_with_the_records(
-    rf, django_user_model, demo_site, django_assert_max_num_queries
+    rf, django_user_model, course, django_assert_max_num_queries
 ):
     modules = _make_modules(20)
     few, many = (django_user_model.objects.create_user(name) for name in ("few", "many"))

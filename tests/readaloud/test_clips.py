@@ -22,7 +22,7 @@ def espeak():
 
 @pytest.fixture
 def short_lesson(lesson):
-    """The demo lesson with only a tip and a question, so making its clips takes a moment."""
+    """The lesson with only a tip and a question, so making its clips takes a moment."""
     body = [(block.block_type, block.value) for block in lesson.body if block.block_type in ("tip", "question")]
     lesson.body = body[:2]
     lesson.simple_body = body[:1]
@@ -117,7 +117,7 @@ def test_in_process_celery_skips_with_a_log_line(settings, lesson, caplog, djang
     assert not SpeechClip.objects.exists()
 
 
-def test_the_command_makes_the_clips_of_every_live_lesson_and_scenario(db, monkeypatch):
+def test_the_command_makes_the_clips_of_every_live_lesson_and_scenario(course, monkeypatch):
     from django.core.management import call_command
 
     from lessons.models import LessonPage

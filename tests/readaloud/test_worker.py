@@ -38,27 +38,21 @@ def worker(transactional_db, tmp_path, settings):
 
 
 @pytest.fixture
-def demo_lessons(transactional_db):
-    """The demo site, back if an earlier transactional test flushed it. Loaded before the worker
-    starts (tasks still run in-process here, where read-aloud skips making clips), so the worker's
-    queue holds only what this test publishes."""
-    from lessons.demo.loader import demo_content_load
-    from lessons.models import LessonPage
+def french_lesson(transactional_db):
+    """A lesson in Dutch and French with a tip and a warning, made (and committed) before the worker starts:
+    tasks still run in-process here, where read-aloud skips making clips, so the worker's queue holds
+    only what this test publishes."""
+    from tests.factories import module_with_lessons, question, site_tree, tip, translated_module, warning
 
-    if not LessonPage.objects.live().filter(locale__language_code="fr").exists():
-        from wagtail.models import Collection, Locale, Page
-
-        # A flush also removed what Wagtail's migrations made: the page tree's and collections' roots.
-        if Collection.get_first_root_node() is None:
-            Collection.add_root(name="Root")
-        if Page.get_first_root_node() is None:
-            nl = Locale.objects.get_or_create(language_code="nl")[0]
-            Page.add_root(instance=Page(title="Root", slug="root", locale=nl))
-        demo_content_load()
+    tree = site_tree("nl", "fr")
+    module, lessons = module_with_lessons(
+        tree.catalogue["nl"], [tip("Kies een sterk wachtwoord."), warning("Deel je code met niemand."), question()]
+    )
+    translated_module(module, lessons, ["fr"])
 
 
 @pytest.mark.worker
-def test_publishing_a_lesson_makes_real_audio_in_the_worker(demo_lessons, worker):
+def test_publishing_a_lesson_makes_real_audio_in_the_worker(french_lesson, worker):
     from lessons.models import LessonPage
 
     lesson = LessonPage.objects.live().filter(locale__language_code="fr").order_by("path").first()

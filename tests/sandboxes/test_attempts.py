@@ -193,7 +193,7 @@ def test_my_learning_lists_the_practised_scenario(signed_in, learner, minimal_sc
 
 
 @pytest.fixture
-def lesson_with_simulator(demo_site, minimal_scenario):
+def lesson_with_simulator(course, minimal_scenario):
     from lessons.models import LessonPage
 
     lesson = LessonPage.objects.live().filter(locale__language_code="nl").first()

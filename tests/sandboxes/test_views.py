@@ -12,13 +12,21 @@ pytestmark = pytest.mark.django_db
 BUILT_IN = ("itsme", "doctor", "train", "privacy")
 
 
+@pytest.fixture
+def practice_site(site_pages):
+    """The site's pages, and the built-in scenarios loaded as `manage.py load_scenarios` does."""
+    from sandboxes.services import scenarios_load
+
+    scenarios_load()
+
+
 def url(name, language, *args):
     with translation.override(language):
         return reverse(name, args=args)
 
 
 @pytest.mark.parametrize("language", ["nl", "fr", "en", "ar"])
-def test_the_practice_page_lists_every_built_in_scenario_in_the_language(client, demo_site, language):
+def test_the_practice_page_lists_every_built_in_scenario_in_the_language(client, practice_site, language):
     from sandboxes.models import Scenario
 
     response = client.get(url("sandboxes:practice", language))
@@ -31,7 +39,7 @@ def test_the_practice_page_lists_every_built_in_scenario_in_the_language(client,
 
 
 @pytest.mark.parametrize("slug", BUILT_IN)
-def test_the_player_page_carries_the_scenario_in_the_page_language(client, demo_site, slug):
+def test_the_player_page_carries_the_scenario_in_the_page_language(client, practice_site, slug):
     from sandboxes.models import Scenario
 
     response = client.get(url("sandboxes:play", "ar", slug))
@@ -45,25 +53,25 @@ def test_the_player_page_carries_the_scenario_in_the_page_language(client, demo_
     assert data["slug"] == slug and data["title"] == scenario.title
 
 
-def test_the_player_allows_only_this_site(client, demo_site):
+def test_the_player_allows_only_this_site(client, practice_site):
     response = client.get(url("sandboxes:play", "nl", "train"))
     policy = response["Content-Security-Policy"]
     assert "default-src 'self'" in policy and "connect-src 'self'" in policy and "frame-src 'none'" in policy
     assert "camera=()" in response["Permissions-Policy"] and "geolocation=()" in response["Permissions-Policy"]
 
 
-def test_an_unknown_scenario_is_a_translated_404(client, demo_site):
+def test_an_unknown_scenario_is_a_translated_404(client, practice_site):
     response = client.get(url("sandboxes:play", "nl", "bestaat-niet"))
     assert response.status_code == 404
 
 
-def test_an_unknown_mode_falls_back_to_letting_the_learner_choose(client, demo_site):
+def test_an_unknown_mode_falls_back_to_letting_the_learner_choose(client, practice_site):
     response = client.get(url("sandboxes:play", "nl", "train") + "?mode=<script>")
     assert response.status_code == 200
     assert "<script>" not in response.content.decode().split("<main", 1)[-1].split("data-sim", 1)[0]
 
 
-def test_the_player_says_whether_the_learner_tried_the_scenario_before(client, demo_site, django_user_model):
+def test_the_player_says_whether_the_learner_tried_the_scenario_before(client, practice_site, django_user_model):
     """No mode asked for: the engine starts a first try guided. The server knows a learner's tries; for a
     guest the attribute is empty and the browser keeps its own note."""
     import uuid

@@ -5,7 +5,6 @@ from django.contrib.auth.models import Group
 from django.utils import timezone, translation
 
 from accounts import roles
-from lessons.models import LessonPage, ModulePage
 from progress.models import LessonProgress, LessonStatus, ModuleProgress
 from training.models import (
     Department,
@@ -97,18 +96,20 @@ def make_staff(django_user_model, team, number: str, name: str, *, start=None, e
 
 
 @pytest.fixture
-def module(demo_site):
-    return ModulePage.objects.live().filter(locale__language_code="nl").order_by("path").first()
+def module(course):
+    """A Dutch module of three lessons, translated into French, English and Arabic (tests/conftest.py)."""
+    return course.module
 
 
 @pytest.fixture
-def lessons(module):
-    return list(LessonPage.objects.live().child_of(module).order_by("path"))
+def lessons(course):
+    return course.lessons
 
 
 @pytest.fixture
-def other_module(demo_site):
-    return ModulePage.objects.live().filter(locale__language_code="nl").order_by("path")[1]
+def other_module(course):
+    """A second Dutch module, of three lessons with questions only."""
+    return course.other_module
 
 
 @pytest.fixture

@@ -36,7 +36,7 @@ def test_staff_find_their_own_training_in_the_menu_and_on_their_account_page(cli
     assert f'href="{reverse("training:manager_home")}"' not in page
 
 
-def test_people_without_training_see_no_training_links(client, django_user_model, demo_site):
+def test_people_without_training_see_no_training_links(client, django_user_model, site_pages):
     someone = django_user_model.objects.create_user("fien", password="een-lang-wachtwoord", display_name="Fien")
     client.force_login(someone)
     page = client.get(reverse("accounts:account")).content.decode()

@@ -141,22 +141,7 @@ def test_staff_see_their_programme_in_my_learning_and_on_their_page(team_of_four
     assert [row.status for row in response.context["rows"]] == ["in_progress"]
 
 
-def test_the_demo_is_loaded_once(demo_site):
-    from accounts.demo import demo_users_ensure
-    from training.demo import demo_training_ensure
-    from training.models import StaffMember, Team
-
-    demo_users_ensure()
-    assert demo_training_ensure() is True
-    assert demo_training_ensure() is False
-    manager = Group.objects.get(name=roles.TRAINING_MANAGERS).user_set.get(username="manager")
-    assert selectors.manager_teams(manager=manager).count() == 3
-    assert StaffMember.objects.filter(user__username="leerling").exists()
-    assert Team.objects.filter(department__name="Huis van de Mechelaar").exists()
-    assert Enrolment.objects.count() == StaffMember.objects.count()
-
-
-def test_an_admin_item_takes_kind_and_key_from_the_chosen_page(programme, module, lessons, demo_site):
+def test_an_admin_item_takes_kind_and_key_from_the_chosen_page(programme, module, lessons, course):
     from django.core.exceptions import ValidationError
 
     from training.models import ItemKind, ProgrammeItem
@@ -168,7 +153,7 @@ def test_an_admin_item_takes_kind_and_key_from_the_chosen_page(programme, module
     item.clean()
     assert (item.kind, item.target_key) == (ItemKind.LESSON, lessons[1].translation_key)
     with pytest.raises(ValidationError):
-        ProgrammeItem(programme=programme, page=demo_site.root_page).clean()
+        ProgrammeItem(programme=programme, page=course.tree.home["nl"].page_ptr).clean()
 
 
 def test_programmes_departments_and_teams_are_in_the_wagtail_admin(client, django_user_model, programme, park_team):

@@ -10,7 +10,7 @@ from django.utils import timezone
 from progress.models import SimulatorAttempt
 from progress.selectors import my_learning
 from progress.services import statements_ingest
-from sandboxes.models import Scenario
+from tests.factories import scenario as built_in_scenario
 from tests.progress.evidence import lesson_done as answered_lesson
 from training import selectors, services
 from training.models import (
@@ -26,8 +26,8 @@ from .conftest import make_staff
 
 
 @pytest.fixture
-def scenario(demo_site):
-    return Scenario.objects.filter(locale__language_code="nl", slug="train").get()
+def scenario(db):
+    return built_in_scenario("train")
 
 
 @pytest.fixture
