@@ -8,12 +8,11 @@ from collections import Counter
 from datetime import time, timedelta
 
 import pytest
-from celery import Celery
 from django.utils import timezone
 
 from group_sessions.models import GroupSession, SeatBooking, SessionNotice
 from group_sessions.occurrences import local_datetime
-from tests.training.test_worker import postgres_only, redis_url, wait_for, worker_process  # noqa: F401
+from tests.training.test_worker import postgres_only, redis_url, run_on_two_workers_at_once  # noqa: F401
 
 pytestmark = pytest.mark.worker
 PEOPLE = 20
@@ -42,16 +41,9 @@ def seats_tomorrow(postgres_only, transactional_db, django_user_model):  # noqa:
 
 
 def test_two_workers_running_the_reminders_at_once_send_one_each(seats_tomorrow, redis_url, tmp_path):  # noqa: F811
-    mail_dir = tmp_path / "mail"
-    mail_dir.mkdir()
-    client = Celery(broker=redis_url, backend=redis_url, set_as_current=False)
-    with (
-        worker_process(redis_url=redis_url, tmp_path=tmp_path, mail_dir=mail_dir, delay=0.02) as (queue_a, _a, log_a),
-        worker_process(redis_url=redis_url, tmp_path=tmp_path, mail_dir=mail_dir, delay=0.02) as (queue_b, _b, log_b),
-    ):
-        first = client.send_task("group_sessions.reminders_run", queue=queue_a)
-        second = client.send_task("group_sessions.reminders_run", queue=queue_b)
-        answers = [wait_for(first, log_a), wait_for(second, log_b)]
+    answers, mail_dir = run_on_two_workers_at_once(
+        "group_sessions.reminders_run", redis_url=redis_url, tmp_path=tmp_path
+    )
     assert sum(answer["claimed"] for answer in answers) == PEOPLE
     assert SessionNotice.objects.filter(reason="reminder", channel="email").count() == PEOPLE
     sent = Counter(path.read_text().splitlines()[0] for path in mail_dir.glob("*.txt"))

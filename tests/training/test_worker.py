@@ -116,7 +116,8 @@ def wait_for(result, log_path: Path, timeout: float = 120):
         raise
 
 
-def test_the_task_enqueued_twice_at_once_sends_one_reminder_each(staff_due_in_two_days, redis_url, tmp_path):
+def run_on_two_workers_at_once(task_name: str, *, redis_url: str, tmp_path: Path) -> tuple[list, Path]:
+    """Send `task_name` to two real workers at the same moment; their answers and the folder of e-mails sent."""
     mail_dir = tmp_path / "mail"
     mail_dir.mkdir()
     client = Celery(broker=redis_url, backend=redis_url, set_as_current=False)
@@ -124,9 +125,13 @@ def test_the_task_enqueued_twice_at_once_sends_one_reminder_each(staff_due_in_tw
         worker_process(redis_url=redis_url, tmp_path=tmp_path, mail_dir=mail_dir, delay=0.02) as (queue_a, _a, log_a),
         worker_process(redis_url=redis_url, tmp_path=tmp_path, mail_dir=mail_dir, delay=0.02) as (queue_b, _b, log_b),
     ):
-        first = client.send_task("training.reminders_run", queue=queue_a)
-        second = client.send_task("training.reminders_run", queue=queue_b)
-        answers = [wait_for(first, log_a), wait_for(second, log_b)]
+        first = client.send_task(task_name, queue=queue_a)
+        second = client.send_task(task_name, queue=queue_b)
+        return [wait_for(first, log_a), wait_for(second, log_b)], mail_dir
+
+
+def test_the_task_enqueued_twice_at_once_sends_one_reminder_each(staff_due_in_two_days, redis_url, tmp_path):
+    answers, mail_dir = run_on_two_workers_at_once("training.reminders_run", redis_url=redis_url, tmp_path=tmp_path)
     assert sum(answer["claimed"] for answer in answers) == PEOPLE
     assert ReminderDelivery.objects.count() == PEOPLE
     assert set(ReminderDelivery.objects.values_list("stage", flat=True)) == {ReminderStage.DAYS_3}
